@@ -1,0 +1,47 @@
+"""Tripletex Sync for HubSpot: the Flask application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import db
+from .clients.http import RedactingFilter
+from .config import default_instance_path, load_config
+from .crypto import SecretBox
+from .extensions import csrf, oauth
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, storage, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_path=str(default_instance_path()),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    configure_logging(app.config["LOG_LEVEL"])
+    app.extensions["secret_box"] = SecretBox(app.config["ENCRYPTION_KEY"])
+
+    db.init_app(app)
+    csrf.init_app(app)
+    oauth.init_app(app)
+
+    from .web import home, security
+    security.init_app(app)
+    app.register_blueprint(home.bp)
+
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr with every record scrubbed of tokens."""
+    root = logging.getLogger()
+    if not any(isinstance(f, RedactingFilter) for h in root.handlers for f in h.filters):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)
+    root.setLevel(level)

@@ -1,0 +1,197 @@
+"""HTTP plumbing shared by the API clients: timeouts, retries, pacing, redaction, paging."""
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from .errors import ApiError, RateLimited, ServerError, TransportError
+
+IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
+
+_SECRET_PARAMS = re.compile(
+    r"(?i)\b(consumerToken|employeeToken|token|access_token|refresh_token|client_secret|code|"
+    r"hapikey|login)=([^&\s\"']+)")
+_SESSION_PATH = re.compile(r"(/token/session/)(?![:>])([^/?\s\"']+)")
+_AUTH_HEADER = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
+
+
+def redact(text: str) -> str:
+    """Hide tokens in URLs, paths and auth headers before anything is logged."""
+    text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    text = _SESSION_PATH.sub(r"\1***", text)
+    return _AUTH_HEADER.sub(lambda m: f"{m.group(1)} ***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Scrub secrets from every log record, including those of requests and urllib3."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+# Loggers that print request lines with their query strings. A filter on the logger itself
+# runs before any handler (ours, gunicorn's or pytest's), so nothing downstream sees a token.
+URL_LOGGERS = ("urllib3.connectionpool", "werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def install_redaction() -> None:
+    """Attach the redacting filter to every logger known to print URLs."""
+    for name in URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
+install_redaction()
+
+
+class Transport:
+    """Send requests with a timeout; retry what is safe to retry, and nothing else.
+
+    Retries: 429 (and 423) on any method, since the service refused without acting;
+    5xx and lost answers only on idempotent requests. A non-idempotent request that
+    may have been processed raises at once, so the caller can look before retrying.
+    """
+
+    def __init__(self, service: str, *, error_parser: Callable[[str, requests.Response], ApiError],
+                 wait_hint: Callable[[requests.Response], float | None] = lambda r: None,
+                 pace_hint: Callable[[requests.Response], float | None] = lambda r: None,
+                 session: requests.Session | None = None, timeout: float = 30.0,
+                 max_attempts: int = 5, backoff_base: float = 0.5, backoff_cap: float = 30.0,
+                 max_wait: float = 60.0, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 jitter: Callable[[], float] = random.random):
+        self.service = service
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_wait = max_wait
+        self._error_parser = error_parser
+        self._wait_hint = wait_hint
+        self._pace_hint = pace_hint
+        self.sleep = sleep
+        self.monotonic = monotonic
+        self._jitter = jitter
+        self._not_before = 0.0
+        self.log = logging.getLogger(f"webapp.clients.{service.lower()}")
+
+    def request(self, method: str, url: str, *, idempotent: bool | None = None,
+                **kwargs: Any) -> requests.Response:
+        """Send one logical request, retrying within the rules above."""
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        kwargs.setdefault("timeout", self.timeout)
+        for attempt in range(1, self.max_attempts + 1):
+            self._wait_for_pacing()
+            started = self.monotonic()
+            try:
+                response = self.session.request(method, url, **kwargs)
+            except requests.RequestException as exc:
+                sent = not _never_sent(exc)
+                self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
+                                 (self.monotonic() - started) * 1000, type(exc).__name__)
+                error = TransportError(self.service, _describe(exc), ambiguous=sent)
+                if (sent and not idempotent) or attempt == self.max_attempts:
+                    raise error from exc
+                self.sleep(self._backoff(attempt))
+                continue
+            self._log_response(method, url, response, started)
+            self._remember_pacing(response)
+            if response.status_code < 400:
+                return response
+            error = self._error_parser(self.service, response)
+            retriable = isinstance(error, RateLimited) or (
+                isinstance(error, ServerError) and idempotent)
+            if not retriable or attempt == self.max_attempts:
+                raise error
+            self.sleep(self._delay(attempt, self._wait_hint(response)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int, hint: float | None) -> float:
+        delay = self._backoff(attempt)
+        if hint is not None:
+            delay = max(delay, hint)
+        return min(delay, self.max_wait)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        # "Equal jitter": at least half the ceiling, so waits still grow.
+        return ceiling / 2 + ceiling / 2 * self._jitter()
+
+    def _wait_for_pacing(self) -> None:
+        wait = self._not_before - self.monotonic()
+        if wait > 0:
+            self.sleep(min(wait, self.max_wait))
+
+    def _remember_pacing(self, response: requests.Response) -> None:
+        wait = self._pace_hint(response)
+        if wait and wait > 0:
+            self._not_before = self.monotonic() + wait
+
+    def _log_response(self, method: str, url: str, response: requests.Response,
+                      started: float) -> None:
+        elapsed = (self.monotonic() - started) * 1000
+        request_id = (response.headers.get("x-tlx-request-id")
+                      or response.headers.get("X-HubSpot-Correlation-Id") or "-")
+        level = logging.INFO if response.status_code < 400 else logging.WARNING
+        self.log.log(level, "%s %s -> %s in %.0f ms [%s]", method, redact(url),
+                     response.status_code, elapsed, request_id)
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """True when the request cannot have reached the server, so replaying it is safe."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        return isinstance(reason, NewConnectionError)
+    return False
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "the service did not answer in time"
+    if isinstance(exc, requests.ConnectionError):
+        return "the service could not be reached"
+    return "the request failed before an answer arrived"
+
+
+def paginate(fetch_page: Callable[[Any], tuple[list, Any]], start: Any = None) -> Iterator:
+    """Yield items page by page; fetch_page(cursor) returns (items, next cursor or None)."""
+    cursor = start
+    while True:
+        items, cursor = fetch_page(cursor)
+        yield from items
+        if cursor is None:
+            return
+
+
+def json_or_none(response: requests.Response) -> Any:
+    """Return the JSON body, or None when the body is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def header_float(response: requests.Response, name: str) -> float | None:
+    """Read a numeric header, tolerating absence and junk."""
+    value = response.headers.get(name)
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None

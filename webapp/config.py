@@ -1,0 +1,174 @@
+"""Configuration: defaults, then instance/config.py, then the environment, then test overrides.
+
+Every key lives in DEFAULTS with a one-line description; the README's table is checked
+against it by tests/test_config.py, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ENV_PREFIX = "TXSYNC_"
+INSECURE_SECRET_KEY = "dev-only-not-secret"
+
+# Addresses of the local simulators; used when no HubSpot client id is configured.
+SANDBOX_HUBSPOT_URL = "http://127.0.0.1:5001"
+SANDBOX_TRIPLETEX_URL = "http://127.0.0.1:5002/v2"
+# The sandbox HubSpot registers one app with these credentials (they guard nothing real).
+SANDBOX_HUBSPOT_CLIENT_ID = "sandbox-client-id"
+SANDBOX_HUBSPOT_CLIENT_SECRET = "sandbox-client-secret"
+SANDBOX_HUBSPOT_APP_ID = "1000001"
+SANDBOX_TRIPLETEX_CONSUMER_TOKEN = "sandbox-consumer-token"
+
+TRIPLETEX_PRODUCTION = "https://tripletex.no/v2"
+TRIPLETEX_TEST_ENVIRONMENT = "https://api-test.tripletex.tech/v2"
+
+# key: (default, description). A default of None means "derived at start-up".
+DEFAULTS: dict[str, tuple[object, str]] = {
+    "SECRET_KEY": (INSECURE_SECRET_KEY, "Signs session cookies and CSRF tokens. Required outside sandbox mode."),
+    "ENCRYPTION_KEY": ("", "Fernet key(s) for secrets at rest, comma-separated, newest first (old ones still decrypt). Required outside sandbox mode."),
+    "DATABASE": (None, "Path of the SQLite database. Default: `instance/txsync.sqlite3`."),
+    "QUEUE_DATABASE": (None, "Path of Huey's SQLite queue when `REDIS_URL` is unset. Default: `instance/queue.sqlite3`."),
+    "REDIS_URL": ("", "Use Redis for the background queue instead of SQLite, e.g. `redis://127.0.0.1:6379/0`."),
+    "PUBLIC_BASE_URL": ("http://127.0.0.1:5000", "The HTTPS address HubSpot and Tripletex reach; OAuth redirect, webhook and signature URLs derive from it."),
+    "HUBSPOT_CLIENT_ID": ("", "The HubSpot app's client id. Empty means sandbox mode."),
+    "HUBSPOT_CLIENT_SECRET": ("", "The HubSpot app's client secret (also verifies HubSpot's request signatures)."),
+    "HUBSPOT_APP_ID": ("", "The HubSpot app's numeric id."),
+    "HUBSPOT_API_BASE": (None, "HubSpot's API host. Default `https://api.hubapi.com`, or the sandbox."),
+    "HUBSPOT_APP_BASE": (None, "Where HubSpot's authorize page lives. Default `https://app.hubspot.com`, or the sandbox."),
+    "HUBSPOT_API_VERSION": ("2026-03", "Date version used in HubSpot API paths."),
+    "TRIPLETEX_API_BASE": (None, f"Tripletex API base. Default `{TRIPLETEX_PRODUCTION}`, or the sandbox; Tripletex's test environment is `{TRIPLETEX_TEST_ENVIRONMENT}`."),
+    "TRIPLETEX_CONSUMER_TOKEN": ("", "The consumer token Tripletex issued to this application."),
+    "TRIPLETEX_APPLICATION_NAME": ("Tripletex Sync for HubSpot", "The application name Tripletex paired with the consumer token; users type it when creating their employee token."),
+    "HTTP_TIMEOUT": (30.0, "Seconds to wait for HubSpot or Tripletex before giving up on a request."),
+    "HTTP_MAX_ATTEMPTS": (5, "Attempts per API request when the service answers 429 or 5xx."),
+    "LOG_LEVEL": ("INFO", "Python logging level."),
+}
+
+PRODUCTION_ENDPOINTS = {
+    "HUBSPOT_API_BASE": "https://api.hubapi.com",
+    "HUBSPOT_APP_BASE": "https://app.hubspot.com",
+    "TRIPLETEX_API_BASE": TRIPLETEX_PRODUCTION,
+}
+SANDBOX_ENDPOINTS = {
+    "HUBSPOT_API_BASE": SANDBOX_HUBSPOT_URL,
+    "HUBSPOT_APP_BASE": SANDBOX_HUBSPOT_URL,
+    "TRIPLETEX_API_BASE": SANDBOX_TRIPLETEX_URL,
+}
+
+
+def default_instance_path() -> Path:
+    """The instance folder: TXSYNC_INSTANCE_PATH, else `instance/` beside the package."""
+    override = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "instance"
+
+
+class UnsafeConfig(RuntimeError):
+    """The configuration would run a real deployment insecurely."""
+
+
+def load_config(instance_path: str | os.PathLike, test_config: dict | None = None,
+                environ: dict | None = None) -> dict:
+    """Return the merged configuration; the worker uses this without a Flask app."""
+    environ = os.environ if environ is None else environ
+    instance_path = Path(instance_path)
+    config = {key: default for key, (default, _) in DEFAULTS.items()}
+    config.update(_read_instance_file(instance_path / "config.py"))
+    config.update(_read_environment(environ))
+    if test_config:
+        config.update(test_config)
+    config["TESTING"] = bool(config.get("TESTING"))
+    return _derive(config, instance_path)
+
+
+def _read_instance_file(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    namespace: dict = {"__file__": str(path)}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return {key: value for key, value in namespace.items() if key in DEFAULTS}
+
+
+def _read_environment(environ) -> dict:
+    values = {}
+    for key, (default, _) in DEFAULTS.items():
+        raw = environ.get(ENV_PREFIX + key)
+        if raw is None:
+            continue
+        if isinstance(default, bool):
+            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif isinstance(default, int):
+            values[key] = int(raw)
+        elif isinstance(default, float):
+            values[key] = float(raw)
+        else:
+            values[key] = raw
+    return values
+
+
+def _derive(config: dict, instance_path: Path) -> dict:
+    config["SANDBOX_MODE"] = not config["HUBSPOT_CLIENT_ID"]
+    endpoints = SANDBOX_ENDPOINTS if config["SANDBOX_MODE"] else PRODUCTION_ENDPOINTS
+    for key, value in endpoints.items():
+        if not config.get(key):
+            config[key] = value
+    config["DATABASE"] = config["DATABASE"] or str(instance_path / "txsync.sqlite3")
+    config["QUEUE_DATABASE"] = config["QUEUE_DATABASE"] or str(instance_path / "queue.sqlite3")
+    config["PUBLIC_BASE_URL"] = config["PUBLIC_BASE_URL"].rstrip("/")
+    for key in ("HUBSPOT_API_BASE", "HUBSPOT_APP_BASE", "TRIPLETEX_API_BASE"):
+        config[key] = config[key].rstrip("/")
+    if config["SANDBOX_MODE"]:
+        config["HUBSPOT_CLIENT_ID"] = SANDBOX_HUBSPOT_CLIENT_ID
+        config["HUBSPOT_CLIENT_SECRET"] = SANDBOX_HUBSPOT_CLIENT_SECRET
+        config["HUBSPOT_APP_ID"] = config["HUBSPOT_APP_ID"] or SANDBOX_HUBSPOT_APP_ID
+        config["TRIPLETEX_CONSUMER_TOKEN"] = (config["TRIPLETEX_CONSUMER_TOKEN"]
+                                              or SANDBOX_TRIPLETEX_CONSUMER_TOKEN)
+        _fill_sandbox_secrets(config, instance_path)
+    elif not config["TESTING"]:
+        check_production_safety(config)
+    return config
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to run for real with a guessable secret key or no encryption key."""
+    problems = []
+    if not config["SECRET_KEY"] or config["SECRET_KEY"] == INSECURE_SECRET_KEY:
+        problems.append(f"set {ENV_PREFIX}SECRET_KEY to a long random value")
+    if not config["ENCRYPTION_KEY"]:
+        problems.append(f"set {ENV_PREFIX}ENCRYPTION_KEY (generate one with "
+                        "`flask --app wsgi keys generate`)")
+    else:
+        try:
+            for key in config["ENCRYPTION_KEY"].split(","):
+                Fernet(key.strip())
+        except ValueError:
+            problems.append(f"{ENV_PREFIX}ENCRYPTION_KEY is not a valid Fernet key")
+    if not config["HUBSPOT_CLIENT_SECRET"]:
+        problems.append(f"set {ENV_PREFIX}HUBSPOT_CLIENT_SECRET")
+    if not config["PUBLIC_BASE_URL"].startswith("https://"):
+        problems.append(f"{ENV_PREFIX}PUBLIC_BASE_URL must be an https:// address HubSpot can reach")
+    if problems:
+        raise UnsafeConfig("Refusing to start: " + "; ".join(problems) + ".")
+
+
+def _fill_sandbox_secrets(config: dict, instance_path: Path) -> None:
+    """Give a sandbox install stable local keys, so restarts can still read stored secrets."""
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(32),
+        "ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
+    }
+    for key, make in wanted.items():
+        if config[key] and config[key] != INSECURE_SECRET_KEY:
+            continue
+        if config["TESTING"] and key == "SECRET_KEY":
+            continue
+        path = instance_path / f"sandbox-{key.lower().replace('_', '-')}"
+        if not path.exists():
+            instance_path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make())
+        config[key] = path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Background work run by the Huey worker (`flask --app wsgi worker`)."""

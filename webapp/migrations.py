@@ -1,0 +1,78 @@
+"""Schema history. Each step is additive; nothing here ever drops data."""
+from sqlite_utils import Database
+from sqlite_utils import Migrations
+
+migrations = Migrations("txsync")
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db["installations"].create({
+        "portal_id": int,
+        "hub_domain": str,
+        "portal_name": str,
+        "status": str,            # active | uninstalled
+        "installed_by_user_id": int,
+        "installed_by_email": str,
+        "scopes": str,            # JSON list of granted scopes
+        "property_set": int,      # version of the app's HubSpot properties created in the portal
+        "plan": str,
+        "installed_at": str,
+        "updated_at": str,
+        "uninstalled_at": str,
+    }, pk="portal_id", not_null={"status", "installed_at", "updated_at"},
+        defaults={"status": "active", "property_set": 0})
+
+    # One row per secret; `secret` holds Fernet ciphertext only.
+    db["credentials"].create({
+        "portal_id": int,
+        "kind": str,              # hubspot_oauth | tripletex_employee | tripletex_session
+        "secret": str,
+        "expires_at": str,
+        "meta": str,              # JSON with non-secret facts (company id, scopes, ...)
+        "updated_at": str,
+    }, pk=("portal_id", "kind"), not_null={"secret", "updated_at"},
+        foreign_keys=[("portal_id", "installations", "portal_id")])
+
+    db["settings"].create({
+        "portal_id": int,
+        "key": str,
+        "value": str,             # JSON
+        "updated_at": str,
+    }, pk=("portal_id", "key"), foreign_keys=[("portal_id", "installations", "portal_id")])
+
+    db["id_mappings"].create({
+        "portal_id": int,
+        "object_type": str,       # company | contact | product | deal | ...
+        "hubspot_id": str,
+        "tripletex_id": int,
+        "synced_version": int,    # Tripletex `version` last written or read
+        "synced_hash": str,       # hash of the HubSpot properties last synced
+        "updated_at": str,
+    }, pk=("portal_id", "object_type", "hubspot_id"),
+        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["id_mappings"].create_index(["portal_id", "object_type", "tripletex_id"], unique=True)
+
+    db["sync_log"].create({
+        "id": int,
+        "portal_id": int,
+        "at": str,
+        "direction": str,         # to_tripletex | to_hubspot
+        "object_type": str,
+        "hubspot_id": str,
+        "tripletex_id": int,
+        "action": str,
+        "status": str,            # ok | failed | skipped
+        "message": str,
+        "details": str,           # JSON
+    }, pk="id", not_null={"portal_id", "at", "status"},
+        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["sync_log"].create_index(["portal_id", "at"])
+
+    db["worker_heartbeats"].create({"worker": str, "seen_at": str}, pk="worker")
+
+
+@migrations(name="0002_locks")
+def locks(db: Database) -> None:
+    # Leases shared by the web app and the worker, e.g. "one token refresh per portal".
+    db["locks"].create({"name": str, "holder": str, "expires_at": float}, pk="name")

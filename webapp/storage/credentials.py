@@ -1,0 +1,57 @@
+"""Secrets per portal, encrypted with Fernet before they touch the database."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+from ..crypto import SecretBox
+from ..timeutil import isoformat, utcnow
+
+HUBSPOT_OAUTH = "hubspot_oauth"
+TRIPLETEX_EMPLOYEE = "tripletex_employee"
+TRIPLETEX_SESSION = "tripletex_session"
+
+
+class Credentials:
+    """Read and write one kind of secret per portal; only ciphertext is stored."""
+
+    def __init__(self, db: Database, box: SecretBox):
+        self.db = db
+        self.box = box
+
+    def put(self, portal_id: int, kind: str, secret: Any, *, expires_at: str | None = None,
+            meta: dict | None = None) -> None:
+        """Store (or replace) a secret; any JSON-serialisable value is accepted."""
+        with self.db.atomic():
+            self.db["credentials"].upsert({
+                "portal_id": portal_id, "kind": kind,
+                "secret": self.box.encrypt(json.dumps(secret)),
+                "expires_at": expires_at, "meta": json.dumps(meta or {}),
+                "updated_at": isoformat(utcnow()),
+            }, pk=("portal_id", "kind"))
+
+    def get(self, portal_id: int, kind: str) -> Any:
+        """Return the decrypted secret, or None when there is none."""
+        row = self._row(portal_id, kind)
+        return json.loads(self.box.decrypt(row["secret"])) if row else None
+
+    def meta(self, portal_id: int, kind: str) -> dict:
+        row = self._row(portal_id, kind)
+        return json.loads(row["meta"] or "{}") if row else {}
+
+    def delete(self, portal_id: int, kind: str | None = None) -> None:
+        """Erase one secret, or every secret of the portal."""
+        where, args = "portal_id = ?", [portal_id]
+        if kind:
+            where, args = where + " and kind = ?", args + [kind]
+        with self.db.atomic():
+            self.db["credentials"].delete_where(where, args)
+
+    def _row(self, portal_id: int, kind: str) -> dict | None:
+        try:
+            return self.db["credentials"].get((portal_id, kind))
+        except NotFoundError:
+            return None

@@ -1,0 +1,1 @@
+"""HTTP-facing parts: one blueprint per area, each with a templates folder of its own."""

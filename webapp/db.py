@@ -1,35 +1,14 @@
-"""The database connection lifecycle: one connection per request or worker thread."""
+"""The database connection lifecycle in the web app: one connection per request."""
 from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from sqlite_utils import Database
 
-from .migrations import migrations
+from .storage.sqlite import connect, migrate, write_transaction
 
-
-def connect(path: str) -> Database:
-    """Open the database in WAL mode with foreign keys enforced."""
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # A generous busy timeout: the web app and the worker write to the same file.
-    conn = sqlite3.connect(path, timeout=15)
-    db = Database(conn)
-    if path != ":memory:":
-        db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 15000")
-    return db
-
-
-def migrate(db: Database) -> list[str]:
-    """Apply pending migrations and return the names applied."""
-    pending = [m.name for m in migrations.pending(db)]
-    migrations.apply(db)
-    return pending
+__all__ = ["connect", "migrate", "write_transaction", "get_db", "init_app"]
 
 
 def get_db() -> Database:
@@ -46,6 +25,7 @@ def close_db(exc: BaseException | None = None) -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate_command() -> None:
     """Apply pending database migrations."""
     db = connect(current_app.config["DATABASE"])

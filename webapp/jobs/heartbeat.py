@@ -5,7 +5,7 @@ import socket
 
 from huey import crontab
 
-from ..db import connect
+from ..storage.sqlite import connect, write_transaction
 from ..timeutil import isoformat, utcnow
 from .queue import config, huey
 
@@ -26,7 +26,7 @@ def announce() -> None:
 def record_heartbeat(database: str, worker: str = WORKER_NAME) -> None:
     db = connect(database)
     try:
-        with db.atomic():
+        with write_transaction(db):
             db["worker_heartbeats"].upsert({"worker": worker, "seen_at": isoformat(utcnow())},
                                            pk="worker")
     finally:

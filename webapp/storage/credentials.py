@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from ..crypto import SecretBox
+from .sqlite import write_transaction
 from ..timeutil import isoformat, utcnow
 
 HUBSPOT_OAUTH = "hubspot_oauth"
@@ -25,7 +26,7 @@ class Credentials:
     def put(self, portal_id: int, kind: str, secret: Any, *, expires_at: str | None = None,
             meta: dict | None = None) -> None:
         """Store (or replace) a secret; any JSON-serialisable value is accepted."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["credentials"].upsert({
                 "portal_id": portal_id, "kind": kind,
                 "secret": self.box.encrypt(json.dumps(secret)),
@@ -47,7 +48,7 @@ class Credentials:
         where, args = "portal_id = ?", [portal_id]
         if kind:
             where, args = where + " and kind = ?", args + [kind]
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db["credentials"].delete_where(where, args)
 
     def _row(self, portal_id: int, kind: str) -> dict | None:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+from .sqlite import write_transaction
+
 
 class LockTimeout(Exception):
     """Another process held the lease for longer than we were willing to wait."""
@@ -22,7 +24,7 @@ def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = 45.0,
     deadline = clock() + wait
     while True:
         now = clock()
-        with db.atomic():
+        with write_transaction(db):
             db.execute(
                 "insert into locks (name, holder, expires_at) values (?, ?, ?) "
                 "on conflict(name) do update set holder = excluded.holder, "
@@ -37,5 +39,5 @@ def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = 45.0,
     try:
         yield
     finally:
-        with db.atomic():
+        with write_transaction(db):
             db.execute("delete from locks where name = ? and holder = ?", [name, holder])

@@ -1,0 +1,130 @@
+"""Storage: migrations, encrypted credentials, leases."""
+import threading
+
+import pytest
+from cryptography.fernet import Fernet
+
+from webapp.crypto import SecretBox, SecretUnreadable
+from webapp.db import connect, migrate
+from webapp.storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, Credentials
+from webapp.storage.locks import LockTimeout, lease
+from webapp.timeutil import isoformat, utcnow
+
+
+def schema(db):
+    return sorted(db.execute(
+        "select type, name, sql from sqlite_master where name not like 'sqlite_%'").fetchall())
+
+
+def add_portal(db, portal_id=4000001):
+    now = isoformat(utcnow())
+    db["installations"].insert({"portal_id": portal_id, "status": "active",
+                                "installed_at": now, "updated_at": now})
+    db.conn.commit()
+
+
+def test_migrations_applied_twice_equal_once(tmp_path):
+    once = connect(str(tmp_path / "once.sqlite3"))
+    migrate(once)
+    twice = connect(str(tmp_path / "twice.sqlite3"))
+    migrate(twice)
+    assert migrate(twice) == []
+    assert schema(once) == schema(twice)
+    assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
+        "0001_initial", "0002_locks"]
+
+
+def test_the_database_uses_write_ahead_logging(tmp_path):
+    db = connect(str(tmp_path / "wal.sqlite3"))
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_raw_database_files_hold_no_plaintext_token(tmp_path, box):
+    path = tmp_path / "secrets.sqlite3"
+    db = connect(str(path))
+    migrate(db)
+    add_portal(db)
+    creds = Credentials(db, box)
+    creds.put(4000001, HUBSPOT_OAUTH, {"access_token": "CNaK-access-plaintext",
+                                       "refresh_token": "1e8fbfb1-refresh-plaintext"})
+    creds.put(4000001, TRIPLETEX_EMPLOYEE, "eyJ0b2tlbklkIjo-employee-plaintext")
+
+    assert creds.get(4000001, HUBSPOT_OAUTH)["refresh_token"] == "1e8fbfb1-refresh-plaintext"
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())   # main file, WAL and shm
+    for secret in (b"CNaK-access-plaintext", b"1e8fbfb1-refresh-plaintext",
+                   b"eyJ0b2tlbklkIjo-employee-plaintext"):
+        assert secret not in raw
+
+
+def test_secrets_survive_key_rotation_and_refuse_a_wrong_key(fresh_db, box):
+    add_portal(fresh_db)
+    Credentials(fresh_db, box).put(4000001, TRIPLETEX_EMPLOYEE, "employee-token")
+    new_key = Fernet.generate_key().decode()
+    from tests.conftest import TEST_KEY
+    rotated = SecretBox(f"{new_key},{TEST_KEY}")
+    assert Credentials(fresh_db, rotated).get(4000001, TRIPLETEX_EMPLOYEE) == "employee-token"
+
+    stranger = SecretBox(Fernet.generate_key().decode())
+    with pytest.raises(SecretUnreadable):
+        Credentials(fresh_db, stranger).get(4000001, TRIPLETEX_EMPLOYEE)
+
+
+def test_credentials_need_an_installation(fresh_db, box):
+    import sqlite3
+    with pytest.raises(sqlite3.IntegrityError):
+        Credentials(fresh_db, box).put(999, TRIPLETEX_EMPLOYEE, "x")
+    assert fresh_db["credentials"].count == 0
+
+
+def test_deleting_a_portals_credentials_leaves_other_portals_alone(fresh_db, box):
+    add_portal(fresh_db, 1)
+    add_portal(fresh_db, 2)
+    creds = Credentials(fresh_db, box)
+    creds.put(1, TRIPLETEX_EMPLOYEE, "one")
+    creds.put(2, TRIPLETEX_EMPLOYEE, "two")
+    creds.delete(1)
+    assert creds.get(1, TRIPLETEX_EMPLOYEE) is None
+    assert creds.get(2, TRIPLETEX_EMPLOYEE) == "two"
+
+
+def test_a_lease_excludes_a_second_holder_until_released(tmp_path):
+    path = str(tmp_path / "locks.sqlite3")
+    migrate(connect(path))
+    second = connect(path)
+    order = []
+    entered = threading.Event()
+    release = threading.Event()
+
+    def hold():
+        first = connect(path)   # sqlite3 connections belong to the thread that opened them
+        with lease(first, "hubspot-refresh:1"):
+            order.append("first in")
+            entered.set()
+            release.wait(5)
+            order.append("first out")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    entered.wait(5)
+    with pytest.raises(LockTimeout):
+        with lease(second, "hubspot-refresh:1", wait=0):
+            pass
+    release.set()
+    thread.join(5)
+    with lease(second, "hubspot-refresh:1", wait=1):
+        order.append("second in")
+    assert order == ["first in", "first out", "second in"]
+
+
+def test_a_crashed_holders_lease_lapses(fresh_db):
+    clock = [100.0]
+    with pytest.raises(RuntimeError):
+        with lease(fresh_db, "job", ttl=10, clock=lambda: clock[0]):
+            # Simulate a crash: the holder never releases (we delete nothing on this path).
+            fresh_db.execute("update locks set holder = 'dead' where name = 'job'")
+            fresh_db.conn.commit()
+            raise RuntimeError
+    clock[0] = 111.0
+    with lease(fresh_db, "job", wait=0, clock=lambda: clock[0]):
+        holder = fresh_db.execute("select holder from locks").fetchone()[0]
+    assert holder != "dead"

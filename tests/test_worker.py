@@ -1,0 +1,69 @@
+"""The background worker as an operator runs it: a real `flask --app wsgi worker` process."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from webapp.db import connect
+from webapp.jobs.queue import config, make_huey
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def heartbeats():
+    db = connect(config["DATABASE"])
+    try:
+        return db["worker_heartbeats"].count if db["worker_heartbeats"].exists() else 0
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def worker_process():
+    # The app migrates on start; do it first so the worker finds its tables.
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "migrate"], cwd=ROOT,
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker",
+                             "--workers", "1"], cwd=ROOT, env=dict(os.environ),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    yield proc
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.stdout.close()
+
+
+def test_worker_runs_tasks_queued_by_another_process(worker_process):
+    from webapp.jobs.heartbeat import heartbeat
+    assert wait_for(lambda: heartbeats() == 1), "the worker never announced itself"
+    db = connect(config["DATABASE"])
+    with db.atomic():
+        db.execute("delete from worker_heartbeats")
+    db.close()
+
+    heartbeat()   # enqueued into the SQLite queue; the worker process runs it
+
+    assert wait_for(lambda: heartbeats() == 1), "the queued task never ran"
+    assert worker_process.poll() is None
+
+
+def test_redis_is_used_when_configured():
+    from huey import RedisHuey, SqliteHuey
+    assert isinstance(make_huey(dict(config, REDIS_URL="redis://127.0.0.1:6379/0")), RedisHuey)
+    assert isinstance(make_huey(dict(config, REDIS_URL="")), SqliteHuey)

@@ -1,0 +1,110 @@
+"""Tripletex API v2 sandbox: a Flask app with in-memory, thread-safe state, served under /v2.
+
+It imports nothing of the product's sync or storage code; the product talks to it as it would
+to tripletex.no. The control API lives at /_sandbox/ (see control.py).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import time
+import uuid
+
+from flask import Flask, current_app, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import auth, control, entities, events, faults, invoices, meta, orders, ratelimit
+from .demo import seed_demo
+from .errors import TripletexError, render
+from .state import DEFAULT_SETTINGS, Clock, State
+from .webhooks import Webhooks
+
+__all__ = ["create_app", "seed_demo"]
+
+HTTP_CODES = {400: 4000, 401: 3000, 403: 9000, 404: 6000, 405: 4000, 409: 8000, 500: 1000}
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    """Build a sandbox; `settings` override DEFAULT_SETTINGS (see state.py)."""
+    conf = dict(DEFAULT_SETTINGS)
+    conf.update(settings or {})
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    state = State(conf, Clock(conf.get("now")))
+    state.webhooks = Webhooks(state)
+    app.extensions["tripletex_sandbox"] = state
+    for blueprint in (auth.bp, meta.bp, entities.bp, orders.bp, invoices.bp, events.bp,
+                      control.bp):
+        app.register_blueprint(blueprint)
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = _locked(state, view)
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(TripletexError, render)
+    app.register_error_handler(HTTPException, _http_error)
+    if conf.get("demo"):
+        seed_demo(app)
+    return app
+
+
+def _locked(state: State, view):
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        with state.lock:
+            return view(*args, **kwargs)
+    return run
+
+
+def _state() -> State:
+    return current_app.extensions["tripletex_sandbox"]
+
+
+def _before():
+    g.request_id = str(uuid.uuid4())
+    g.started = time.monotonic()
+    if not request.path.startswith("/v2"):
+        return
+    state = _state()
+    faults.before(state)
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    with state.lock:
+        token = auth.employee_token_for_request()
+    key = f"token:{token['id']}" if token else f"addr:{request.remote_addr}"
+    g.rate_headers = ratelimit.check(state, key)
+    if view is not None:
+        with state.lock:
+            auth.authenticate(view)
+
+
+def _after(response):
+    response.headers["x-tlx-request-id"] = g.get("request_id", "")
+    for name, value in (g.get("rate_headers") or {}).items():
+        response.headers.setdefault(name, value)
+    state = _state()
+    pending = g.pop("pending_events", [])
+    if response.status_code < 400:
+        for company_id, event, kind, obj_id in pending:
+            state.webhooks.emit(company_id, event, kind, obj_id, request.host)
+    if request.path.startswith("/v2"):
+        rule = (re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
+                if request.url_rule else request.path)
+        endpoint = f"{request.method} {rule}"
+        with state.lock:
+            state.request_log.append({
+                "at": state.clock.now().isoformat(), "method": request.method,
+                "path": request.path, "endpoint": endpoint, "status": response.status_code,
+                "companyId": g.get("company_id"), "requestId": g.get("request_id"),
+                "ms": round((time.monotonic() - g.get("started", time.monotonic())) * 1000, 1)})
+    if g.get("lose_response") and response.status_code < 400:
+        return faults.lose(response)
+    return response
+
+
+def _http_error(exc: HTTPException):
+    error = TripletexError(exc.code or 500, HTTP_CODES.get(exc.code, 1000), exc.name)
+    response = render(error)
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response

@@ -1,0 +1,117 @@
+"""Customer, contact and product: defaults, derived fields and search filters."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from . import crud, envelopes, routes
+from .errors import validation
+
+bp = Blueprint("tripletex_entities", __name__)
+NOK = {"id": 1}
+
+
+def _addresses(company_id: int, obj: dict, body: dict, creating: bool) -> None:
+    """Nested addresses: without id they are created, with id they are updated."""
+    state = envelopes.state()
+    for key in ("postalAddress", "physicalAddress", "deliveryAddress"):
+        if key not in body or not isinstance(body[key], dict):
+            continue
+        data = dict(body.pop(key))
+        address = state.get(company_id, "address", data.get("id")) if data.get("id") else None
+        if address is None:
+            address = crud.new_object("address")
+            address["id"] = state.next_id("address")
+            state.table(company_id, "address")[address["id"]] = address
+        data.pop("id", None)
+        data.pop("version", None)
+        crud.assign(company_id, "address", address, data)
+        _address_names(address)
+        obj[key] = {"id": address["id"]}
+    if creating:
+        # Tripletex creates an empty physical (and postal) address when none is given.
+        for key in ("postalAddress", "physicalAddress"):
+            if obj.get(key) is None and key not in body:
+                address = crud.new_object("address")
+                address["id"] = state.next_id("address")
+                state.table(company_id, "address")[address["id"]] = address
+                obj[key] = {"id": address["id"]}
+
+
+def _address_names(address: dict) -> None:
+    parts = [address["addressLine1"], address["addressLine2"],
+             f"{address['postalCode']} {address['city']}".strip()]
+    text = ", ".join(p for p in parts if p)
+    address["displayName"] = address["addressAsString"] = text
+
+
+def _customer_before(company_id, obj, body, creating):
+    _addresses(company_id, obj, body, creating)
+
+
+def _customer_after(company_id, obj, creating):
+    if not obj["customerNumber"]:
+        obj["customerNumber"] = envelopes.state().counter(company_id, "customerNumber")
+    obj["displayName"] = f"{obj['name']} ({obj['customerNumber']})"
+    if obj["currency"] is None:
+        obj["currency"] = dict(NOK)
+
+
+def _contact_after(company_id, obj, creating):
+    obj["displayName"] = f"{obj['firstName']} {obj['lastName']}".strip()
+
+
+def _product_before(company_id, obj, body, creating):
+    obj["_price_keys"] = [k for k in ("priceExcludingVatCurrency", "priceIncludingVatCurrency")
+                          if body.get(k) is not None]
+
+
+def _product_after(company_id, obj, creating):
+    state = envelopes.state()
+    if obj["vatType"] is None:
+        obj["vatType"] = {"id": 3}      # a fresh production account defaults to code 3 (25 %)
+    if obj["currency"] is None:
+        obj["currency"] = dict(NOK)
+    rate = vat_rate(company_id, obj["vatType"])
+    sent = obj.pop("_price_keys", [])
+    if "priceIncludingVatCurrency" in sent and "priceExcludingVatCurrency" not in sent:
+        obj["priceExcludingVatCurrency"] = round(obj["priceIncludingVatCurrency"] / (1 + rate), 2)
+    else:
+        obj["priceIncludingVatCurrency"] = round(obj["priceExcludingVatCurrency"] * (1 + rate), 2)
+    if obj["number"]:
+        for other in state.table(company_id, "product").values():
+            if other["id"] != obj["id"] and other["number"] == obj["number"]:
+                raise validation("number", f"Produktnummeret {obj['number']} er i bruk.")
+    obj["displayNumber"] = obj["number"]
+    obj["displayName"] = f"{obj['number']} {obj['name']}".strip()
+
+
+def vat_rate(company_id: int, ref) -> float:
+    """The percentage of a vatType reference, as a fraction."""
+    vat = envelopes.state().get(company_id, "vatType", ref["id"]) if ref else None
+    return (vat["percentage"] if vat else 0) / 100
+
+
+CUSTOMER = crud.Resource(
+    "customer", required=("name",), before_write=_customer_before,
+    after_write=_customer_after, filters=[
+        ("id", "id", "ids"), ("customerAccountNumber", "customerNumber", "ids"),
+        ("organizationNumber", "organizationNumber", "eq"), ("email", "email", "eq"),
+        ("invoiceEmail", "invoiceEmail", "eq"), ("customerName", "name", "contains"),
+        ("phoneNumberMobile", "phoneNumberMobile", "eq"), ("isInactive", "isInactive", "inactive"),
+        ("accountManagerId", "accountManager", "ref_ids"),
+        ("changedSince", "_changed_at", "changed_since")])
+CONTACT = crud.Resource(
+    "contact", after_write=_contact_after, filters=[
+        ("id", "id", "ids"), ("firstName", "firstName", "contains"),
+        ("lastName", "lastName", "contains"), ("email", "email", "contains"),
+        ("customerId", "customer", "ref_ids"), ("departmentId", "department", "ref_ids")])
+PRODUCT = crud.Resource(
+    "product", before_write=_product_before, after_write=_product_after, filters=[
+        ("ids", "id", "ids"), ("productNumber", "number", "ids"), ("number", "number", "ids"),
+        ("name", "name", "contains"), ("ean", "ean", "eq"), ("isInactive", "isInactive", "bool"),
+        ("vatTypeId", "vatType", "ref_ids"), ("currencyId", "currency", "ref_ids")])
+
+routes.register(bp, CUSTOMER, "customer", "customer")
+routes.register(bp, CONTACT, "contact", "customer",
+                methods=("list", "get", "post", "put", "post_list"))
+routes.register(bp, PRODUCT, "product", "product")

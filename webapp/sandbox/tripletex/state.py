@@ -1,0 +1,115 @@
+"""The sandbox's in-memory world: companies, tokens, sessions and objects, behind one lock."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+# Real ids are large and differ by type (customers ~1e8, invoices ~2.1e9, postings ~3.8e9),
+# so each type counts up from its own base; clients must cope with 64-bit ids.
+ID_BASES = {
+    "company": 10_450_000, "employee": 1_734_800, "customer": 108_324_000,
+    "contact": 17_200_000, "product": 84_100_000, "order": 401_991_000,
+    "orderline": 1_607_534_000, "invoice": 2_147_572_000, "posting": 3_845_091_000,
+    "voucher": 608_890_000, "address": 26_087_000, "subscription": 48_620,
+    "session": 631_962_000, "employeeToken": 1_486_000, "account": 31_925_000,
+    "closeGroup": 55_100_000, "paymentType": 28_700_000,
+}
+
+DEFAULT_SETTINGS = {
+    # Duplicated from webapp/config.py on purpose: the sandbox imports nothing of the product.
+    "consumer_token": "sandbox-consumer-token",
+    "application_name": "Tripletex Sync for HubSpot",
+    "rate_limit": 100,                 # requests per window per employee token
+    "rate_window": 10,                 # seconds
+    "omit_reset_on_429": False,        # mirror tripletex-api2 issue #103 when True
+    "result_cap": 10_000,              # rows a query may match before 422 / 23000
+    "webhook_retry_delays": [1, 5, 30, 120, 600],   # seconds between attempts
+    "webhook_max_failures": 10,        # failed attempts in a row before DISABLED_TOO_MANY_ERRORS
+    "webhook_timeout": 5.0,
+    "now": None,                       # callable returning an aware datetime (tests inject it)
+    "demo": False,
+}
+
+
+class Clock:
+    """Wall clock with a movable offset, so tests and demos can jump ahead without sleeping."""
+
+    def __init__(self, now=None):
+        self._now = now or (lambda: datetime.now(timezone.utc))
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return self._now() + self.offset
+
+    def today(self) -> date:
+        """Today's date in Europe/Oslo, which is what Tripletex dates mean."""
+        return self.now().astimezone(OSLO).date()
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+    def timestamp(self) -> float:
+        return self.now().timestamp()
+
+
+class State:
+    """Everything the sandbox remembers; callers hold `lock` while reading or writing."""
+
+    def __init__(self, settings: dict, clock: Clock):
+        self.settings = settings
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every company, token, session, log entry and fault."""
+        with self.lock:
+            self.companies: dict[int, dict] = {}
+            self.employee_tokens: dict[str, dict] = {}
+            self.sessions: dict[str, dict] = {}
+            self.subscriptions: dict[int, dict] = {}
+            self.request_log: list[dict] = []
+            self.deliveries: list[dict] = []
+            self.faults: dict = {}
+            self.rate_buckets: dict[str, dict] = {}
+            self._counters = dict(ID_BASES)
+
+    def next_id(self, kind: str) -> int:
+        with self.lock:
+            self._counters[kind] = self._counters.get(kind, 1_000_000) + 1
+            return self._counters[kind]
+
+    # Companies and their objects
+
+    def add_company(self, company: dict) -> dict:
+        company.setdefault("objects", {})
+        company.setdefault("counters", {"customerNumber": 10000, "invoiceNumber": 0,
+                                        "orderNumber": 0, "productNumber": 0})
+        self.companies[company["id"]] = company
+        return company
+
+    def table(self, company_id: int, kind: str) -> dict[int, dict]:
+        """The objects of one type in one company, by id."""
+        return self.companies[company_id]["objects"].setdefault(kind, {})
+
+    def get(self, company_id: int, kind: str, object_id) -> dict | None:
+        try:
+            return self.table(company_id, kind).get(int(object_id))
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def find_anywhere(self, kind: str, object_id: int) -> tuple[int, dict] | tuple[None, None]:
+        """Locate an object by id in any company (ids are unique across the sandbox)."""
+        for company_id in self.companies:
+            found = self.get(company_id, kind, object_id)
+            if found is not None:
+                return company_id, found
+        return None, None
+
+    def counter(self, company_id: int, name: str) -> int:
+        counters = self.companies[company_id]["counters"]
+        counters[name] += 1
+        return counters[name]

@@ -1,0 +1,153 @@
+"""Webhook deliveries from a background thread: auth header, idempotency key, HMAC, retries."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import heapq
+import hmac
+import itertools
+import json
+import threading
+import time
+import uuid
+
+import requests
+
+from .fields import Shaper, parse
+
+DISABLED = "DISABLED_TOO_MANY_ERRORS"
+
+
+def signature(secret: str, idempotency_key: str, body: str) -> str:
+    """base64(HMAC-SHA512(secret, idempotency_key + "&" + body)), as Tripletex documents."""
+    digest = hmac.new(secret.encode(), f"{idempotency_key}&{body}".encode(), hashlib.sha512)
+    return base64.b64encode(digest.digest()).decode()
+
+
+class Webhooks:
+    """Queue of deliveries, sent by one daemon thread; retry delays come from settings."""
+
+    def __init__(self, state):
+        self.state = state
+        self._heap: list = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._busy = 0
+        self._thread: threading.Thread | None = None
+        self.http = requests.Session()
+
+    def emit(self, company_id: int, event: str, kind: str, obj_id: int, host: str) -> None:
+        """Build one delivery per active subscription to `event` in the company."""
+        state = self.state
+        with state.lock:
+            if company_id not in state.companies:
+                return
+            subs = [s for s in state.table(company_id, "subscription").values()
+                    if s["event"] == event and s["status"] == "ACTIVE"]
+            obj = state.get(company_id, kind, obj_id)
+            for sub in subs:
+                value = None
+                if not event.endswith(".delete") and obj is not None:
+                    value = Shaper(state, company_id, host).shape(kind, obj, parse(sub["fields"]))
+                body = json.dumps({"subscriptionId": sub["id"], "event": event, "id": obj_id,
+                                   "value": value}, ensure_ascii=False)
+                delivery = {"id": str(uuid.uuid4()), "companyId": company_id,
+                            "subscriptionId": sub["id"], "event": event, "objectId": obj_id,
+                            "idempotencyKey": str(uuid.uuid4()), "body": body, "attempts": [],
+                            "status": "PENDING"}
+                state.deliveries.append(delivery)
+                self._schedule(delivery, 0)
+
+    def _schedule(self, delivery: dict, delay: float) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), delivery))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="tripletex-sandbox-webhooks")
+                self._thread.start()
+            self._cond.notify_all()
+
+    def clear(self) -> None:
+        with self._cond:
+            self._heap.clear()
+            self._cond.notify_all()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Block until nothing is queued or in flight (tests and the control API use this)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._heap or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(min(left, 0.05))
+        return True
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait(1.0)
+                due, _, delivery = self._heap[0]
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                self._busy += 1
+            try:
+                self._attempt(delivery)
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    self._cond.notify_all()
+
+    def _attempt(self, delivery: dict) -> None:
+        state = self.state
+        with state.lock:
+            company = state.companies.get(delivery["companyId"])
+            sub = (company["objects"].get("subscription", {}).get(delivery["subscriptionId"])
+                   if company else None)
+            if sub is None or sub["status"] != "ACTIVE":
+                delivery["status"] = "CANCELLED"
+                return
+            url, sub = sub["targetUrl"], dict(sub)
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "idempotency-key": delivery["idempotencyKey"]}
+        if sub.get("authHeaderName"):
+            headers[sub["authHeaderName"]] = sub.get("authHeaderValue") or ""
+        if sub.get("hmacSharedSecret"):
+            headers["x-request-signature"] = signature(
+                sub["hmacSharedSecret"], delivery["idempotencyKey"], delivery["body"])
+        try:
+            response = self.http.post(url, data=delivery["body"].encode(), headers=headers,
+                                      timeout=float(state.settings["webhook_timeout"]))
+            status = response.status_code
+        except requests.RequestException as exc:
+            status = type(exc).__name__
+        self._record(delivery, status)
+
+    def _record(self, delivery: dict, status) -> None:
+        state = self.state
+        ok = isinstance(status, int) and 200 <= status < 300
+        delays = list(state.settings["webhook_retry_delays"])
+        with state.lock:
+            delivery["attempts"].append({"at": state.clock.now().isoformat(), "status": status})
+            sub = state.get(delivery["companyId"], "subscription", delivery["subscriptionId"])
+            if ok:
+                delivery["status"] = "DELIVERED"
+                if sub is not None:
+                    sub["_failures"] = 0
+                return
+            failures = (sub.get("_failures", 0) + 1) if sub is not None else 0
+            if sub is not None:
+                sub["_failures"] = failures
+                if failures >= int(state.settings["webhook_max_failures"]):
+                    sub["status"] = DISABLED
+                    sub["version"] += 1
+            retry = len(delivery["attempts"]) - 1
+            if sub is None or sub["status"] != "ACTIVE" or retry >= len(delays):
+                delivery["status"] = "FAILED"
+                return
+            delivery["status"] = "RETRYING"
+        self._schedule(delivery, float(delays[retry]))

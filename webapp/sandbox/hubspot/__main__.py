@@ -1,0 +1,28 @@
+"""Run the sandbox: python -m webapp.sandbox.hubspot [--port 5001] [--demo] [--app-target URL]."""
+from __future__ import annotations
+
+import argparse
+
+from werkzeug.serving import run_simple
+
+from . import create_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments and serve the sandbox, threaded, until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m webapp.sandbox.hubspot",
+                                     description="A local HubSpot for Tripletex Sync.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5001)
+    parser.add_argument("--demo", action="store_true", help="seed the demo portals")
+    parser.add_argument("--app-target", default="http://127.0.0.1:5000",
+                        help="the app's base URL: OAuth redirect and webhook target derive from it")
+    args = parser.parse_args(argv)
+    target = args.app_target.rstrip("/")
+    app = create_app({"redirect_uris": [f"{target}/oauth/callback"],
+                      "webhook_target_url": f"{target}/hubspot/webhooks", "demo": args.demo})
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

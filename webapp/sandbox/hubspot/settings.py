@@ -1,0 +1,55 @@
+"""The sandbox's settings: the one registered app, its webhooks, limits and test knobs."""
+from __future__ import annotations
+
+# The app the sandbox registers; these are the product's SANDBOX_* defaults in webapp/config.py,
+# repeated literally because the sandbox must not import the product.
+DEFAULTS = {
+    "client_id": "sandbox-client-id",
+    "client_secret": "sandbox-client-secret",
+    "app_id": 1000001,
+    "app_name": "Tripletex Sync for HubSpot",
+    "redirect_uris": ["http://127.0.0.1:5000/oauth/callback"],
+    "required_scopes": ["oauth"],
+    "optional_scopes": [],
+    "webhook_target_url": "http://127.0.0.1:5000/hubspot/webhooks",
+    "webhook_subscriptions": None,      # None: DEFAULT_SUBSCRIPTIONS below
+    "webhook_max_batch": 100,
+    "webhook_batch_window": 0.2,        # seconds to gather events into one POST
+    "webhook_timeout": 5.0,
+    "webhook_max_attempts": 10,
+    "webhook_retry_delays": [1, 5, 30, 60, 300, 900, 1800, 3600, 7200],  # real ones span 24 h
+    "access_token_ttl": 1800,
+    "code_ttl": 600,
+    "rotate_refresh_tokens": False,     # UNCONFIRMED in the brief §1.2; HubSpot keeps it today
+    "rate_limit_max": 110,
+    "rate_limit_interval_ms": 10_000,
+    "search_per_second": 5,
+    "fetch_timeout": 15.0,
+    "clock": None,                      # a Clock; tests pass one they can move
+    "seed": 2026,
+}
+
+# As a project's webhooks-hsmeta.json "crmObjects" list would declare them.
+_WATCHED = {
+    "company": ["name", "domain", "orgnr", "phone", "city"],
+    "contact": ["email", "firstname", "lastname", "phone"],
+    "deal": ["dealname", "dealstage", "amount", "closedate"],
+    "product": ["name", "price", "hs_sku"],
+    "line_item": ["quantity", "price", "hs_product_id"],
+}
+DEFAULT_SUBSCRIPTIONS = [
+    sub for object_type, props in _WATCHED.items() for sub in (
+        [{"subscriptionType": "object.creation", "objectType": object_type, "active": True},
+         {"subscriptionType": "object.deletion", "objectType": object_type, "active": True}]
+        + [{"subscriptionType": "object.propertyChange", "objectType": object_type,
+            "propertyName": name, "active": True} for name in props])
+]
+
+
+def merged(settings: dict | None) -> dict:
+    """Return the defaults overlaid with the caller's settings."""
+    result = dict(DEFAULTS)
+    result.update(settings or {})
+    if result["webhook_subscriptions"] is None:
+        result["webhook_subscriptions"] = DEFAULT_SUBSCRIPTIONS
+    return result

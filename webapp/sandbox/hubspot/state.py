@@ -1,0 +1,114 @@
+"""The sandbox's in-memory world: portals, their records and schema, tokens. One lock guards it."""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from . import schema
+
+
+class Clock:
+    """Wall-clock time that tests can move forward without sleeping."""
+
+    def __init__(self, start: float | None = None):
+        self._offset = 0.0 if start is None else start - time.time()
+
+    def now(self) -> float:
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        self._offset += seconds
+
+    def reset(self) -> None:
+        """Return to wall-clock time."""
+        self._offset = 0.0
+
+
+def iso(ts: float) -> str:
+    """Format a POSIX time as HubSpot does: ISO-8601, milliseconds, Z."""
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{int(ts * 1000) % 1000:03d}Z"
+
+
+@dataclass
+class Record:
+    """One CRM object; every property value is a string, as HubSpot stores them."""
+
+    id: str
+    properties: dict
+    created: float
+    updated: float
+    archived_at: float | None = None
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+@dataclass
+class Portal:
+    """One HubSpot account with its CRM, custom schema and the app's install."""
+
+    id: int
+    name: str
+    domain: str
+    users: list
+    records: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
+    # (from_type, from_id, to_type, to_id) -> set of (category, typeId)
+    associations: dict = field(default_factory=dict)
+    custom_properties: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
+    groups: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
+    installed: bool = False
+
+    def user(self, user_id: int | None = None) -> dict:
+        """Return a user by id, or the first super admin."""
+        for user in self.users:
+            if user_id is None and user.get("superAdmin") or user["id"] == user_id:
+                return user
+        return self.users[0]
+
+    def summary(self) -> dict:
+        counts = {t: sum(not r.archived for r in recs.values())
+                  for t, recs in self.records.items()}
+        return {"id": self.id, "name": self.name, "domain": self.domain, "users": self.users,
+                "installed": self.installed, "counts": counts}
+
+
+class State:
+    """Everything the sandbox remembers; callers hold `lock` while they read or write."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.portals: dict[int, Portal] = {}
+        self.codes: dict[str, dict] = {}
+        self.access_tokens: dict[str, dict] = {}
+        self.refresh_tokens: dict[str, dict] = {}
+        self._ids = itertools.count(10_000_001)
+        self._user_ids = itertools.count(7_000_001)
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    def next_user_id(self) -> int:
+        return next(self._user_ids)
+
+    def add_portal(self, portal_id: int, name: str, domain: str, users: list | None = None) -> Portal:
+        """Create a portal; its first user is a super admin unless users are given."""
+        users = users or [{"email": f"admin@{domain}", "firstName": "Admin", "lastName": name}]
+        for index, user in enumerate(users):
+            user.setdefault("id", self.next_user_id())
+            user.setdefault("superAdmin", index == 0)
+        portal = Portal(portal_id, name, domain, users)
+        self.portals[portal_id] = portal
+        return portal
+
+    def uninstall(self, portal_id: int) -> None:
+        """Forget the install and every token issued for the portal."""
+        self.portals[portal_id].installed = False
+        for store in (self.access_tokens, self.refresh_tokens):
+            for token in [t for t, info in store.items() if info["portal"] == portal_id]:
+                del store[token]

@@ -1,4 +1,5 @@
 """Storage: migrations, encrypted credentials, leases."""
+import multiprocessing
 import threading
 
 import pytest
@@ -31,7 +32,20 @@ def test_migrations_applied_twice_equal_once(tmp_path):
     assert migrate(twice) == []
     assert schema(once) == schema(twice)
     assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
-        "0001_initial", "0002_locks"]
+        "0001_initial", "0002_locks", "0003_login_tokens"]
+
+
+def _start_and_migrate(path):
+    return migrate(connect(path))
+
+
+def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path):
+    # `make run` and gunicorn start the app and the worker at the same moment.
+    path = str(tmp_path / "new.sqlite3")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        applied = pool.map(_start_and_migrate, [path] * 4)
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 3]
+    assert connect(path).execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
 def test_the_database_uses_write_ahead_logging(tmp_path):

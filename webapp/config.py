@@ -5,6 +5,7 @@ against it by tests/test_config.py, so the two cannot drift apart.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -43,10 +44,23 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "TRIPLETEX_API_BASE": (None, f"Tripletex API base. Default `{TRIPLETEX_PRODUCTION}`, or the sandbox; Tripletex's test environment is `{TRIPLETEX_TEST_ENVIRONMENT}`."),
     "TRIPLETEX_CONSUMER_TOKEN": ("", "The consumer token Tripletex issued to this application."),
     "TRIPLETEX_APPLICATION_NAME": ("Tripletex Sync for HubSpot", "The application name Tripletex paired with the consumer token; users type it when creating their employee token."),
+    "PLANS": (None, "Subscription plans as JSON: a list of `{id, name, price_nok, invoice_limit, features}` (`invoice_limit` null = unlimited). Default: Free, Standard, Pro."),
+    "SHOW_PLAN_STEP": (True, "Show the plan step in setup. An operator without billing sets this false (the first plan applies)."),
+    "UNINSTALL_GRACE_DAYS": (30, "Days an uninstalled portal's data is kept before it is purged."),
     "HTTP_TIMEOUT": (30.0, "Seconds to wait for HubSpot or Tripletex before giving up on a request."),
     "HTTP_MAX_ATTEMPTS": (5, "Attempts per API request when the service answers 429 or 5xx."),
     "LOG_LEVEL": ("INFO", "Python logging level."),
 }
+
+DEFAULT_PLANS = [
+    {"id": "free", "name": "Free", "price_nok": 0, "invoice_limit": 10,
+     "features": ["companies_contacts", "products", "invoices"]},
+    {"id": "standard", "name": "Standard", "price_nok": 349, "invoice_limit": 200,
+     "features": ["companies_contacts", "products", "invoices", "payments", "pdf"]},
+    {"id": "pro", "name": "Pro", "price_nok": 899, "invoice_limit": None,
+     "features": ["companies_contacts", "products", "invoices", "payments", "pdf",
+                  "credit_notes", "priority_support"]},
+]
 
 PRODUCTION_ENDPOINTS = {
     "HUBSPOT_API_BASE": "https://api.hubapi.com",
@@ -98,7 +112,9 @@ def _read_environment(environ) -> dict:
         raw = environ.get(ENV_PREFIX + key)
         if raw is None:
             continue
-        if isinstance(default, bool):
+        if key == "PLANS":
+            values[key] = json.loads(raw)
+        elif isinstance(default, bool):
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif isinstance(default, int):
             values[key] = int(raw)
@@ -118,6 +134,7 @@ def _derive(config: dict, instance_path: Path) -> dict:
     config["DATABASE"] = config["DATABASE"] or str(instance_path / "txsync.sqlite3")
     config["QUEUE_DATABASE"] = config["QUEUE_DATABASE"] or str(instance_path / "queue.sqlite3")
     config["PUBLIC_BASE_URL"] = config["PUBLIC_BASE_URL"].rstrip("/")
+    config["PLANS"] = config["PLANS"] or DEFAULT_PLANS
     for key in ("HUBSPOT_API_BASE", "HUBSPOT_APP_BASE", "TRIPLETEX_API_BASE"):
         config[key] = config[key].rstrip("/")
     if config["SANDBOX_MODE"]:

@@ -10,9 +10,6 @@ from urllib.parse import urlsplit
 
 from .config import default_instance_path, load_config
 
-PROCESS_NAMES = ("app", "worker")
-
-
 def commands(config: dict) -> dict[str, list[str]]:
     """The processes of a local stack, by name."""
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -22,6 +19,17 @@ def commands(config: dict) -> dict[str, list[str]]:
                         "--port", str(public.port or 5000)],
         "worker": flask + ["worker"],
     }
+    if config["SANDBOX_MODE"]:
+        # The simulators listen where sandbox mode points the clients (overridable in config).
+        hubspot = urlsplit(config["HUBSPOT_API_BASE"])
+        tripletex = urlsplit(config["TRIPLETEX_API_BASE"])
+        stack["hubspot-sandbox"] = [
+            sys.executable, "-m", "webapp.sandbox.hubspot", "--demo",
+            "--host", hubspot.hostname or "127.0.0.1", "--port", str(hubspot.port or 5001),
+            "--app-target", config["PUBLIC_BASE_URL"]]
+        stack["tripletex-sandbox"] = [
+            sys.executable, "-m", "webapp.sandbox.tripletex", "--demo",
+            "--host", tripletex.hostname or "127.0.0.1", "--port", str(tripletex.port or 5002)]
     return stack
 
 

@@ -76,3 +76,18 @@ def initial(db: Database) -> None:
 def locks(db: Database) -> None:
     # Leases shared by the web app and the worker, e.g. "one token refresh per portal".
     db["locks"].create({"name": str, "holder": str, "expires_at": float}, pk="name")
+
+
+@migrations(name="0003_login_tokens")
+def login_tokens(db: Database) -> None:
+    # Single-use tokens that open the app inside HubSpot's iframe; only their hash is kept.
+    db["login_tokens"].create({
+        "token_hash": str,
+        "portal_id": int,
+        "user_id": int,
+        "user_email": str,
+        "locale": str,
+        "expires_at": str,
+        "used_at": str,
+    }, pk="token_hash", not_null={"portal_id", "expires_at"},
+        foreign_keys=[("portal_id", "installations", "portal_id")])

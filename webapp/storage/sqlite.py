@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,10 +20,25 @@ def connect(path: str) -> Database:
     conn = sqlite3.connect(path, timeout=15)
     db = Database(conn)
     if path != ":memory:":
-        db.enable_wal()
+        _enable_wal(db)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 15000")
     return db
+
+
+def _enable_wal(db: Database, attempts: int = 100) -> None:
+    # Switching the journal mode ignores the busy timeout, and on a new file the app and
+    # the worker may both try at once; the setting is persistent, so one success is enough.
+    for attempt in range(attempts):
+        if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager
@@ -46,7 +62,12 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
 
 def migrate(db: Database) -> list[str]:
-    """Apply pending migrations and return the names applied."""
-    pending = [m.name for m in migrations.pending(db)]
-    migrations.apply(db)
+    """Apply pending migrations and return the names applied.
+
+    The write lock is taken first, so when the app and the worker start together on a new
+    database one migrates and the other then finds nothing pending.
+    """
+    with write_transaction(db):
+        pending = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
     return pending

@@ -10,7 +10,8 @@ from . import db
 from .clients.http import RedactingFilter
 from .config import default_instance_path, load_config
 from .crypto import SecretBox
-from .extensions import csrf, oauth
+from .extensions import csrf
+from .timeutil import for_display
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,11 +26,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    oauth.init_app(app)
 
-    from .web import home, security
+    from . import i18n
+    from .web import embedded, errors, home, install, security, sessions, setup
+    sessions.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.filters["local_time"] = for_display
     app.register_blueprint(home.bp)
+    install.init_app(app)
+    app.register_blueprint(setup.bp)
+    app.register_blueprint(embedded.bp)
+    # HubSpot signs what it sends; a CSRF token cannot travel with hubspot.fetch.
+    csrf.exempt(embedded.settings_session)
 
     from .cli import register_cli
     register_cli(app)

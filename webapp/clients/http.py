@@ -17,7 +17,7 @@ IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 
 _SECRET_PARAMS = re.compile(
     r"(?i)\b(consumerToken|employeeToken|token|access_token|refresh_token|client_secret|code|"
-    r"hapikey|login)=([^&\s\"']+)")
+    r"hapikey|login|_s)=([^&\s\"']+)")
 _SESSION_PATH = re.compile(r"(/token/session/)(?![:>])([^/?\s\"']+)")
 _AUTH_HEADER = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, session
 
 from ..db import get_db
 from ..timeutil import for_display, parse, utcnow
@@ -26,6 +26,7 @@ def worker_status() -> dict:
 @bp.get("/")
 def index():
     return render_template("home/index.html", worker=worker_status(),
+                           signed_in=session.get("portal_id"),
                            tripletex_base=current_app.config["TRIPLETEX_API_BASE"],
                            hubspot_base=current_app.config["HUBSPOT_API_BASE"])
 

@@ -1,16 +1,27 @@
 """Response headers every page gets: who may frame us, and no sniffing."""
+from urllib.parse import urlsplit
+
 from flask import Flask, Response
 
 # Our pages run in HubSpot's settings iframe, so HubSpot (and only HubSpot) may frame them.
 FRAME_ANCESTORS = "'self' https://app.hubspot.com https://*.hubspot.com"
 
 
+def frame_ancestors(config: dict) -> str:
+    """HubSpot's origins; in sandbox mode also the simulated HubSpot, which frames us the same way."""
+    if not config["SANDBOX_MODE"]:
+        return FRAME_ANCESTORS
+    parts = urlsplit(config["HUBSPOT_APP_BASE"])
+    return f"{FRAME_ANCESTORS} {parts.scheme}://{parts.netloc}"
+
+
 def init_app(app: Flask) -> None:
+    policy = (f"default-src 'self'; img-src 'self' data:; "
+              f"frame-ancestors {frame_ancestors(app.config)}")
+
     @app.after_request
     def set_headers(response: Response) -> Response:
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; img-src 'self' data:; frame-ancestors {FRAME_ANCESTORS}")
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.add("Vary", "HX-Request")

@@ -1,0 +1,170 @@
+"""A portal's life: installed, reinstalled, uninstalled (by us or in HubSpot), then purged.
+
+No Flask here: the install pages and the worker both call these with their collaborators.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlite_utils import Database
+
+from .client_factory import hubspot_for_portal, tripletex_for_portal
+from .clients.errors import ApiError, Unauthorized
+from .clients.hubspot import TokenRefused
+from .crypto import SecretBox
+from .hubspot_app import REQUIRED_SCOPES
+from .hubspot_properties import ensure_properties
+from .storage.credentials import HUBSPOT_OAUTH, Credentials
+from .storage.installations import ACTIVE, Installations
+from .storage.sqlite import write_transaction
+from .timeutil import parse, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class InstallRefused(Exception):
+    """HubSpot's answer cannot be an install of this app; `reason` names the check that failed."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def record_install(config: dict, db: Database, box: SecretBox, token: dict,
+                   info: dict) -> dict:
+    """Store the installation and its encrypted token together, from the token's introspection.
+
+    Reinstalling refreshes the tokens and keeps the portal's settings.
+    """
+    if not info.get("active", True) or info.get("token_use", "access_token") != "access_token":
+        raise InstallRefused("inactive_token")
+    if str(info.get("app_id") or config["HUBSPOT_APP_ID"]) != str(config["HUBSPOT_APP_ID"]):
+        raise InstallRefused("other_app")
+    try:
+        portal_id = int(info["hub_id"])
+    except (KeyError, TypeError, ValueError):
+        raise InstallRefused("no_portal") from None
+    scopes = [s for s in info.get("scopes") or [] if isinstance(s, str)]
+    missing = sorted(set(REQUIRED_SCOPES) - set(scopes))
+    if missing:
+        raise InstallRefused("missing_scopes:" + " ".join(missing))
+    installs = Installations(db)
+    with write_transaction(db):
+        installation = installs.record_install(
+            portal_id, hub_domain=str(info.get("hub_domain") or ""),
+            user_id=_int_or_none(info.get("user_id")), user_email=info.get("user"),
+            scopes=scopes)
+        Credentials(db, box).put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
+    return installation
+
+
+def ensure_portal_properties(config: dict, db: Database, box: SecretBox, portal_id: int) -> bool:
+    """Create the app's HubSpot properties the portal lacks; False (and logged) on failure."""
+    installs = Installations(db)
+    installation = installs.get(portal_id)
+    if installation is None or installation["status"] != ACTIVE:
+        return False
+    client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
+    try:
+        have = ensure_properties(client, int(installation["property_set"] or 0))
+    except ApiError as exc:
+        # Not fatal: the set stays behind and is completed on the portal's next use.
+        log.warning("could not create HubSpot properties for portal %s: %s", portal_id, exc)
+        return False
+    if have != installation["property_set"]:
+        installs.set_property_set(portal_id, have)
+    return True
+
+
+def uninstall(config: dict, db: Database, box: SecretBox, portal_id: int, *,
+              tell_hubspot: bool) -> None:
+    """Uninstall the app from a portal: erase its credentials now, its data after the grace period.
+
+    With `tell_hubspot`, HubSpot is asked first (DELETE external-install); an error there
+    other than "already gone" propagates and nothing changes here.
+    """
+    credentials = Credentials(db, box)
+    if tell_hubspot:
+        try:
+            hubspot_for_portal(config, db, credentials, portal_id).uninstall()
+        except (TokenRefused, Unauthorized):
+            pass     # HubSpot no longer knows the install: it is uninstalled already
+    tripletex = tripletex_for_portal(config, credentials, portal_id)
+    if tripletex is not None:
+        try:
+            tripletex.delete_session()
+        except ApiError:
+            pass     # the session dies at midnight anyway; the employee token is erased below
+    with write_transaction(db):
+        Installations(db).mark_uninstalled(portal_id)
+        credentials.delete(portal_id)
+        db["login_tokens"].delete_where("portal_id = ?", [portal_id])
+    log.info("portal %s uninstalled", portal_id)
+
+
+def confirm_uninstalled(config: dict, db: Database, box: SecretBox, portal_id: int) -> bool:
+    """After HubSpot refused a refresh: uninstall only if introspection says the token is dead.
+
+    Refreshes are leased per portal, so a worker that lost a race reads the newer token
+    instead of refreshing; and a refresh token we no longer hold proves nothing.
+    """
+    credentials = Credentials(db, box)
+    token = credentials.get(portal_id, HUBSPOT_OAUTH) or {}
+    refresh_token = token.get("refresh_token")
+    if not refresh_token:
+        return False
+    client = hubspot_for_portal(config, db, credentials, portal_id)
+    try:
+        info = client.introspect(refresh_token, hint="refresh_token")
+    except ApiError as exc:
+        log.warning("could not introspect portal %s's refresh token: %s", portal_id, exc)
+        return False
+    if info.get("active"):
+        return False
+    uninstall(config, db, box, portal_id, tell_hubspot=False)
+    return True
+
+
+def check_idle_portals(config: dict, db: Database, box: SecretBox,
+                       idle_for: timedelta = timedelta(days=1)) -> list[int]:
+    """Refresh the token of every portal unused for a day; return those found uninstalled.
+
+    HubSpot sends no uninstall event to a project app, so a portal that uninstalled us
+    shows up only as a refused refresh.
+    """
+    cutoff = utcnow() - idle_for
+    rows = db.execute("select c.portal_id, c.updated_at from credentials c join installations i "
+                      "on i.portal_id = c.portal_id where c.kind = ? and i.status = ?",
+                      [HUBSPOT_OAUTH, ACTIVE]).fetchall()
+    gone = []
+    for portal_id, updated_at in rows:
+        if parse(updated_at) > cutoff:
+            continue
+        client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
+        try:
+            with client.tokens.refresh_lock():
+                client.refresh(client.tokens.load() or {})
+        except TokenRefused:
+            if confirm_uninstalled(config, db, box, portal_id):
+                gone.append(portal_id)
+        except ApiError as exc:
+            log.warning("idle check of portal %s failed: %s", portal_id, exc)
+    return gone
+
+
+def purge_expired(db: Database, grace: timedelta) -> list[int]:
+    """Delete everything of portals uninstalled longer ago than the grace period."""
+    installs = Installations(db)
+    purged = installs.due_for_purge(grace)
+    for portal_id in purged:
+        installs.purge(portal_id)
+        log.info("portal %s purged after its grace period", portal_id)
+    return purged
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+NB: dict[str, str] = {}

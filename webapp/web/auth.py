@@ -1,0 +1,37 @@
+"""Who is signed in, for which portal. A session belongs to exactly one portal."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, g, session
+
+from ..db import get_db
+from ..storage.installations import ACTIVE, Installations
+
+
+def sign_in(portal_id: int, user_id: int | None, user_email: str | None) -> None:
+    """Start a fresh session for one portal (nothing of a previous session survives)."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email)
+    if lang:
+        session["lang"] = lang
+
+
+def current_installation() -> dict | None:
+    """The signed-in portal's installation, if it is active."""
+    if "installation" not in g:
+        portal_id = session.get("portal_id")
+        found = Installations(get_db()).get(portal_id) if portal_id else None
+        g.installation = found if found and found["status"] == ACTIVE else None
+    return g.installation
+
+
+def portal_required(view):
+    """Refuse pages that need a portal when nobody is signed in for one."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_installation() is None:
+            abort(401)
+        return view(*args, **kwargs)
+    return wrapped

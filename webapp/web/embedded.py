@@ -1,0 +1,54 @@
+"""Our pages inside HubSpot: the settings page asks for a sign-in URL, the iframe opens it.
+
+Iframe requests carry no HubSpot signature, so the signed hubspot.fetch call mints a
+single-use token that expires within a minute, and opening the URL trades it for a session
+for that one portal. The session then travels in the URL and in htmx's headers as well as
+in the cookie, so it survives a browser that blocks third-party cookies.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, render_template, request, session
+
+from ..db import get_db
+from ..i18n import normalise
+from ..portal_lifecycle import ensure_portal_properties
+from ..storage import login_tokens
+from ..storage.installations import ACTIVE, Installations
+from .auth import sign_in
+from .sessions import redirect_to
+from .signed import signed_by_hubspot
+
+bp = Blueprint("embedded", __name__)
+
+
+@bp.post("/hubspot/settings/session")
+@signed_by_hubspot
+def settings_session():
+    """Return `{"url": ...}` that signs this HubSpot user in for this portal only."""
+    installation = Installations(get_db()).get(g.hubspot["portal_id"])
+    if installation is None or installation["status"] != ACTIVE:
+        return jsonify(error="not_installed",
+                       message="The app is not installed in this HubSpot account."), 404
+    body = request.get_json(silent=True) if request.content_length else {}
+    locale = body.get("locale") if isinstance(body, dict) else None
+    token = login_tokens.mint(get_db(), installation["portal_id"], g.hubspot["user_id"],
+                              g.hubspot["user_email"], normalise(locale if isinstance(
+                                  locale, str) else None))
+    url = current_app.config["PUBLIC_BASE_URL"] + "/hubspot/settings/open?login=" + token
+    return jsonify(url=url)
+
+
+@bp.get("/hubspot/settings/open")
+def open_settings():
+    """Trade a login token for a session and open the setup."""
+    found = login_tokens.consume(get_db(), request.args.get("login", ""))
+    if found is None:
+        return render_template("embedded/expired.html"), 403
+    sign_in(found["portal_id"], found["user_id"], found["user_email"])
+    if found["locale"]:
+        session["lang"] = found["locale"]
+    session.carried = True       # keep it in every link: the cookie may never come back
+    config = current_app.config
+    ensure_portal_properties(config, get_db(), current_app.extensions["secret_box"],
+                             found["portal_id"])
+    return redirect_to("setup.start")

@@ -1,0 +1,189 @@
+"""The setup stepper: HubSpot connected, connect Tripletex, connection check, plan, done.
+
+Every step is a real URL that works without JavaScript; htmx swaps just the stepper when
+it can. A step opens only when the ones before it are done, and what is done is read from
+storage, never from the session, so back, refresh and a second tab all agree.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, request
+
+from ..client_factory import tripletex_for_portal, tripletex_for_token
+from ..clients.errors import ApiError
+from ..db import get_db
+from ..plans import find_plan, invoices_this_month
+from ..storage.credentials import Credentials
+from ..storage.installations import Installations
+from ..timeutil import oslo_today
+from ..tripletex_link import TripletexLink
+from ..tripletex_connection import (NotEntitled, Problem, TokenInputError, UnknownCompany,
+                                    connect, explain, read_token)
+from .auth import current_installation, portal_required
+from .fragments import go_to, render_page
+
+bp = Blueprint("setup", __name__, url_prefix="/setup")
+
+STEPS = ("hubspot", "tripletex", "check", "plan", "done")
+
+
+def _link() -> TripletexLink:
+    return TripletexLink(get_db(), current_app.extensions["secret_box"])
+
+
+def _portal_client(portal_id: int):
+    credentials = Credentials(get_db(), current_app.extensions["secret_box"])
+    return tripletex_for_portal(current_app.config, credentials, portal_id)
+
+
+def _steps() -> tuple[str, ...]:
+    if current_app.config["SHOW_PLAN_STEP"]:
+        return STEPS
+    return tuple(s for s in STEPS if s != "plan")
+
+
+def _state(installation: dict) -> dict:
+    """Which steps are done, and what each step knows."""
+    portal_id = installation["portal_id"]
+    connection = _link().connection(portal_id)
+    check = _link().last_check(portal_id)
+    plan = installation.get("plan")
+    if not current_app.config["SHOW_PLAN_STEP"] and not plan:
+        plan = current_app.config["PLANS"][0]["id"]
+    done = {"hubspot": True, "tripletex": bool(connection),
+            "check": bool(connection and check and check["ok"]), "plan": bool(plan)}
+    done["done"] = all(done[s] for s in _steps() if s != "done")
+    return {"done": done, "connection": connection, "check": check, "plan": plan}
+
+
+def _first_open(done: dict) -> str:
+    return next((s for s in _steps() if not done[s]), "done")
+
+
+def _is_open(step: str, done: dict) -> bool:
+    steps = _steps()
+    return all(done[s] for s in steps[:steps.index(step)])
+
+
+def _render(step: str, status: int = 200, **extra):
+    g.pop("installation", None)          # a POST may just have changed it
+    installation = current_installation()
+    portal_id = installation["portal_id"]
+    context = dict(step=step, steps=_steps(), state=_state(installation),
+                   installation=installation, plans=current_app.config["PLANS"],
+                   app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"],
+                   invoices_used=invoices_this_month(get_db(), portal_id),
+                   choices=_link().pending_choices(portal_id), **extra)
+    return render_page("setup/page.html", "setup/_stepper.html", status=status, **context)
+
+
+def _next(step: str):
+    return go_to("setup.step", lambda: _render(step), name=step)
+
+
+@bp.get("/")
+@portal_required
+def start():
+    return _next(_first_open(_state(current_installation())["done"]))
+
+
+@bp.get("/<name>")
+@portal_required
+def step(name: str):
+    if name not in _steps():
+        abort(404)
+    done = _state(current_installation())["done"]
+    if not _is_open(name, done):
+        return _next(_first_open(done))
+    return _render(name)
+
+
+@bp.post("/tripletex")
+@portal_required
+def connect_tripletex():
+    """Try the pasted token against Tripletex; store it (encrypted) only when it works."""
+    portal_id = current_installation()["portal_id"]
+    try:
+        token = read_token(request.form.get("token"))
+    except TokenInputError as exc:
+        return _render("tripletex", status=422, refusal=exc.reason)
+    return _try_connect(portal_id, token.token, None)
+
+
+@bp.post("/tripletex/company")
+@portal_required
+def choose_company():
+    """An accountant's token: connect the client company the user picked."""
+    portal_id = current_installation()["portal_id"]
+    token = _link().pending_token(portal_id)
+    if token is None:
+        return _render("tripletex", status=422, problem=Problem("choice_expired"))
+    try:
+        company_id = int(request.form.get("company_id", ""))
+    except ValueError:
+        return _render("tripletex", status=422, problem=Problem("choose_company"))
+    return _try_connect(portal_id, token, company_id)
+
+
+def _try_connect(portal_id: int, token: str, company_id: int | None):
+    config = current_app.config
+    try:
+        result = connect(lambda t, c: tripletex_for_token(config, t, c), token, company_id,
+                         today=oslo_today())
+    except UnknownCompany:
+        return _render("tripletex", status=422, problem=Problem("choose_company"))
+    except NotEntitled as exc:
+        return _render("tripletex", status=422,
+                       problem=Problem("missing_entitlements", {"which": exc.which}))
+    except ApiError as exc:
+        current_app.logger.info("Tripletex refused to connect portal %s: %s", portal_id, exc)
+        return _render("tripletex", status=_status_for(exc), problem=explain(exc))
+    if result.companies:
+        _link().remember_choice(portal_id, token, result.companies)
+        return _render("tripletex")
+    _link().store(portal_id, token, result)
+    _run_check(portal_id, result.probes)
+    return _next("check")
+
+
+@bp.post("/tripletex/disconnect")
+@portal_required
+def disconnect_tripletex():
+    portal_id = current_installation()["portal_id"]
+    _link().disconnect(portal_id, _portal_client(portal_id))
+    return _next("tripletex")
+
+
+@bp.post("/check")
+@portal_required
+def run_check():
+    portal_id = current_installation()["portal_id"]
+    if not _state(current_installation())["done"]["tripletex"]:
+        return _next("tripletex")
+    _run_check(portal_id)
+    return _next("check")
+
+
+def _run_check(portal_id: int, probes=None) -> None:
+    _link().check(portal_id, _portal_client(portal_id), probes)
+
+
+@bp.post("/plan")
+@portal_required
+def choose_plan():
+    installation = current_installation()
+    if not _is_open("plan", _state(installation)["done"]):
+        return _next(_first_open(_state(installation)["done"]))
+    plan = find_plan(current_app.config["PLANS"], request.form.get("plan"))
+    if plan is None:
+        return _render("plan", status=422, problem=Problem("choose_plan"))
+    Installations(get_db()).set_plan(installation["portal_id"], plan["id"])
+    return _next("done")
+
+
+def _status_for(exc: ApiError) -> int:
+    # The user's input was refused (422), or Tripletex could not answer now (429/502).
+    if exc.status == 429:
+        return 429
+    if exc.status is None or exc.status >= 500:
+        return 502
+    return 422

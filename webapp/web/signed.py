@@ -1,0 +1,51 @@
+"""Requests HubSpot signs for us (hubspot.fetch from the settings page and app cards).
+
+The signature covers the URL HubSpot called, so it is rebuilt from PUBLIC_BASE_URL rather
+than from what a proxy passed on; the raw body is read before anything parses it.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+
+from ..hubspot_signature import SignatureInvalid, verify_v3
+
+
+def public_url() -> str:
+    """The full URL HubSpot called, query string included and exactly as sent."""
+    query = request.query_string.decode("latin-1")
+    return current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
+
+
+def _context() -> dict:
+    """The portal and user HubSpot added to the query; refuses anything malformed."""
+    args = request.args
+    try:
+        portal_id = int(args["portalId"])
+        user_id = int(args["userId"]) if args.get("userId") else None
+    except (KeyError, ValueError):
+        raise SignatureInvalid("portalId and userId must be numbers") from None
+    app_id = args.get("appId")
+    if app_id and app_id != str(current_app.config["HUBSPOT_APP_ID"]):
+        raise SignatureInvalid("signed for another app")
+    return {"portal_id": portal_id, "user_id": user_id,
+            "user_email": (args.get("userEmail") or "")[:254] or None}
+
+
+def signed_by_hubspot(view):
+    """Refuse the request unless HubSpot signed it (v3) within the last five minutes."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            verify_v3(current_app.config["HUBSPOT_CLIENT_SECRET"], request.method, public_url(),
+                      request.get_data(cache=True),
+                      request.headers.get("X-HubSpot-Request-Timestamp"),
+                      request.headers.get("X-HubSpot-Signature-v3"))
+            g.hubspot = _context()
+        except SignatureInvalid as exc:
+            current_app.logger.info("refused a request signed for HubSpot: %s", exc.reason)
+            return jsonify(error="invalid_signature",
+                           message="This request is not signed by HubSpot: " + exc.reason), 401
+        return view(*args, **kwargs)
+    return wrapped

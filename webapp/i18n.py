@@ -1,7 +1,8 @@
 """English and Norwegian Bokmål for every string a user sees.
 
 English text is the key (as with gettext); `translations_nb.py` maps it to Bokmål. A test
-finds every `_("...")` in templates and code and fails when one lacks a translation.
+finds every call of `_` with a literal in templates and code and fails when one lacks a
+translation.
 We keep a dictionary rather than gettext catalogues: two languages, no compile step.
 """
 from __future__ import annotations

@@ -136,7 +136,10 @@ def _try_connect(portal_id: int, token: str, company_id: int | None):
                        problem=Problem("missing_entitlements", {"which": exc.which}))
     except ApiError as exc:
         current_app.logger.info("Tripletex refused to connect portal %s: %s", portal_id, exc)
-        return _render("tripletex", status=_status_for(exc), problem=explain(exc))
+        problem = explain(exc)
+        # A refused consumer token is the operator's configuration, not the user's input.
+        status = 503 if problem.kind == "consumer_token_refused" else _status_for(exc)
+        return _render("tripletex", status=status, problem=problem)
     if result.companies:
         _link().remember_choice(portal_id, token, result.companies)
         return _render("tripletex")

@@ -1,0 +1,201 @@
+"""Step 2, connecting Tripletex: every way a pasted token fails, and what is stored when it works."""
+import pytest
+import requests
+
+from tests.journey import connect_tripletex, install, post_step, text_of
+from webapp.clients.tripletex import TripletexClient
+from webapp.storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
+from webapp.tripletex_connection import read_token
+
+APP_NAME = "Tripletex Sync for HubSpot"
+
+
+@pytest.fixture
+def user(stack, browser):
+    install(stack, browser)
+    return browser
+
+
+def tripletex_rows(db) -> list:
+    return db.execute("select kind from credentials where kind like 'tripletex%'").fetchall()
+
+
+def tripletex_calls(stack) -> int:
+    log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()
+    return sum(log["counts"].values())
+
+
+def accountant_client_company(stack) -> int:
+    companies = requests.get(stack.tripletex_url + "/_sandbox/companies").json()["companies"]
+    return next(t["clientCompanyIds"][-1] for c in companies for t in c["tokens"]
+                if t["token"] == "demo-accountant-token")
+
+
+def assert_nothing_stored(db):
+    assert tripletex_rows(db) == []
+    assert db.execute("select count(*) from settings where key = 'tripletex_connection'"
+                      ).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("pasted, message", [
+    ("", "Paste the token you created in Tripletex."),
+    ("   \n\t ", "Paste the token you created in Tripletex."),
+    ("\"\"", "Paste the token you created in Tripletex."),
+    ("demo-employee\u200btoken", "invisible characters"),
+    ("x" * 3000, "much longer than a Tripletex token"),
+])
+def test_input_that_cannot_be_a_token_is_refused_inline_without_calling_tripletex(
+        stack, user, db, pasted, message):
+    page = connect_tripletex(stack, user, pasted)
+    assert page.status_code == 422
+    assert message in text_of(page.text)
+    assert_nothing_stored(db)
+    assert tripletex_calls(stack) == 0
+
+
+def test_surrounding_whitespace_and_quotes_are_trimmed(stack, user, db):
+    page = connect_tripletex(stack, user, '  “demo-employee-token”\n')
+    assert page.url.endswith("/setup/check")
+    assert len(tripletex_rows(db)) == 2           # the employee token and its session
+
+
+def test_an_unusual_looking_token_is_tried_not_refused():
+    assert read_token("abc").warning == "unusual"
+    assert read_token("eyJ0b2tlbklkIjo2MzE5NjI3MTAsInRva2VuIjoiMDAwIn0=").warning is None
+
+
+@pytest.mark.parametrize("token", ["demo-revoked-token", "demo-other-app-token",
+                                   "no-such-token-at-all"])
+def test_a_refused_employee_token_names_the_likely_causes(stack, user, db, token):
+    page = connect_tripletex(stack, user, token)
+    assert page.status_code == 422
+    text = text_of(page.text)
+    assert "Tripletex did not accept this token" in text
+    assert "revoked" in text and "integration module is not active" in text
+    assert f"the application name must be exactly: {APP_NAME}" in text
+    assert token not in page.text                 # never echoed back
+    assert_nothing_stored(db)
+
+
+def test_a_token_without_entitlements_says_which_are_missing(stack, user, db):
+    page = connect_tripletex(stack, user, "demo-no-entitlements-token")
+    assert page.status_code == 422
+    text = text_of(page.text)
+    assert "missing access the sync needs" in text
+    assert "Missing: Customers, Contacts, Products, Orders, Invoices" in text
+    assert_nothing_stored(db)
+
+
+def test_a_rate_limited_connect_says_when_to_retry(stack, user, db):
+    requests.post(stack.tripletex_url + "/_sandbox/faults",
+                  json={"rate_limit_burst": 20}).raise_for_status()
+    stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
+    page = connect_tripletex(stack, user, "demo-employee-token")
+    assert page.status_code == 429
+    assert "Tripletex asked us to slow down" in text_of(page.text)
+    assert "Try again in" in text_of(page.text)
+    assert_nothing_stored(db)
+
+
+def test_tripletex_unreachable_or_failing_says_retry_and_stores_nothing(stack, user, db):
+    requests.post(stack.tripletex_url + "/_sandbox/faults",
+                  json={"server_errors": 50}).raise_for_status()
+    stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
+    page = connect_tripletex(stack, user, "demo-employee-token")
+    assert page.status_code == 502
+    assert "Tripletex did not answer in time" in text_of(page.text)
+    assert_nothing_stored(db)
+
+
+def test_a_refused_consumer_token_is_shown_as_the_operators_problem(stack, user, db):
+    stack.app.config["TRIPLETEX_CONSUMER_TOKEN"] = "not-the-consumer-token"
+    page = connect_tripletex(stack, user, "demo-employee-token")
+    assert page.status_code == 503
+    text = text_of(page.text)
+    assert "This app is not set up correctly" in text
+    assert "not a problem with your token" in text
+    assert_nothing_stored(db)
+
+
+def test_a_working_token_connects_shows_the_company_and_is_stored_encrypted(stack, user, db):
+    page = connect_tripletex(stack, user, "demo-employee-token")
+    assert page.status_code == 200 and page.url.endswith("/setup/check")
+    step = user.get(stack.app_url + "/setup/tripletex")
+    text = text_of(step.text)
+    assert "Connected to Tripletex" in text
+    assert "Nordvik Demo AS" in text and "858813999" in text
+    assert "Token belongs to" in text
+    secrets = db.execute("select secret from credentials where kind = ?",
+                         [TRIPLETEX_EMPLOYEE]).fetchall()
+    assert len(secrets) == 1 and "demo-employee-token" not in secrets[0][0]
+    assert "demo-employee-token" not in step.text
+
+
+def test_the_connection_check_runs_at_once_and_passes_for_a_ready_company(stack, user):
+    page = connect_tripletex(stack, user, "demo-employee-token")
+    text = text_of(page.text)
+    assert "Everything the sync needs is in place" in text
+    assert text.count("Passed") == 9
+
+
+def test_an_accountants_token_lets_the_user_pick_the_client_company(stack, user, db):
+    page = connect_tripletex(stack, user, "demo-accountant-token")
+    assert page.status_code == 200
+    assert "can act for several companies" in text_of(page.text)
+    assert tripletex_rows(db) == [("tripletex_pending",)]      # encrypted, awaiting a choice
+    assert "demo-accountant-token" not in page.text
+    client_id = accountant_client_company(stack)
+    choice = post_step(stack, user, "/setup/tripletex/company",
+                       {"company_id": str(client_id)}, page)
+    assert choice.url.endswith("/setup/check"), text_of(choice.text)
+    meta = db.execute("select meta from credentials where kind = ?",
+                      [TRIPLETEX_EMPLOYEE]).fetchone()[0]
+    assert f'"company_id": {client_id}' in meta
+    assert ("tripletex_pending",) not in tripletex_rows(db)
+
+
+def test_choosing_a_company_the_token_cannot_reach_is_refused(stack, user, db):
+    page = connect_tripletex(stack, user, "demo-accountant-token")
+    choice = post_step(stack, user, "/setup/tripletex/company", {"company_id": "999999"}, page)
+    assert choice.status_code == 422
+    assert "Choose one of the companies listed" in text_of(choice.text)
+    assert TRIPLETEX_EMPLOYEE not in [r[0] for r in tripletex_rows(db)]
+
+
+def test_connecting_again_replaces_the_token_and_disconnect_removes_it(stack, user, db):
+    connect_tripletex(stack, user, "demo-employee-token")
+    companies = requests.get(stack.tripletex_url + "/_sandbox/companies").json()["companies"]
+    other = next(t["token"] for t in companies[1]["tokens"] if t["label"] == "working")
+
+    page = connect_tripletex(stack, user, other)
+
+    assert page.url.endswith("/setup/check")
+    step = user.get(stack.app_url + "/setup/tripletex")
+    assert companies[1]["name"] in text_of(step.text)
+    assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]
+
+    gone = post_step(stack, user, "/setup/tripletex/disconnect", {}, step)
+
+    assert gone.url.endswith("/setup/tripletex")
+    assert "Paste the token below" in text_of(gone.text)
+    assert tripletex_rows(db) == []
+    log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()["counts"]
+    assert any(e.startswith("DELETE /v2/token/session/") for e in log), log
+    assert user.get(stack.app_url + "/setup/check").url.endswith("/setup/tripletex")
+
+
+def test_a_failed_check_says_how_to_fix_it_and_can_be_rechecked(stack, user, db):
+    made = requests.post(stack.tripletex_url + "/_sandbox/companies",
+                         json={"name": "Uten Bank AS", "bankAccountNumber": ""}).json()
+    token = next(t["token"] for t in made["tokens"] if t["label"] == "working")
+    page = connect_tripletex(stack, user, token)
+    text = text_of(page.text)
+    assert "No bank account number is registered" in text and "account 1920" in text
+    assert user.get(stack.app_url + "/setup/plan").url.endswith("/setup/check")  # not open yet
+    # What the user does in Tripletex: register the number on ledger account 1920.
+    tripletex = TripletexClient(stack.tripletex_url + "/v2", "sandbox-consumer-token", token)
+    account = next(tripletex.list("/ledger/account", params={"number": "1920"}))
+    tripletex.update(f"/ledger/account/{account['id']}",
+                     {"version": account["version"], "bankAccountNumber": "15038698793"})
+    again = post_step(stack, user, "/setup/check", {}, page)
+    assert "Everything the sync needs is in place" in text_of(again.text)

@@ -1,0 +1,121 @@
+"""Installing from HubSpot: consent, callback, tokens, properties, reinstall, and every way it fails."""
+import requests
+
+from tests.journey import (DEMO_PORTAL, authorize_page, callback_url, code_and_state, consent,
+                           connect_tripletex, install, text_of)
+from webapp.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from webapp.hubspot_properties import PROPERTIES, PROPERTY_SET
+from webapp.storage.credentials import HUBSPOT_OAUTH
+
+
+def test_install_asks_hubspot_for_every_scope_the_product_needs(stack, browser):
+    page = authorize_page(stack, browser)
+    for scope in REQUIRED_SCOPES + OPTIONAL_SCOPES:
+        assert f"<code>{scope}</code>" in page.text
+    assert "Allow and install" in page.text
+
+
+def test_install_lands_on_the_setup_screen_showing_the_portal_and_user(stack, browser):
+    browser, landing = install(stack, browser)
+    assert landing.url == stack.app_url + "/setup/hubspot"
+    text = text_of(landing.text)
+    assert "HubSpot connected" in text and "Step 1 of 5" in text
+    assert str(DEMO_PORTAL) in text and "nordisk-demo.no" in text
+    assert f"{len(REQUIRED_SCOPES) + len(OPTIONAL_SCOPES)} permissions" in text
+    assert "kari.admin@nordisk-demo.no" in text
+
+
+def test_install_stores_the_installation_and_only_encrypted_tokens(stack, browser, db):
+    install(stack, browser)
+    row = db["installations"].get(DEMO_PORTAL)
+    assert row["status"] == "active" and row["hub_domain"] == "nordisk-demo.no"
+    token = stack.hubspot_sandbox.state.access_tokens
+    access = next(iter(token))
+    stored = db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))["secret"]
+    assert access not in stored
+    for suffix in ("", "-wal"):
+        with open(stack.app.config["DATABASE"] + suffix, "rb") as raw:
+            assert access.encode() not in raw.read()
+
+
+def test_install_creates_the_apps_properties_in_the_portal_once(stack, browser, db):
+    install(stack, browser)
+    portal = stack.hubspot_sandbox.state.portals[DEMO_PORTAL]
+    for object_type, definitions in PROPERTIES.items():
+        made = portal.custom_properties[object_type]
+        assert {d["name"] for d in definitions} <= set(made), object_type
+        assert "tripletex_sync" in portal.groups[object_type]
+    assert db["installations"].get(DEMO_PORTAL)["property_set"] == PROPERTY_SET
+    before = stack.hubspot_sandbox.request_log()["counts"]
+
+    install(stack, requests.Session())           # reinstalling creates nothing again
+
+    after = stack.hubspot_sandbox.request_log()["counts"]
+    writes = [e for e in after if e.startswith("POST /crm/properties")]
+    assert all(after[e] == before.get(e) for e in writes)
+
+
+def test_reinstall_refreshes_the_tokens_and_keeps_the_settings(stack, browser, db):
+    install(stack, browser)
+    connect_tripletex(stack, browser, "demo-employee-token")
+    first = db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))["secret"]
+
+    again, landing = install(stack, requests.Session())
+
+    assert db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))["secret"] != first
+    assert db.execute("select count(*) from installations").fetchone()[0] == 1
+    page = again.get(stack.app_url + "/setup/tripletex")
+    assert "Nordvik Demo AS" in text_of(page.text)
+
+
+def test_cancelling_consent_explains_and_offers_a_retry_and_stores_nothing(stack, browser, db):
+    page = consent(stack, browser, authorize_page(stack, browser), decision="cancel")
+    assert page.status_code == 400
+    assert "You cancelled in HubSpot" in text_of(page.text)
+    assert 'href="/install"' in page.text
+    assert db["installations"].count == 0
+
+
+def test_a_replayed_callback_is_refused(stack, browser, db):
+    url = callback_url(stack, browser)
+    assert browser.get(url).status_code == 200
+    replay = browser.get(url)
+    assert replay.status_code == 400
+    assert "This install link has expired" in text_of(replay.text)
+
+
+def test_a_callback_with_a_state_this_browser_never_sent_is_refused(stack, browser, db):
+    url = callback_url(stack, browser)
+    stranger = requests.Session()                # e.g. a link planted in someone else's browser
+    page = stranger.get(url)
+    assert page.status_code == 400 and "expired" in text_of(page.text)
+    assert db["installations"].count == 0
+
+
+def test_a_callback_without_code_or_state_is_a_clear_400(stack, browser, db):
+    page = browser.get(stack.app_url + "/oauth/callback")
+    assert page.status_code == 400
+    assert "Install again" in text_of(page.text)
+
+
+def test_a_code_hubspot_refuses_gives_a_retry_page_and_stores_nothing(stack, browser, db):
+    url = callback_url(stack, browser)
+    code, _ = code_and_state(url)
+    with stack.hubspot_sandbox.state.lock:
+        stack.hubspot_sandbox.state.codes.pop(code)          # expired or used elsewhere
+    page = browser.get(url)
+    assert page.status_code == 400
+    assert "one-time code from HubSpot was refused" in text_of(page.text)
+    assert db["installations"].count == 0 and db["credentials"].count == 0
+
+
+def test_hubspot_failing_during_the_callback_gives_a_retry_page(stack, browser, db):
+    url = callback_url(stack, browser)
+    faults = requests.post(stack.hubspot_url + "/_sandbox/faults",
+                           json={"status": 503, "path": "^/oauth/"})
+    assert faults.ok, faults.text
+    page = browser.get(url)
+    assert page.status_code in (400, 502)
+    assert "Install again" in text_of(page.text)
+    assert db["installations"].count == 0
+    assert "Traceback" not in page.text

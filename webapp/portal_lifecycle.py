@@ -19,6 +19,7 @@ from .storage.credentials import HUBSPOT_OAUTH, Credentials
 from .storage.installations import ACTIVE, Installations
 from .storage.sqlite import write_transaction
 from .timeutil import parse, utcnow
+from .tripletex_link import CONNECTION_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,13 @@ def uninstall(config: dict, db: Database, box: SecretBox, portal_id: int, *,
             tripletex.delete_session()
         except ApiError:
             pass     # the session dies at midnight anyway; the employee token is erased below
+    installs = Installations(db)
     with write_transaction(db):
-        Installations(db).mark_uninstalled(portal_id)
+        installs.mark_uninstalled(portal_id)
         credentials.delete(portal_id)
+        # What described the erased Tripletex link goes with it; plan and other settings stay.
+        for key in CONNECTION_SETTINGS:
+            installs.delete_setting(portal_id, key)
         db["login_tokens"].delete_where("portal_id = ?", [portal_id])
     log.info("portal %s uninstalled", portal_id)
 

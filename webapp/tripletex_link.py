@@ -25,6 +25,7 @@ CHECK = "connection_check"                # settings: the last check's items
 CHOICES = "tripletex_choices"             # settings: companies an accountant's token reaches
 PENDING = "tripletex_pending"             # credential: that token, until a company is chosen
 CHOICE_LIFETIME = timedelta(minutes=15)
+CONNECTION_SETTINGS = (CONNECTION, CHECK, CHOICES)
 
 
 class TripletexLink:
@@ -99,7 +100,7 @@ class TripletexLink:
         with write_transaction(self.db):
             for kind in (TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, PENDING):
                 self.credentials.delete(portal_id, kind)
-            for key in (CONNECTION, CHECK, CHOICES):
+            for key in CONNECTION_SETTINGS:
                 self.installs.delete_setting(portal_id, key)
 
 

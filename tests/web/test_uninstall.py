@@ -1,0 +1,107 @@
+"""Uninstalling: from our page, or in HubSpot (seen as a refused refresh), then the purge."""
+from datetime import timedelta
+
+import requests
+
+from tests.journey import DEMO_PORTAL, connect_tripletex, install, post_step, text_of
+from webapp.portal_lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
+from webapp.storage.credentials import HUBSPOT_OAUTH
+
+
+def introspect(stack, token: str) -> dict:
+    return requests.post(stack.hubspot_url + "/oauth/2026-03/token/introspect", data={
+        "client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret",
+        "token": token}).json()
+
+
+def finished_setup(stack, browser):
+    install(stack, browser)
+    connect_tripletex(stack, browser, "demo-employee-token")
+    plan = browser.get(stack.app_url + "/setup/plan")
+    return post_step(stack, browser, "/setup/plan", {"plan": "standard"}, plan)
+
+
+def test_uninstall_from_our_page_tells_hubspot_and_erases_credentials(stack, browser, db):
+    done = finished_setup(stack, browser)
+    access = next(iter(stack.hubspot_sandbox.state.access_tokens))
+
+    page = post_step(stack, browser, "/account/uninstall", {}, done)
+
+    assert page.status_code == 200
+    assert "The app is uninstalled" in text_of(page.text)
+    assert introspect(stack, access) == {"active": False}
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "uninstalled"
+    assert db["credentials"].count == 0
+    log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()["counts"]
+    assert any(e.startswith("DELETE /v2/token/session/") for e in log)
+    assert browser.get(stack.app_url + "/setup/").status_code == 401
+
+
+def test_uninstall_when_hubspot_is_down_changes_nothing_and_says_so(stack, browser, db):
+    done = finished_setup(stack, browser)
+    stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
+    requests.post(stack.hubspot_url + "/_sandbox/faults",
+                  json={"status": 503, "path": "^/appinstalls/"}).raise_for_status()
+
+    page = post_step(stack, browser, "/account/uninstall", {}, done)
+
+    assert page.status_code == 502
+    assert "The app is still installed" in text_of(page.text)
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+    assert db["credentials"].count >= 2
+
+
+def test_an_uninstall_made_in_hubspot_is_detected_by_the_daily_check(stack, browser, db):
+    finished_setup(stack, browser)
+    requests.post(stack.hubspot_url + f"/_sandbox/portals/{DEMO_PORTAL}/uninstall"
+                  ).raise_for_status()
+
+    gone = check_idle_portals(stack.app.config, db, stack.app.extensions["secret_box"],
+                              idle_for=timedelta(0))
+
+    assert gone == [DEMO_PORTAL]
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "uninstalled"
+    assert db["credentials"].count == 0
+
+
+def test_the_daily_check_leaves_live_and_recently_used_portals_alone(stack, browser, db):
+    finished_setup(stack, browser)
+    box = stack.app.extensions["secret_box"]
+    assert check_idle_portals(stack.app.config, db, box) == []          # used just now
+    assert check_idle_portals(stack.app.config, db, box, idle_for=timedelta(0)) == []
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+
+
+def test_a_refused_refresh_is_not_taken_for_an_uninstall_while_the_token_lives(stack, browser,
+                                                                                db):
+    # e.g. a worker that refreshed with a token another worker had already replaced
+    finished_setup(stack, browser)
+    box = stack.app.extensions["secret_box"]
+    assert confirm_uninstalled(stack.app.config, db, box, DEMO_PORTAL) is False
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+    assert db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))
+
+
+def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db):
+    done = finished_setup(stack, browser)
+    post_step(stack, browser, "/account/uninstall", {}, done)
+    assert purge_expired(db, timedelta(days=30)) == []
+    assert db["installations"].get(DEMO_PORTAL)["plan"] == "standard"
+
+    assert purge_expired(db, timedelta(0)) == [DEMO_PORTAL]
+
+    for table in ("installations", "credentials", "settings", "login_tokens"):
+        assert db.execute(f"select count(*) from {table} where portal_id = ?",
+                          [DEMO_PORTAL]).fetchone()[0] == 0, table
+
+
+def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser, db):
+    done = finished_setup(stack, browser)
+    post_step(stack, browser, "/account/uninstall", {}, done)
+
+    again, landing = install(stack, requests.Session())
+
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+    assert db["installations"].get(DEMO_PORTAL)["plan"] == "standard"
+    # The Tripletex token was erased with the uninstall, so that step opens again.
+    assert again.get(stack.app_url + "/setup/").url.endswith("/setup/tripletex")

@@ -105,3 +105,17 @@ def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser,
     assert db["installations"].get(DEMO_PORTAL)["plan"] == "standard"
     # The Tripletex token was erased with the uninstall, so that step opens again.
     assert again.get(stack.app_url + "/setup/").url.endswith("/setup/tripletex")
+
+
+def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, browser, db):
+    from webapp.jobs import upkeep
+    from webapp.jobs.queue import huey
+    assert upkeep.daily_upkeep.task_class in huey._registry._periodic_tasks
+    done = finished_setup(stack, browser)
+    post_step(stack, browser, "/account/uninstall", {}, done)
+
+    kept = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=30))
+    purged = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=0))
+
+    assert kept == {"uninstalled": [], "purged": []}
+    assert purged == {"uninstalled": [], "purged": [DEMO_PORTAL]}

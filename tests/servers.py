@@ -1,6 +1,7 @@
 """Run a WSGI app on a real loopback port for the length of a test."""
 from __future__ import annotations
 
+import ssl
 import threading
 from contextlib import contextmanager
 
@@ -8,14 +9,38 @@ from werkzeug.serving import make_server
 
 
 @contextmanager
-def serving(app, host: str = "127.0.0.1", port: int = 0):
-    """Serve `app` in a thread; yields its base URL (http://127.0.0.1:PORT)."""
-    server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def serving(app, host: str = "127.0.0.1", port: int = 0, *,
+            ssl_context: ssl.SSLContext | None = None, url_host: str | None = None,
+            poll_interval: float = 0.5):
+    """Serve `app` in a thread; yields its base URL (http://127.0.0.1:PORT).
+
+    With `ssl_context` the URL is https://. `url_host` names the host in the URL when it
+    differs from the address bound, e.g. "localhost" for a different site on 127.0.0.1.
+    Stopping waits for the server's next poll, up to `poll_interval` seconds.
+    """
+    server = make_server(host, port, app, threaded=True, ssl_context=ssl_context)
+    thread = threading.Thread(target=server.serve_forever, args=(poll_interval,), daemon=True)
     thread.start()
+    scheme = "https" if ssl_context else "http"
     try:
-        yield f"http://{host}:{server.server_port}"
+        yield f"{scheme}://{url_host or host}:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+class LateApp:
+    """A WSGI app to serve before the real one exists, so the real one can be built with its URL.
+
+    Binding first and building second means no other process can take the port in between.
+    """
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        if self.app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"not started yet"]
+        return self.app(environ, start_response)

@@ -1,0 +1,174 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, and the whole stack on loopback.
+
+A test asks for `stack` (or `https_stack`) and `page` (or `new_context(...)`), and every
+context made through these fixtures is watched: an uncaught page error, a console error, or a
+failed or 5xx request to our own origins fails the test after its body has passed.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from .errors import BrowserErrors
+from .stack import running_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+TIMEOUT_MS = 10_000
+
+# Chromium as root on a machine with no display and no network but loopback.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+# Chromium's "Block third-party cookies" setting, the profile preference
+# profile.cookie_controls_mode: 0 allows them, 1 blocks them. Chromium 156 defaults to 1, and
+# --test-third-party-cookie-phaseout no longer overrides an "allow", so both browsers set the
+# preference. Partitioned (CHIPS) cookies are kept either way.
+COOKIE_CONTROLS_MODE = {True: 0, False: 1}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test whose body passed but whose pages reported problems."""
+    __tracebackhide__ = True
+    errors: BrowserErrors | None = item.funcargs.get("browser_errors")
+    try:
+        result = yield
+    except BaseException:
+        if errors is not None and errors.unexpected():
+            item.add_report_section("call", "browser", "\n".join(errors.unexpected()))
+        raise
+    if errors is not None:
+        errors.check()
+    return result
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Debian's chromium is not on PATH: `make test` installs it "
+                    "(apt-get install --no-install-recommends chromium)", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def launch_browser(_playwright, chromium_path, tmp_path_factory):
+    """Launch Chromium with a fresh profile; `third_party_cookies=False` blocks them."""
+    launched: list[BrowserContext] = []
+
+    def launch(*, third_party_cookies: bool = True) -> Browser:
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        (profile / "Default").mkdir()
+        (profile / "Default" / "Preferences").write_text(json.dumps(
+            {"profile": {"cookie_controls_mode": COOKIE_CONTROLS_MODE[third_party_cookies]}}))
+        # A persistent context is the only way to start with preferences; the tests use fresh
+        # contexts of its browser, which inherit the profile's cookie setting.
+        persistent = _playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        launched.append(persistent)
+        return persistent.browser
+
+    yield launch
+    for persistent in launched:
+        persistent.close()
+
+
+@pytest.fixture(scope="session")
+def browser(launch_browser) -> Browser:
+    """Chromium that accepts third-party cookies, as desktop Chrome does out of the box."""
+    return launch_browser(third_party_cookies=True)
+
+
+@pytest.fixture(scope="session")
+def browser_blocking_third_party_cookies(launch_browser) -> Browser:
+    """Chromium with "Block third-party cookies" on: a cross-site frame keeps only partitioned
+    cookies."""
+    return launch_browser(third_party_cookies=False)
+
+
+@pytest.fixture
+def browser_errors() -> BrowserErrors:
+    """What went wrong in the browser during this test; `.allow(regex)` excuses expected errors."""
+    return BrowserErrors()
+
+
+@pytest.fixture
+def new_context(request, browser_errors):
+    """Make a watched browser context (closed after the test); options go to Playwright."""
+    made: list[BrowserContext] = []
+
+    def make(*, third_party_cookies: bool = True, **options) -> BrowserContext:
+        owner = request.getfixturevalue(
+            "browser" if third_party_cookies else "browser_blocking_third_party_cookies")
+        options.setdefault("ignore_https_errors", True)   # the HTTPS stack's self-signed cert
+        context = owner.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        made.append(context)
+        return browser_errors.watch(context)
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context) -> BrowserContext:
+    return new_context()
+
+
+@pytest.fixture
+def page(context) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    """Start a stack (options: see stack.running_stack); every one is stopped after the test."""
+    numbers = itertools.count()
+    with ExitStack() as stacks:
+        yield lambda **options: stacks.enter_context(
+            running_stack(tmp_path / f"stack{next(numbers)}", **options))
+
+
+@pytest.fixture
+def stack(make_stack):
+    """The app, the HubSpot sandbox and the Tripletex sandbox over HTTP, with demo data."""
+    return make_stack()
+
+
+@pytest.fixture
+def https_stack(make_stack):
+    """The stack with the app on https://127.0.0.1 and a parent site on https://localhost."""
+    return make_stack(https=True)
+
+
+class Shots:
+    """Save full-page screenshots as <folder>/<name>.png, for the README."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __call__(self, page: Page, name: str) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled")
+        return path
+
+
+@pytest.fixture
+def shots() -> Shots:
+    return Shots(SCREENSHOTS)

@@ -43,6 +43,7 @@ class Stack:
     hubspot: Flask
     tripletex: Flask
     parent_url: str | None = None
+    ca_file: Path | None = None      # the HTTPS stack's self-signed certificate, to trust it
 
     @property
     def hubspot_sandbox(self):
@@ -109,7 +110,8 @@ def running_stack(folder: Path, *, https: bool = False, parent_may_frame: bool =
     config and the sandboxes' settings.
     """
     with ExitStack() as stack:
-        tls = server_context(*self_signed(folder / "tls")) if https else None
+        cert = self_signed(folder / "tls") if https else None
+        tls = server_context(*cert) if cert else None
         late = {name: LateApp() for name in ("app", "hubspot", "tripletex")}
         app_url = stack.enter_context(serving(late["app"], ssl_context=tls, poll_interval=POLL))
         hubspot_url = stack.enter_context(serving(late["hubspot"], poll_interval=POLL))
@@ -141,4 +143,5 @@ def running_stack(folder: Path, *, https: bool = False, parent_may_frame: bool =
         late["hubspot"].app, late["tripletex"].app = hubspot, tripletex
         stack.callback(hubspot.extensions["hubspot_sandbox"].webhooks.clear)
         stack.callback(tripletex.extensions["tripletex_sandbox"].webhooks.clear)
-        yield Stack(app_url, hubspot_url, tripletex_url, app, hubspot, tripletex, parent_url)
+        yield Stack(app_url, hubspot_url, tripletex_url, app, hubspot, tripletex, parent_url,
+                    cert[0] if cert else None)

@@ -68,7 +68,9 @@ def _render(step: str, status: int = 200, **extra):
     g.pop("installation", None)          # a POST may just have changed it
     installation = current_installation()
     portal_id = installation["portal_id"]
-    context = dict(step=step, steps=_steps(), state=_state(installation),
+    state = _state(installation)
+    context = dict(step=step, steps=_steps(), state=state,
+                   open_steps=[s for s in _steps() if _is_open(s, state["done"])],
                    installation=installation, plans=current_app.config["PLANS"],
                    app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"],
                    invoices_used=invoices_this_month(get_db(), portal_id),

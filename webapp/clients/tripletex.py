@@ -16,6 +16,10 @@ SERVICE = "Tripletex"
 PAGE_SIZE = 1000          # Tripletex's own default `count`
 BATCH_SIZE = 100          # ids per `GET ?id=` and objects per `/list` write
 SESSION_DAYS = 2          # expirationDate is a date in Oslo; the session dies at its midnight
+# Most list endpoints filter by `id=1,2,3`; these take `ids` instead (2.74 spec) and would
+# silently ignore `id`, answering with every row.
+IDS_PARAM_PATHS = {"/product", "/order/orderGroup", "/timesheet/allocated",
+                   "/timesheet/companyHoliday", "/timesheet/week", "/voucherStatus"}
 
 
 @dataclass
@@ -180,9 +184,10 @@ class TripletexClient:
 
     def get_many(self, path: str, ids: Iterable[int], *, fields: str | None = None,
                  params: dict | None = None) -> Iterator[dict]:
-        """Read objects by id in batches through `GET path?id=1,2,3`."""
+        """Read objects by id in batches through `GET path?id=1,2,3` (`ids=` where needed)."""
+        name = "ids" if "/" + path.strip("/") in IDS_PARAM_PATHS else "id"
         for chunk in _chunks(list(ids), BATCH_SIZE):
-            query = dict(params or {}, id=",".join(str(i) for i in chunk))
+            query = dict(params or {}, **{name: ",".join(str(i) for i in chunk)})
             # One more than asked for, so a full answer is a short page and ends the chunk.
             yield from self.list(path, fields=fields, params=query, page_size=len(chunk) + 1)
 

@@ -1,11 +1,18 @@
-"""Validate recorded requests and responses against Tripletex's official OpenAPI 2.74 spec."""
+"""Validate requests and responses against Tripletex's official OpenAPI 2.74 spec.
+
+Two views: `check_request` for what a client sent (recorded by a `Recorder`), and `watch` for
+every answer a sandbox app gives, checked inside the server as it leaves.
+"""
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from flask import request as flask_request, request_finished
 from openapi_core import Config, OpenAPI
-from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+from openapi_core.contrib.requests import RequestsOpenAPIRequest
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_schema_validator import OAS30Validator
 
 SPEC = Path(__file__).parents[3] / ".." / "shared" / "specs" / "tripletex-openapi.json"
@@ -34,7 +41,9 @@ def _typed_defaults(paths: dict) -> None:
     casts = {"integer": int, "number": float, "boolean": lambda v: v == "true"}
     for operations in paths.values():
         for operation in operations.values():
-            for parameter in (operation.get("parameters") or []) if isinstance(operation, dict) else []:
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters") or []:
                 schema = parameter.get("schema") or {}
                 if isinstance(schema.get("default"), str) and schema.get("type") in casts:
                     schema["default"] = casts[schema["type"]](schema["default"])
@@ -78,26 +87,68 @@ class Request(RequestsOpenAPIRequest):
         return "application/json; charset=utf-8" if value == "application/json" else value
 
 
+class ServerRequest(WerkzeugOpenAPIRequest):
+    """A request as the sandbox received it, seen as if sent to tripletex.no."""
+
+    @property
+    def host_url(self) -> str:
+        return "https://tripletex.no"
+
+    @property
+    def content_type(self) -> str:
+        value = super().content_type
+        return "application/json; charset=utf-8" if value == "application/json" else value
+
+
+@lru_cache(maxsize=1)
 def error_schema_validator() -> OAS30Validator:
     schemas = spec_dict()["components"]["schemas"]
     return OAS30Validator({"$ref": "#/components/schemas/ApiError", "components":
                            {"schemas": schemas}})
 
 
-def check(response, *, request_only: bool = False) -> None:
-    """Raise if the exchange does not match the spec (errors are checked as ApiError)."""
-    request = Request(response.request)
-    if response.status_code < 400:
-        # Requests that were refused were often wrong on purpose; their answers still count.
-        openapi().validate_request(request)
-    if request_only:
-        return
-    if response.status_code < 300:
-        if response.status_code in (204, 304):
-            return
-        openapi().validate_response(request, RequestsOpenAPIResponse(response))
-    else:
-        error_schema_validator().validate(response.json())
+def check_request(prepared) -> None:
+    """Raise if a request a client sent does not match the spec, whatever the answer was."""
+    openapi().validate_request(Request(prepared))
+
+
+RATE_HEADERS = ("X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")
+
+
+def response_problem(request, response, settings: dict) -> str | None:
+    """Say how a sandbox answer to a /v2 call breaks the spec or the brief's headers, if it does."""
+    if not request.path.startswith("/v2"):
+        return None
+    where = f"{request.method} {request.full_path.rstrip('?')} -> {response.status_code}"
+    wanted = ["x-tlx-request-id", *RATE_HEADERS]
+    if response.status_code == 429 and settings.get("omit_reset_on_429"):
+        wanted.remove("X-Rate-Limit-Reset")
+    missing = [name for name in wanted if not response.headers.get(name)]
+    if missing:
+        return f"{where}: missing headers {missing}"
+    try:
+        if response.status_code >= 400:
+            body = json.loads(response.get_data())
+            error_schema_validator().validate(body)
+            if body["requestId"] != response.headers["x-tlx-request-id"]:
+                return f"{where}: requestId differs from x-tlx-request-id"
+        elif response.status_code not in (204, 304):
+            openapi().validate_response(ServerRequest(request), WerkzeugOpenAPIResponse(response))
+    except Exception as exc:    # any failure is reported with the exchange it came from
+        return f"{where}: {type(exc).__name__}: {str(exc)[:300]}"
+    return None
+
+
+def watch(app, problems: list) -> None:
+    """Check every answer `app` gives as it leaves; append what is wrong to `problems`."""
+    settings = app.extensions["tripletex_sandbox"].settings
+
+    def finished(sender, response, **extra):
+        problem = response_problem(flask_request, response, settings)
+        if problem:
+            problems.append(problem)
+
+    request_finished.connect(finished, app, weak=False)
 
 
 class Recorder:
@@ -109,3 +160,21 @@ class Recorder:
     def attach(self, session):
         session.hooks["response"].append(lambda r, *a, **k: self.responses.append(r))
         return session
+
+
+def _shape(path: str) -> str:
+    # Spec parameters `{id}` and Flask's `<int:obj_id>` both become `{}`.
+    return re.sub(r"\{[^}]*\}|<[^>]*>", "{}", path)
+
+
+@lru_cache(maxsize=1)
+def operations() -> frozenset:
+    """Every (METHOD, /path) the spec declares, with path parameters written `{}`."""
+    return frozenset((method.upper(), _shape(path)) for path, item in spec_dict()["paths"].items()
+                     for method in item if method in ("get", "put", "post", "delete"))
+
+
+def operation_of(endpoint: str) -> tuple[str, str]:
+    """Turn a request-log endpoint ("GET /v2/customer/{obj_id}") into a spec operation."""
+    method, path = endpoint.split(" ", 1)
+    return method, _shape(path.removeprefix("/v2"))

@@ -1,16 +1,39 @@
-"""Every sandbox response, and every request of the product's client, against the 2.74 spec."""
+"""The sandbox held to the official 2.74 spec: every route it serves answers within the spec,
+and the product's client sends only what the spec allows, to routes the sandbox serves.
+
+Every answer of every sandbox test is also checked as it leaves the server (conftest `watch`).
+"""
 import json
-import re
 from datetime import date
 
 import pytest
 import requests
+from flask import Response, request as flask_request
 from openapi_core.contrib.requests import RequestsOpenAPIResponse
 
+from webapp.clients.errors import Forbidden
 from webapp.clients.tripletex import TripletexClient
+from webapp.tripletex_connection import check_company, connect
 
 from . import openapi_check
 from .conftest import CONSUMER
+
+TODAY = date(2026, 11, 24)
+# Routes the product reaches through its client: the connection checks of today, and the
+# writes, invoicing and invoice reads the sync (roadmap) makes through the generic methods.
+PRODUCT_ROUTES = {
+    ("POST", "/token/session/:create"), ("PUT", "/token/session/:create"),
+    ("DELETE", "/token/session/{}"), ("GET", "/token/session/>whoAmI"), ("GET", "/company/{}"),
+    ("GET", "/company/>withLoginAccess"), ("GET", "/customer"), ("POST", "/customer"),
+    ("PUT", "/customer/{}"), ("POST", "/customer/list"), ("PUT", "/customer/list"),
+    ("GET", "/contact"), ("POST", "/contact"), ("GET", "/product"), ("POST", "/product"),
+    ("PUT", "/product/{}"), ("POST", "/product/list"), ("GET", "/order"), ("POST", "/order"),
+    ("POST", "/order/list"), ("PUT", "/order/{}/:invoice"), ("GET", "/invoice"),
+    ("GET", "/invoice/{}"), ("PUT", "/invoice/{}/:payment"),
+    ("PUT", "/invoice/{}/:createCreditNote"), ("GET", "/invoice/{}/pdf"),
+    ("GET", "/invoice/paymentType"), ("GET", "/currency"), ("GET", "/ledger/account"),
+    ("GET", "/ledger/vatType"),
+}
 
 
 def _exercise(api, http: requests.Session) -> None:
@@ -54,7 +77,8 @@ def _exercise(api, http: requests.Session) -> None:
     contact = http.post(u("/v2/contact"), json={"firstName": "Ola", "lastName": "Nordmann",
                                                 "customer": {"id": customer["id"]}}).json()
     http.put(u(f"/v2/contact/{contact['value']['id']}"), json={"email": "ola@b.no"})
-    http.post(u("/v2/contact/list"), json=[{"firstName": "Kari", "lastName": "Nordmann"}])
+    spare = http.post(u("/v2/contact/list"), json=[{"firstName": "Kari", "lastName": "N"}]).json()
+    http.delete(u("/v2/contact/list"), params={"ids": spare["values"][0]["id"]})
     http.get(u("/v2/contact"), params={"customerId": customer["id"]})
     http.get(u(f"/v2/contact/{contact['value']['id']}"))
     http.get(u(f"/v2/ledger/account/{account['id']}"))
@@ -109,88 +133,140 @@ def _exercise(api, http: requests.Session) -> None:
     http.delete(u(f"/v2/token/session/{token}"))
 
 
-def test_every_sandbox_response_matches_the_spec(api):
-    http = requests.Session()
-    recorder = openapi_check.Recorder()
-    recorder.attach(http)
-    _exercise(api, http)
-    failures = []
-    for response in recorder.responses:
-        try:
-            openapi_check.check(response)
-        except Exception as exc:   # collect all, then fail with the list
-            failures.append(f"{response.request.method} {response.url} "
-                            f"{response.status_code}: {str(exc)[:300]}")
-    assert not failures, "\n".join(failures)
-    # Every served /v2 route was exercised.
-    counts = api.http.get(api.url("/_sandbox/requests")).json()["counts"]
-    rules = {f"{m} {r.rule}" for r in api.app.url_map.iter_rules() if r.rule.startswith("/v2")
-             for m in r.methods - {"HEAD", "OPTIONS"}}
-    served = {re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule) for rule in rules}
-    assert served - set(counts) == set()
+def _served_operations(app) -> dict:
+    """Each /v2 rule of the sandbox, keyed by its spec operation."""
+    rules = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/v2"):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                endpoint = f"{method} {rule.rule}"
+                rules[openapi_check.operation_of(endpoint)] = endpoint
+    return rules
 
 
-def test_the_checker_rejects_a_response_that_breaks_the_spec(tx):
-    response = tx.get(tx.u("/v2/currency/1"))
-    openapi_check.check(response)
+def test_every_route_the_sandbox_serves_is_in_the_spec_and_answers_within_it(api):
+    _exercise(api, requests.Session())
+    served = _served_operations(api.app)
+    assert set(served) - openapi_check.operations() == set()
+    succeeded = {openapi_check.operation_of(entry["endpoint"])
+                 for entry in api.control("GET", "requests")["requests"]
+                 if entry["status"] < 300}
+    # Each route answered at least once with success; the watcher checked every answer.
+    assert set(served) - succeeded == set()
+
+
+def test_the_checkers_reject_what_breaks_the_spec(tx):
+    good = tx.get(tx.u("/v2/currency/1"))
     broken = requests.Response()
-    broken.status_code, broken.request = 200, response.request
+    broken.status_code, broken.request = 200, good.request
     broken.headers["Content-Type"] = "application/json"
     broken._content = json.dumps({"value": {"id": "not-a-number", "factor": "x"}}).encode()
     with pytest.raises(Exception):
-        openapi_check.openapi().validate_response(openapi_check.Request(response.request),
+        openapi_check.openapi().validate_response(openapi_check.Request(good.request),
                                                   RequestsOpenAPIResponse(broken))
+    bad_request = requests.Request("POST", tx.u("/v2/order/list"), json={"not": "a list"},
+                                   auth=tx.auth).prepare()
+    with pytest.raises(Exception):
+        openapi_check.check_request(bad_request)
+    settings = tx.api.state.settings
+    with tx.api.app.test_request_context("/v2/currency/1"):
+        request = flask_request
+        body = json.dumps({"value": {"id": "x"}})
+        headers = {"x-tlx-request-id": "r", "X-Rate-Limit-Limit": "1",
+                   "X-Rate-Limit-Remaining": "1", "X-Rate-Limit-Reset": "1"}
+        wrong_type = Response(body, mimetype="application/json", headers=headers)
+        assert "ValidationError" in openapi_check.response_problem(request, wrong_type, settings)
+        no_headers = Response(json.dumps({"value": {"id": 1}}), mimetype="application/json")
+        assert "missing headers" in openapi_check.response_problem(request, no_headers, settings)
+        wrong_id = Response(json.dumps({"status": 404, "code": 6000, "requestId": "other"}),
+                            status=404, mimetype="application/json", headers=headers)
+        assert "requestId" in openapi_check.response_problem(request, wrong_id, settings)
 
 
-def test_every_request_of_the_product_client_matches_the_spec(api):
-    company = api.company(withAccountant=True)
-    http = requests.Session()
-    recorder = openapi_check.Recorder()
-    recorder.attach(http)
-    client = TripletexClient(api.url("/v2"), CONSUMER, api.token(company), session=http,
-                             today=lambda: date(2026, 11, 24))
-    who = client.who_am_i()
-    assert client.company(who["companyId"])["id"] == who["companyId"]
-    assert len(client.companies_with_login_access()) == 1
+def _client(api, http, token, **options) -> TripletexClient:
+    return TripletexClient(api.url("/v2"), CONSUMER, token, session=http, today=lambda: TODAY,
+                           **options)
+
+
+def _drive_product_client(api, http, company) -> None:
+    """Everything the product does with Tripletex today, through its own client."""
+    make = lambda token, company_id: _client(api, http, token, company_id=company_id)
+    connected = connect(make, api.token(company))
+    assert connected.company["id"] == company["id"]
+    client = make(api.token(company), 0)
+    assert all(item.ok for item in check_company(client, TODAY))
+    assert client.company(company["id"])["name"] == company["name"]
     customer = client.create("/customer", {"name": "Klient AS", "email": "k@k.no"})
     created = client.create_many("/customer", [{"name": "En"}, {"name": "To"}])
-    client.update(f"/customer/{customer['id']}", {"version": customer["version"], "phoneNumber": "1"})
+    client.update(f"/customer/{customer['id']}",
+                  {"version": customer["version"], "phoneNumber": "1"})
     client.update_many("/customer", [{"id": c["id"], "version": c["version"], "description": "x"}
                                      for c in created])
     ids = [customer["id"]] + [c["id"] for c in created]
     assert sorted(c["id"] for c in client.get_many("/customer", ids, fields="id,name")) == ids
     assert len(list(client.list("/customer", page_size=2))) == 3
     client.create("/contact", {"firstName": "Per", "customer": {"id": customer["id"]}})
-    list(client.list("/contact", params={"customerId": customer["id"]}))
+    assert len(list(client.list("/contact", params={"customerId": customer["id"]}))) == 1
     product = client.create("/product", {"name": "Ting", "number": "T1",
                                          "priceExcludingVatCurrency": 80})
     client.create_many("/product", [{"name": "Ting 2", "number": "T2"}])
     client.update(f"/product/{product['id']}", {"priceExcludingVatCurrency": 90})
-    list(client.get_many("/product", [product["id"]]))
-    order = client.create("/order", {"customer": {"id": customer["id"]}, "orderDate": "2026-11-24",
-                                     "deliveryDate": "2026-11-24",
-                                     "orderLines": [{"product": {"id": product["id"]}, "count": 1}]})
+    # (Products filter by `ids`, not `id`: see test_client.py's xfail.)
+    assert product["id"] in [p["id"] for p in client.get_many("/product", [product["id"]])]
+    order = client.create("/order", {
+        "customer": {"id": customer["id"]}, "orderDate": "2026-11-24", "deliveryDate": "2026-11-24",
+        "orderLines": [{"product": {"id": product["id"]}, "count": 1}]})
     client.create_many("/order", [{"customer": {"id": customer["id"]}, "orderDate": "2026-11-24",
                                    "deliveryDate": "2026-11-24"}])
-    list(client.list("/order", params={"orderDateFrom": "2026-11-24", "orderDateTo": "2026-11-25"}))
+    window = {"orderDateFrom": "2026-11-24", "orderDateTo": "2026-11-25"}
+    assert len(list(client.list("/order", params=window))) == 2
     invoice = client.action(f"/order/{order['id']}/:invoice",
-                            {"invoiceDate": "2026-11-24", "sendToCustomer": False})
+                            {"invoiceDate": "2026-11-24", "sendToCustomer": "false"})
     bank = next(client.list("/invoice/paymentType"))
     paid = client.action(f"/invoice/{invoice['id']}/:payment", {
         "paymentDate": "2026-11-25", "paymentTypeId": bank["id"], "paidAmount": 10})
     assert paid["amountOutstanding"] == invoice["amount"] - 10
+    pdf = client.request("GET", f"/invoice/{invoice['id']}/pdf")
+    assert pdf.content.startswith(b"%PDF")
     client.action(f"/invoice/{invoice['id']}/:createCreditNote", {"date": "2026-11-26"})
-    list(client.list("/invoice", params={"invoiceDateFrom": "2026-11-24",
-                                         "invoiceDateTo": "2026-11-27"}))
-    client.get(f"/invoice/{invoice['id']}", fields="id,amountOutstanding,isCredited")
+    listed = client.list("/invoice", params={"invoiceDateFrom": "2026-11-24",
+                                            "invoiceDateTo": "2026-11-27"})
+    assert len(list(listed)) == 2
+    assert client.get(f"/invoice/{invoice['id']}", fields="id,isCredited")["isCredited"] is True
     client.delete_session()
-    legacy = TripletexClient(api.url("/v2"), CONSUMER, api.token(company), session=http,
-                             today=lambda: date(2026, 11, 24))
-    legacy.transport.request("PUT", api.url("/v2/token/session/:create"), params={
-        "consumerToken": CONSUMER, "employeeToken": api.token(company),
-        "expirationDate": "2026-11-26"}, idempotent=True)
+
+
+def test_the_product_client_sends_valid_requests_to_routes_the_sandbox_serves(make_sandbox):
+    api = make_sandbox(legacy_sessions_only=False)
+    legacy = make_sandbox(legacy_sessions_only=True)      # before 2.74: only PUT :create
+    recorder = openapi_check.Recorder()
+    http = recorder.attach(requests.Session())
+    _drive_product_client(api, http, api.company(name="Produkt AS"))
+    old = _client(legacy, http, legacy.token(legacy.company()))
+    assert old.who_am_i()["companyId"]
     for response in recorder.responses:
-        openapi_check.check(response)
-    sent = {(r.request.method, openapi_check.Request(r.request).path.split("/v2", 1)[1])
-            for r in recorder.responses}
-    assert ("GET", "/token/session/>whoAmI") in sent and ("PUT", "/token/session/:create") in sent
+        openapi_check.check_request(response.request)
+    called = [openapi_check.operation_of(e["endpoint"]) for sandbox in (api, legacy)
+              for e in sandbox.control("GET", "requests")["requests"]]
+    assert set(called) - openapi_check.operations() == set()         # all in the spec
+    assert set(called) - set(_served_operations(api.app)) == set()   # all served, none 404
+    assert PRODUCT_ROUTES - set(called) == set()                     # and all of them called
+
+
+def test_an_accountant_client_acts_for_the_chosen_client_company(api):
+    firm = api.company(withAccountant=True)
+    token = api.token(firm, "accountant")
+    http = requests.Session()
+    make = lambda secret, company_id: _client(api, http, secret, company_id=company_id)
+    choose = connect(make, token)
+    client_ids = [c["id"] for c in choose.companies]
+    assert len(client_ids) == 2 and choose.company_id == 0
+    chosen = connect(make, token, client_ids[1])
+    assert chosen.company["id"] == client_ids[1]
+    acting = make(token, client_ids[1])
+    acting.create("/customer", {"name": "Klientkunde AS"})
+    log = api.control("GET", "requests")["requests"]
+    assert log[-1]["companyId"] == client_ids[1]
+    with pytest.raises(Forbidden) as info:
+        list(make(token, 0).list("/customer"))
+    assert info.value.code == 9000

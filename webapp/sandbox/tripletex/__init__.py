@@ -33,6 +33,7 @@ def create_app(settings: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     state = State(conf, Clock(conf.get("now")))
     state.webhooks = Webhooks(state)
+    state.clock.listeners.append(state.webhooks.wake)
     app.extensions["tripletex_sandbox"] = state
     for blueprint in (auth.bp, meta.bp, entities.bp, orders.bp, invoices.bp, events.bp,
                       control.bp):
@@ -50,6 +51,9 @@ def create_app(settings: dict | None = None) -> Flask:
 
 
 def _locked(state: State, view):
+    if getattr(view, "unlocked", False):
+        return view      # it waits for the webhook thread, which needs the lock
+
     @functools.wraps(view)
     def run(*args, **kwargs):
         with state.lock:
@@ -67,12 +71,13 @@ def _before():
     if not request.path.startswith("/v2"):
         return
     state = _state()
-    faults.before(state)
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     with state.lock:
         token = auth.employee_token_for_request()
     key = f"token:{token['id']}" if token else f"addr:{request.remote_addr}"
+    # Counted first, so even an injected 5xx carries the rate-limit headers.
     g.rate_headers = ratelimit.check(state, key)
+    faults.before(state)
     if view is not None:
         with state.lock:
             auth.authenticate(view)
@@ -80,8 +85,9 @@ def _before():
 
 def _after(response):
     response.headers["x-tlx-request-id"] = g.get("request_id", "")
-    for name, value in (g.get("rate_headers") or {}).items():
-        response.headers.setdefault(name, value)
+    if response.status_code != 429:      # a 429 carries its own (maybe without the reset)
+        for name, value in (g.get("rate_headers") or {}).items():
+            response.headers.setdefault(name, value)
     state = _state()
     pending = g.pop("pending_events", [])
     if response.status_code < 400:

@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, g, request
 
 from . import envelopes
+from . import fields as fieldspec
 from .errors import TripletexError, forbidden, missing_params, unauthorized, validation
 
 bp = Blueprint("tripletex_auth", __name__)
@@ -58,7 +59,7 @@ def _create_session(params: dict, status: int):
         raise validation("arg:expirationDate", "The expiration date must be later than today.")
     session_id = state.next_id("session")
     raw = json.dumps({"tokenId": session_id, "token": str(uuid.uuid4())}, separators=(",", ":"))
-    secret = base64.b64encode(raw.encode()).decode()
+    secret = state.token_prefix() + base64.b64encode(raw.encode()).decode()
     state.sessions[secret] = {"id": session_id, "employee_token": token["token"],
                               "expirationDate": expires.isoformat()}
     host = request.host
@@ -79,6 +80,9 @@ def create_session_put():
 @bp.post("/v2/token/session/:create")
 @public
 def create_session_post():
+    if envelopes.state().settings.get("legacy_sessions_only"):
+        # Before 2.74 only the PUT form existed; the route answered 405.
+        raise TripletexError(405, 4000, "Method Not Allowed", headers={"Allow": "PUT"})
     return _create_session(request.get_json(silent=True) or {}, 201)
 
 
@@ -99,11 +103,9 @@ def who_am_i():
             "employee": {"id": token["employee_id"]}, "companyId": company_id,
             "company": {"id": company_id}, "language": "no", "loggedInWithConnect": False,
             "employeeIsProxy": False}
-    spec_text = request.args.get("fields")
     shape = envelopes.shaper()
     out = {}
-    from . import fields as fieldspec
-    spec = fieldspec.parse(spec_text)
+    spec = fieldspec.parse(request.args.get("fields"))
     for name in (info if "*" in spec else []):
         out[name] = info[name]
     for name, sub in spec.items():
@@ -165,20 +167,18 @@ def authenticate(view) -> None:
         raise unauthorized("Ugyldig eller utløpt sesjonstoken.")
     g.employee_token = token
     clients = token.get("clients") or []
-    if user in ("", "0"):
-        g.company_id = token["company_id"]
-        if clients and not getattr(view, "accountant_ok", False):
-            raise forbidden("Company owned users(employeeToken) can only access "
-                            "/token/session/>whoAmI & /company/>withLoginAccess in their own "
-                            "company.")
-    else:
-        try:
-            company_id = int(user)
-        except ValueError:
-            raise unauthorized("Ugyldig brukernavn.") from None
-        if company_id != token["company_id"] and company_id not in clients:
-            raise forbidden("Du har ikke tilgang til dette selskapet.")
-        g.company_id = company_id
+    try:
+        company_id = token["company_id"] if user in ("", "0") else int(user)
+    except ValueError:
+        raise unauthorized("Ugyldig brukernavn.") from None
+    if company_id != token["company_id"] and company_id not in clients:
+        raise forbidden("Du har ikke tilgang til dette selskapet.")
+    g.company_id = company_id
+    # Naming its own company instead of 0 does not widen an accountant's token.
+    if clients and company_id == token["company_id"] and not getattr(view, "accountant_ok", False):
+        raise forbidden("Company owned users(employeeToken) can only access "
+                        "/token/session/>whoAmI & /company/>withLoginAccess in their own "
+                        "company.")
     group = getattr(view, "entitlement", None)
     rights = token.get("entitlements")
     if group and rights is not None and group not in rights:

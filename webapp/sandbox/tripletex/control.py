@@ -7,14 +7,16 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .. import demo_data
 from . import faults, ledger, seed
 from .demo import bank_account_number, seed_demo
 from .envelopes import state as sandbox
 
 bp = Blueprint("tripletex_control", __name__, url_prefix="/_sandbox")
 
-TUNABLE = {"rate_limit", "rate_window", "omit_reset_on_429", "result_cap",
-           "webhook_retry_delays", "webhook_max_failures", "webhook_timeout"}
+TUNABLE = {"rate_limit", "rate_window", "omit_reset_on_429", "result_cap", "environment",
+           "ignore_changed_since", "legacy_sessions_only", "webhook_retry_delays",
+           "webhook_max_failures", "webhook_timeout"}
 
 
 def _body() -> dict:
@@ -41,8 +43,8 @@ def companies():
 
 @bp.post("/companies")
 def create_company():
-    """Body: name, organizationNumber, bankAccountNumber ("" for none), tokens {label: token},
-    withAccountant (adds an accountant token reaching two new client companies)."""
+    """Body: name, organizationNumber (default: a valid random one), bankAccountNumber ("" for
+    none), tokens {label: token}, withAccountant (an accountant token reaching two new clients)."""
     state, body = sandbox(), _body()
     rng = random.Random()
     with state.lock:
@@ -52,10 +54,11 @@ def create_company():
             for n in (1, 2):
                 clients.append(seed.create_company(
                     state, name=f"Klient {n} av {body.get('name', 'Regnskap AS')}",
+                    organization_number=demo_data.make_org_number(rng),
                     bank_account_number=bank_account_number(rng))["id"])
         company = seed.create_company(
             state, name=body.get("name") or "Sandkasse AS",
-            organization_number=body.get("organizationNumber", ""),
+            organization_number=body.get("organizationNumber") or demo_data.make_org_number(rng),
             bank_account_number=bank_account_number(rng) if bank is None else bank,
             tokens=dict(body.get("tokens") or {}, **({"accountant": None} if clients else {})),
             clients=clients or None)
@@ -72,7 +75,7 @@ def add_token(company_id):
             return _error("no such company", 404)
         label = body.get("label") or "custom"
         token = seed.add_token(state, company, label, body.get("token") or
-                               f"{label}-{random.getrandbits(64):016x}",
+                               f"{state.token_prefix()}{label}-{random.getrandbits(64):016x}",
                                entitlements=body.get("entitlements"))
         return seed.describe(state, company)["tokens"][-1] | {"id": token["id"]}, 201
 
@@ -80,6 +83,20 @@ def add_token(company_id):
 def _invoice(invoice_id: int):
     company_id, invoice = sandbox().find_anywhere("invoice", invoice_id)
     return company_id, invoice
+
+
+@bp.get("/invoices")
+def invoices():
+    """Every invoice (optionally `?companyId=`), with whether it was sent to the customer."""
+    state = sandbox()
+    wanted = request.args.get("companyId", type=int)
+    with state.lock:
+        rows = [dict(_plain(invoice), companyId=company_id,
+                     sentToCustomer=invoice.get("_sent", False),
+                     sendType=invoice.get("_send_type", ""))
+                for company_id in state.companies if wanted in (None, company_id)
+                for invoice in state.table(company_id, "invoice").values()]
+    return {"invoices": rows}
 
 
 @bp.post("/invoices/<int:invoice_id>/pay")
@@ -90,7 +107,10 @@ def pay(invoice_id):
         company_id, invoice = _invoice(invoice_id)
         if invoice is None:
             return _error("no such invoice", 404)
-        amount = float(body.get("amount") or invoice["amountOutstanding"])
+        try:
+            amount = float(body.get("amount") or invoice["amountOutstanding"])
+        except (TypeError, ValueError):
+            return _error("amount must be a number")
         bank_type = next(iter(state.table(company_id, "paymentType")))
         ledger.pay(company_id, invoice, body.get("date") or state.clock.today().isoformat(),
                    body.get("paymentTypeId") or bank_type, amount)
@@ -119,11 +139,17 @@ def _plain(obj: dict) -> dict:
 def clock():
     """Body: advanceSeconds, advanceDays, or set (ISO datetime with offset)."""
     state, body = sandbox(), _body()
-    if "set" in body:
-        target = datetime.fromisoformat(body["set"])
-        state.clock.advance((target - state.clock.now()).total_seconds())
-    state.clock.advance(float(body.get("advanceSeconds", 0))
-                        + 86400 * float(body.get("advanceDays", 0)))
+    try:
+        if "set" in body:
+            target = datetime.fromisoformat(body["set"])
+            if target.tzinfo is None:
+                return _error("set needs a UTC offset, e.g. 2026-12-01T09:00:00+01:00")
+            state.clock.advance((target - state.clock.now()).total_seconds())
+        seconds = (float(body.get("advanceSeconds", 0))
+                   + 86400 * float(body.get("advanceDays", 0)))
+    except (TypeError, ValueError) as exc:
+        return _error(f"bad clock change: {exc}")
+    state.clock.advance(seconds)
     return {"now": state.clock.now().isoformat(), "today": state.clock.today().isoformat()}
 
 
@@ -147,6 +173,8 @@ def settings():
     unknown = set(body) - TUNABLE
     if unknown:
         return _error(f"not tunable: {', '.join(sorted(unknown))}")
+    if body.get("environment", "production") not in ("production", "test"):
+        return _error("environment is production or test")
     state.settings.update(body)
     state.rate_buckets.clear()
     return {k: state.settings[k] for k in sorted(TUNABLE)}
@@ -164,11 +192,15 @@ def request_log():
 
 @bp.get("/webhooks")
 def deliveries():
-    """Webhook deliveries; `?wait=1` first waits (up to 5 s) until none is pending."""
+    """Webhook deliveries; `?wait=1` first waits (up to 5 s) until none is in flight or due."""
     state = sandbox()
     if request.args.get("wait"):
         state.webhooks.wait_idle(5.0)
-    return {"deliveries": [_plain(d) for d in state.deliveries]}
+    with state.lock:
+        return {"deliveries": [_plain(d) for d in state.deliveries]}
+
+
+deliveries.unlocked = True
 
 
 @bp.post("/reset")

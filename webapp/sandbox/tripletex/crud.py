@@ -167,9 +167,12 @@ def emit(company_id: int, event: str, kind: str, obj: dict) -> None:
 
 def search(res: Resource, company_id: int, args) -> list[dict]:
     """Apply the resource's query filters (comma lists are OR, as in Tripletex)."""
-    rows = list(envelopes.state().table(company_id, res.kind).values())
+    state = envelopes.state()
+    rows = list(state.table(company_id, res.kind).values())
     for param, name, mode in res.filters:
         raw = args.get(param)
+        if mode == "changed_since" and state.settings.get("ignore_changed_since"):
+            continue      # the test environment answers with every row (tripletex-api2 #113)
         if raw is None and mode == "inactive":
             raw = "false"     # isInactive defaults to false: inactive rows stay hidden
         if raw is None or (raw == "" and mode != "inactive"):

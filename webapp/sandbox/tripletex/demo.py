@@ -13,6 +13,10 @@ DEMO_TOKENS = {
     "other-app": "demo-other-app-token", "no-entitlements": "demo-no-entitlements-token",
 }
 ACCOUNTANT_TOKEN = "demo-accountant-token"
+# Customers and products only Tripletex has, so not every record finds a HubSpot twin.
+TRIPLETEX_ONLY_CUSTOMERS = [("Kaiekanten Bakeri AS", "Bergen", "post@kaiekanten.no"),
+                            ("Tindeklatring Utstyr AS", "Lillehammer", "hei@tindeklatring.no")]
+TRIPLETEX_ONLY_PRODUCTS = [("SERV-ANNUAL", "Årlig service", 4500.00, 3)]
 
 
 def bank_account_number(rng: random.Random) -> str:
@@ -49,12 +53,17 @@ def seed_demo(app) -> dict:
                 "isInactive": company["tripletex_inactive"],
                 "postalAddress": {"addressLine1": "Storgata 1", "postalCode": "0155",
                                   "city": company["city"]}})
-        for product in world["products"]:
-            if product["in_tripletex"]:
-                crud.create(PRODUCT, main["id"], {
-                    "name": product["name"], "number": product["sku"],
-                    "priceExcludingVatCurrency": product["price"],
-                    "vatType": {"id": product["vat_type"]}})
+        for name, city, email in TRIPLETEX_ONLY_CUSTOMERS:
+            crud.create(CUSTOMER, main["id"], {
+                "name": name, "email": email, "invoiceEmail": email,
+                "organizationNumber": demo_data.make_org_number(rng),
+                "postalAddress": {"addressLine1": "Kaien 3", "postalCode": "5003", "city": city}})
+        products = [(p["sku"], p["name"], p["price"], p["vat_type"])
+                    for p in world["products"] if p["in_tripletex"]]
+        for sku, name, price, vat_type in products + TRIPLETEX_ONLY_PRODUCTS:
+            crud.create(PRODUCT, main["id"], {
+                "name": name, "number": sku, "priceExcludingVatCurrency": price,
+                "vatType": {"id": vat_type}})
         client = seed.create_company(state, name="Fjellklient AS",
                                      organization_number=demo_data.make_org_number(rng),
                                      bank_account_number=bank_account_number(rng))

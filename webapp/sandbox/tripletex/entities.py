@@ -1,9 +1,10 @@
 """Customer, contact and product: defaults, derived fields and search filters."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, g
 
 from . import crud, envelopes, routes
+from .auth import entitled
 from .errors import validation
 
 bp = Blueprint("tripletex_entities", __name__)
@@ -115,3 +116,11 @@ routes.register(bp, CUSTOMER, "customer", "customer")
 routes.register(bp, CONTACT, "contact", "customer",
                 methods=("list", "get", "post", "put", "post_list"))
 routes.register(bp, PRODUCT, "product", "product")
+
+
+@bp.delete("/v2/contact/list")
+@entitled("customer")
+def delete_contacts():
+    # There is no single-contact DELETE in 2.74; this batch is the only way.
+    routes.delete_many(CONTACT, g.company_id, routes.ids_param())
+    return "", 204

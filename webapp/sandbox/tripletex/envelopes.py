@@ -21,8 +21,15 @@ def shaper() -> fieldspec.Shaper:
     return fieldspec.Shaper(state(), g.get("company_id"), request.host)
 
 
-def value(kind: str, obj: dict, status: int = 200) -> Response:
+def requested_fields(kind: str) -> dict:
+    """This request's `fields`, parsed and checked against the model of `kind`."""
     spec = fieldspec.parse(request.args.get("fields"))
+    fieldspec.check(kind, spec)
+    return spec
+
+
+def value(kind: str, obj: dict, status: int = 200) -> Response:
+    spec = requested_fields(kind)
     response = jsonify({"value": shaper().shape(kind, obj, spec)})
     response.status_code = status
     return response
@@ -40,6 +47,7 @@ def int_arg(name: str, default: int) -> int:
 
 def listing(kind: str, objects: list[dict], status: int = 200, paged: bool = True) -> Response:
     """Sort, cap, page and shape `objects`; honour If-None-Match with 304."""
+    spec = requested_fields(kind)
     cap = state().settings["result_cap"]
     if len(objects) > cap:
         raise TripletexError(422, 23000, f"Result set too large. Limit of {cap:,} reached."
@@ -47,7 +55,6 @@ def listing(kind: str, objects: list[dict], status: int = 200, paged: bool = Tru
     objects = sort(objects, request.args.get("sorting", ""))
     start, count = (int_arg("from", 0), int_arg("count", 1000)) if paged else (0, len(objects))
     page = objects[start:start + count]
-    spec = fieldspec.parse(request.args.get("fields"))
     shape = shaper()
     values = [shape.shape(kind, obj, spec) for obj in page]
     total = len(objects)
@@ -67,7 +74,7 @@ def listing(kind: str, objects: list[dict], status: int = 200, paged: bool = Tru
 
 def batch(kind: str, objects: list[dict], status: int) -> Response:
     """Answer of a `/list` write: Tripletex reports fullResultSize 0 there; trust values."""
-    spec = fieldspec.parse(request.args.get("fields"))
+    spec = requested_fields(kind)
     shape = shaper()
     response = jsonify({"fullResultSize": 0, "from": 0, "count": len(objects),
                         "versionDigest": NO_DIGEST,

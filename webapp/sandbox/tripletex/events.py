@@ -1,7 +1,7 @@
 """`/event` (the catalogue) and `/event/subscription` (one subscription per event, no wildcards)."""
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g
 
 from . import crud, envelopes, routes
 from .auth import entitled, public
@@ -66,8 +66,5 @@ routes.register(bp, SUBSCRIPTION, "event/subscription", "event")
 @bp.delete("/v2/event/subscription/list")
 @entitled("event")
 def delete_subscriptions():
-    table = envelopes.state().table(g.company_id, "subscription")
-    for raw in request.args.get("ids", "").split(","):
-        if raw.strip():
-            table.pop(int(raw), None)
+    routes.delete_many(SUBSCRIPTION, g.company_id, routes.ids_param())
     return "", 204

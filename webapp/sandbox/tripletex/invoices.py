@@ -49,6 +49,7 @@ def _number(param: str) -> float | None:
 @bp.put("/v2/order/<int:order_id>/:invoice")
 @entitled("invoice")
 def invoice_order(order_id):
+    envelopes.requested_fields("invoice")
     _need("invoiceDate")
     order = crud.fetch(crud.Resource("order"), g.company_id, order_id)
     # sendToCustomer defaults to true; the sandbox sends nothing but records the choice.
@@ -59,6 +60,7 @@ def invoice_order(order_id):
                          "paymentTypeId og paidAmount må oppgis sammen.")
     invoice = ledger.invoice_order(g.company_id, order, _date("invoiceDate"))
     invoice["_sent"] = send
+    invoice["_send_type"] = request.args.get("sendType", "") if send else ""
     if payment_type and paid:
         ledger.pay(g.company_id, invoice, invoice["invoiceDate"], payment_type, paid)
     return envelopes.value("invoice", invoice)
@@ -81,6 +83,7 @@ def get_invoice(invoice_id):
 @entitled("invoice")
 def pay_invoice(invoice_id):
     invoice = crud.fetch(INVOICE, g.company_id, invoice_id)
+    envelopes.requested_fields("invoice")
     _need("paymentDate", "paymentTypeId", "paidAmount")
     ledger.pay(g.company_id, invoice, _date("paymentDate"), request.args["paymentTypeId"],
                _number("paidAmount"), _number("paidAmountCurrency"))
@@ -91,6 +94,7 @@ def pay_invoice(invoice_id):
 @entitled("invoice")
 def credit_invoice(invoice_id):
     invoice = crud.fetch(INVOICE, g.company_id, invoice_id)
+    envelopes.requested_fields("invoice")
     _need("date")
     note = ledger.credit(g.company_id, invoice, _date("date"), request.args.get("comment", ""))
     return envelopes.value("invoice", note)

@@ -153,6 +153,7 @@ def _touch(order: dict, line: dict) -> None:
 @bp.post("/v2/order/orderline")
 @entitled("order")
 def post_line():
+    envelopes.requested_fields("orderline")
     body = crud.body_json()
     if isinstance(body, dict) and body.get("id"):
         raise validation("id", crud.NO_ID_ON_CREATE)
@@ -165,12 +166,17 @@ def post_line():
 @bp.post("/v2/order/orderline/list")
 @entitled("order")
 def post_lines():
-    lines = []
-    for body in routes._items():
-        order = _line_order(body)
-        line = save_line(g.company_id, order, body)
-        _touch(order, line)
-        lines.append(line)
+    envelopes.requested_fields("orderline")
+    lines, saved = [], routes.snapshot(g.company_id)
+    try:
+        for body in routes.items():
+            order = _line_order(body)
+            line = save_line(g.company_id, order, body)
+            _touch(order, line)
+            lines.append(line)
+    except TripletexError:
+        routes.restore(g.company_id, saved)     # a batch is all or nothing
+        raise
     return envelopes.batch("orderline", lines, 201)
 
 
@@ -178,6 +184,7 @@ def post_lines():
 @entitled("order")
 def one_line(line_id):
     state = envelopes.state()
+    envelopes.requested_fields("orderline")
     line = crud.fetch(crud.Resource("orderline"), g.company_id, line_id)
     order = state.get(g.company_id, "order", line["order"]["id"])
     if request.method == "GET":

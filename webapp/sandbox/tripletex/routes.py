@@ -7,16 +7,18 @@ from flask import Blueprint, g, request
 
 from . import crud, envelopes
 from .auth import entitled
-from .errors import TripletexError, not_found, validation
+from .errors import TripletexError, missing_params, not_found, validation
 
 
-def _snapshot(company_id: int):
+def snapshot(company_id: int):
+    """A copy of the company's objects, so a failed batch can be undone."""
     objects = envelopes.state().companies[company_id]["objects"]
     return copy.deepcopy(objects)
 
 
-def _restore(company_id: int, snapshot) -> None:
-    envelopes.state().companies[company_id]["objects"] = snapshot
+def restore(company_id: int, saved) -> None:
+    """Put back what `snapshot` saved and drop the events of the undone writes."""
+    envelopes.state().companies[company_id]["objects"] = saved
     g.pending_events = []
 
 
@@ -34,9 +36,11 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         return envelopes.value(kind, crud.fetch(res, g.company_id, obj_id))
 
     def post_view():
+        envelopes.requested_fields(kind)      # a bad `fields` must refuse before writing
         return envelopes.value(kind, crud.create(res, g.company_id, crud.body_json()), 201)
 
     def put_view(obj_id):
+        envelopes.requested_fields(kind)
         obj = crud.fetch(res, g.company_id, obj_id)
         return envelopes.value(kind, crud.update(res, g.company_id, obj, crud.body_json()))
 
@@ -45,21 +49,21 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         return "", 204
 
     def post_list_view():
-        items = _items()
-        snapshot = _snapshot(g.company_id)
+        envelopes.requested_fields(kind)
+        batch, saved = items(), snapshot(g.company_id)
         try:
-            created = [crud.create(res, g.company_id, item) for item in items]
+            created = [crud.create(res, g.company_id, item) for item in batch]
         except TripletexError:
-            _restore(g.company_id, snapshot)     # a batch is all or nothing
+            restore(g.company_id, saved)     # a batch is all or nothing
             raise
         return envelopes.batch(kind, created, 201)
 
     def put_list_view():
-        items = _items()
-        snapshot = _snapshot(g.company_id)
+        envelopes.requested_fields(kind)
+        batch, saved = items(), snapshot(g.company_id)
         try:
             updated = []
-            for item in items:
+            for item in batch:
                 if not isinstance(item, dict) or item.get("id") in (None, ""):
                     raise validation("id", "Kan ikke være null.")
                 obj = envelopes.state().get(g.company_id, kind, item["id"])
@@ -67,7 +71,7 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
                     raise not_found()
                 updated.append(crud.update(res, g.company_id, obj, item))
         except TripletexError:
-            _restore(g.company_id, snapshot)
+            restore(g.company_id, saved)
             raise
         return envelopes.batch(kind, updated, 200)
 
@@ -85,10 +89,31 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         bp.add_url_rule(rule, f"{kind}_{name}", view, methods=[method])
 
 
-def _items() -> list:
-    items = crud.body_json()
-    if not isinstance(items, list):
+def items() -> list:
+    """The JSON list body of a `/list` write (at most 100 objects)."""
+    body = crud.body_json()
+    if not isinstance(body, list):
         raise TripletexError(422, 16000, "Forventet en liste.")
-    if len(items) > 100:
+    if len(body) > 100:
         raise validation("list", "Maks 100 objekter om gangen.")
-    return items
+    return body
+
+
+def ids_param(name: str = "ids") -> list[int]:
+    """Parse `?ids=1,2,3`; 422 when it is missing or holds something other than numbers."""
+    raw = request.args.get(name, "")
+    try:
+        ids = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise validation(name, "Ugyldig verdi.") from None
+    if not ids:
+        raise missing_params(name)
+    return ids
+
+
+def delete_many(res: crud.Resource, company_id: int, ids: list[int]) -> None:
+    """Delete every listed object, or none of them when one is unknown."""
+    if any(envelopes.state().get(company_id, res.kind, obj_id) is None for obj_id in ids):
+        raise not_found()
+    for obj_id in ids:
+        crud.delete(res, company_id, obj_id)

@@ -61,7 +61,8 @@ def create_company(state, *, name: str, organization_number: str = "",
     for label in labels:
         if label == "accountant" and not clients:
             continue
-        add_token(state, company, label, wanted.get(label) or f"{label}-{uuid.uuid4().hex}",
+        add_token(state, company, label,
+                  wanted.get(label) or f"{state.token_prefix()}{label}-{uuid.uuid4().hex}",
                   clients=clients if label == "accountant" else None)
     return company
 

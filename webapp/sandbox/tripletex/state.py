@@ -26,6 +26,9 @@ DEFAULT_SETTINGS = {
     "rate_window": 10,                 # seconds
     "omit_reset_on_429": False,        # mirror tripletex-api2 issue #103 when True
     "result_cap": 10_000,              # rows a query may match before 422 / 23000
+    "environment": "production",       # "test": generated tokens start "test-", as on api-test
+    "ignore_changed_since": False,     # True mirrors the test environment (tripletex-api2 #113)
+    "legacy_sessions_only": False,     # True: only PUT :create exists, as before 2.74
     "webhook_retry_delays": [1, 5, 30, 120, 600],   # seconds between attempts
     "webhook_max_failures": 10,        # failed attempts in a row before DISABLED_TOO_MANY_ERRORS
     "webhook_timeout": 5.0,
@@ -40,6 +43,7 @@ class Clock:
     def __init__(self, now=None):
         self._now = now or (lambda: datetime.now(timezone.utc))
         self.offset = timedelta()
+        self.listeners: list = []      # called after every move (the webhook queue wakes up)
 
     def now(self) -> datetime:
         return self._now() + self.offset
@@ -50,6 +54,8 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.offset += timedelta(seconds=seconds)
+        for listener in self.listeners:
+            listener()
 
     def timestamp(self) -> float:
         return self.now().timestamp()
@@ -76,6 +82,10 @@ class State:
             self.faults: dict = {}
             self.rate_buckets: dict[str, dict] = {}
             self._counters = dict(ID_BASES)
+
+    def token_prefix(self) -> str:
+        """Tokens of Tripletex's test environment start with "test-"; production ones do not."""
+        return "test-" if self.settings.get("environment") == "test" else ""
 
     def next_id(self, kind: str) -> int:
         with self.lock:

@@ -10,6 +10,7 @@ import json
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 
 import requests
 
@@ -59,12 +60,20 @@ class Webhooks:
                 self._schedule(delivery, 0)
 
     def _schedule(self, delivery: dict, delay: float) -> None:
+        # Due times are on the sandbox clock, so moving the clock brings retries forward.
+        due = self.state.clock.timestamp() + delay
+        delivery["nextAttemptAt"] = datetime.fromtimestamp(due, timezone.utc).isoformat()
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), delivery))
+            heapq.heappush(self._heap, (due, next(self._seq), delivery))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="tripletex-sandbox-webhooks")
                 self._thread.start()
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        """Re-check due times (the clock was moved)."""
+        with self._cond:
             self._cond.notify_all()
 
     def clear(self) -> None:
@@ -72,11 +81,14 @@ class Webhooks:
             self._heap.clear()
             self._cond.notify_all()
 
+    def _due_now(self) -> bool:
+        return bool(self._heap) and self._heap[0][0] <= self.state.clock.timestamp()
+
     def wait_idle(self, timeout: float = 5.0) -> bool:
-        """Block until nothing is queued or in flight (tests and the control API use this)."""
+        """Block until no delivery is in flight or due; later retries wait for the clock."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._heap or self._busy:
+            while self._busy or self._due_now():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -89,9 +101,10 @@ class Webhooks:
                 while not self._heap:
                     self._cond.wait(1.0)
                 due, _, delivery = self._heap[0]
-                wait = due - time.monotonic()
+                wait = due - self.state.clock.timestamp()
                 if wait > 0:
-                    self._cond.wait(wait)
+                    # A frozen or moved clock is noticed within half a second, or on wake().
+                    self._cond.wait(min(wait, 0.5))
                     continue
                 heapq.heappop(self._heap)
                 self._busy += 1
@@ -133,6 +146,7 @@ class Webhooks:
         delays = list(state.settings["webhook_retry_delays"])
         with state.lock:
             delivery["attempts"].append({"at": state.clock.now().isoformat(), "status": status})
+            delivery["nextAttemptAt"] = None
             sub = state.get(delivery["companyId"], "subscription", delivery["subscriptionId"])
             if ok:
                 delivery["status"] = "DELIVERED"

@@ -1,0 +1,91 @@
+"""The stepper inside HubSpot's settings iframe: a page on another site frames the app over HTTPS.
+
+The sign-in URL comes from the HubSpot sandbox's signed request, exactly as the settings page
+gets it with hubspot.fetch. Three browsers: one that keeps third-party cookies, one that blocks
+them (Chromium still keeps our Partitioned cookie), and one that keeps no cookie from the app at
+all, where only the session carried in the URL and htmx's headers can work.
+"""
+import pytest
+import requests
+from playwright.sync_api import BrowserContext, expect
+
+from tests.journey import install
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def hubspot_installed(https_stack, monkeypatch):
+    # The sandbox and our test client call the app over HTTPS with its self-signed certificate.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(https_stack.ca_file))
+    with requests.Session() as browser:
+        install(https_stack, browser)
+    return https_stack
+
+
+def settings_page_url(stack) -> str:
+    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
+        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
+        "portalId": 4000001, "body": {"locale": "en-us"}}).json()
+    assert reply["status"] == 200, reply
+    return reply["body"]["url"]
+
+
+def drop_app_cookies(context: BrowserContext, app_url: str) -> None:
+    """Make the app's cookies vanish, as a browser that stores none for the frame would."""
+    def without_cookies(route):
+        response = route.fetch()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        route.fulfill(response=response, headers=headers)
+    context.route(f"{app_url}/**", without_cookies)
+
+
+@pytest.mark.parametrize("cookies", ["third-party allowed", "third-party blocked", "none kept"])
+def test_the_stepper_works_inside_hubspots_iframe(hubspot_installed, new_context, shots,
+                                                  browser_errors, cookies):
+    stack = hubspot_installed
+    browser_errors.allow(r"status of 422")
+    context = new_context(third_party_cookies=cookies == "third-party allowed")
+    if cookies == "none kept":
+        drop_app_cookies(context, stack.app_url)
+    page = context.new_page()
+
+    page.goto(stack.framed(settings_page_url(stack)))
+
+    frame = page.frame_locator("#app-frame")
+    token = frame.locator("input[name=token]")               # the first step still open
+    expect(token).to_be_visible()
+    frame.locator(".progress a[href*='/setup/hubspot']").click()           # htmx GET
+    expect(frame.get_by_test_id("portal-id")).to_have_text("4000001")
+    frame.get_by_role("link", name="Continue").click()
+    token.fill("demo-revoked-token")
+    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()   # htmx POST
+    expect(frame.locator("[data-problem]")).to_have_attribute(
+        "data-problem", "employee_token_refused")
+    frame.locator("input[name=token]").fill("demo-employee-token")
+    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
+    expect(frame.locator("[data-check].ok")).to_have_count(9)
+    if cookies == "third-party allowed":
+        shots(page, "11-inside-hubspot-en")
+    frame.get_by_role("link", name="Continue").click()
+    expect(frame.locator("[data-plan]")).to_have_count(3)
+
+
+def test_the_session_cookie_is_fit_for_a_third_party_frame(hubspot_installed):
+    with requests.Session() as browser:
+        reply = browser.get(settings_page_url(hubspot_installed), allow_redirects=False)
+    cookie = reply.headers["Set-Cookie"]
+    for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned"):
+        assert attribute in cookie
+    assert "X-Frame-Options" not in reply.headers
+
+
+def test_only_hubspot_may_frame_the_app(make_stack, new_context, browser_errors):
+    stack = make_stack(https=True, parent_may_frame=False)
+    browser_errors.allow(r"frame-ancestors|Refused to frame|ERR_BLOCKED_BY_RESPONSE")
+    page = new_context().new_page()
+    page.goto(stack.framed("/"))
+    policy = requests.get(stack.app_url + "/", verify=str(stack.ca_file)).headers[
+        "Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://app.hubspot.com https://*.hubspot.com" in policy
+    expect(page.frame_locator("#app-frame").get_by_role("status")).to_have_count(0)

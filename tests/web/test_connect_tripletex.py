@@ -199,3 +199,13 @@ def test_a_failed_check_says_how_to_fix_it_and_can_be_rechecked(stack, user, db)
                      {"version": account["version"], "bankAccountNumber": "15038698793"})
     again = post_step(stack, user, "/setup/check", {}, page)
     assert "Everything the sync needs is in place" in text_of(again.text)
+
+
+def test_an_operator_without_billing_can_hide_the_plan_step(make_stack):
+    stack = make_stack(app_config={"SHOW_PLAN_STEP": False})
+    browser, _ = install(stack)
+    page = connect_tripletex(stack, browser, "demo-employee-token")
+    assert "Step 3 of 4" in text_of(page.text) and "Choose plan" not in text_of(page.text)
+    assert browser.get(stack.app_url + "/setup/plan").status_code == 404
+    done = browser.get(stack.app_url + "/setup/done")
+    assert done.url.endswith("/setup/done") and "You are set up" in text_of(done.text)

@@ -143,3 +143,18 @@ def test_configure_refuses_what_hubspot_would_refuse(project_copy, bad):
     assert result.returncode == 2
     assert "configure.py:" in result.stderr
     assert (project_copy / "src" / "app" / "app-hsmeta.json").read_bytes() == before
+
+
+def test_the_settings_page_type_checks_against_hubspots_ui_extension_types(tmp_path):
+    # The packages come from the committed lockfile; nothing is uploaded anywhere.
+    npm = shutil.which("npm")
+    assert npm, "npm is needed to type-check hubspot/ (Node.js from Debian's packages)"
+    work = tmp_path / "settings"
+    shutil.copytree(ROOT / "hubspot" / "src" / "app" / "settings", work,
+                    ignore=shutil.ignore_patterns("node_modules"))
+    install = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=work,
+                             capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stderr[-2000:]
+    check = subprocess.run([npm, "run", "--silent", "typecheck"], cwd=work,
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]

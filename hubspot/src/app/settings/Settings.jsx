@@ -13,6 +13,36 @@ import {
 const BASE = "https://sync.example.com";
 const SESSION_ENDPOINT = `${BASE}/hubspot/settings/session`;
 
+// English and Bokmål, picked from the HubSpot user's locale (the backend pages follow it too).
+const TEXT = {
+  en: {
+    loading: "Connecting to Tripletex Sync…",
+    unreachable: "Tripletex Sync could not be reached",
+    retryLater: "Please try again in a moment.",
+    retry: "Try again",
+    intro: "Connect your Tripletex company and choose what to sync: customers and contacts, " +
+      "products, and deals to orders or invoices.",
+    open: "Open setup",
+    title: "Tripletex Sync setup",
+    badStatus: (/** @type {number} */ status) => `The server answered ${status}.`,
+    badAnswer: "The server sent an unexpected answer.",
+  },
+  nb: {
+    loading: "Kobler til Tripletex Sync …",
+    unreachable: "Fikk ikke kontakt med Tripletex Sync",
+    retryLater: "Prøv igjen om litt.",
+    retry: "Prøv igjen",
+    intro: "Koble til Tripletex-selskapet ditt og velg hva som skal synkroniseres: kunder og " +
+      "kontakter, produkter, og avtaler til ordrer eller fakturaer.",
+    open: "Åpne oppsettet",
+    title: "Oppsett av Tripletex Sync",
+    badStatus: (/** @type {number} */ status) => `Serveren svarte ${status}.`,
+    badAnswer: "Serveren sendte et uventet svar.",
+  },
+};
+/** @param {string} locale */
+const textFor = (locale) => (/^(nb|no|nn)\b/i.test(locale) ? TEXT.nb : TEXT.en);
+
 /** @param {import("@hubspot/ui-extensions").ExtensionPointApi<"settings">} api */
 const render = ({ context, actions }) => (
   <SettingsPage context={context} actions={actions} />
@@ -31,6 +61,7 @@ hubspot.extend(render);
  */
 const SettingsPage = ({ context, actions }) => {
   const locale = context.user.locale || context.user.language || "en";
+  const t = textFor(locale);
   const [state, setState] = useState({ status: "loading", url: "", message: "" });
 
   const loadSession = useCallback(async () => {
@@ -41,18 +72,18 @@ const SettingsPage = ({ context, actions }) => {
         body: { locale },
       });
       if (!response.ok) {
-        throw new Error(`The server answered ${response.status}.`);
+        throw new Error(t.badStatus(response.status));
       }
       const data = await response.json();
       if (!data || typeof data.url !== "string" || !data.url.startsWith(`${BASE}/`)) {
-        throw new Error("The server sent an unexpected answer.");
+        throw new Error(t.badAnswer);
       }
       setState({ status: "ready", url: data.url, message: "" });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       setState({ status: "error", url: "", message });
     }
-  }, [locale]);
+  }, [locale, t]);
 
   useEffect(() => {
     loadSession();
@@ -60,33 +91,30 @@ const SettingsPage = ({ context, actions }) => {
 
   const openSetup = () => {
     actions.openIframeModal(
-      { uri: state.url, width: 1000, height: 760, title: "Tripletex Sync setup" },
+      { uri: state.url, width: 1000, height: 760, title: t.title },
       loadSession,
     );
   };
 
   if (state.status === "loading") {
-    return <LoadingSpinner label="Connecting to Tripletex Sync…" showLabel layout="centered" />;
+    return <LoadingSpinner label={t.loading} showLabel layout="centered" />;
   }
 
   if (state.status === "error") {
     return (
-      <ErrorState title="Tripletex Sync could not be reached">
-        <Text>{state.message} Please try again in a moment.</Text>
-        <Button onClick={loadSession}>Try again</Button>
+      <ErrorState title={t.unreachable}>
+        <Text>{state.message} {t.retryLater}</Text>
+        <Button onClick={loadSession}>{t.retry}</Button>
       </ErrorState>
     );
   }
 
   return (
     <Flex direction="column" gap="md">
-      <Text>
-        Connect your Tripletex company and choose what to sync: customers and contacts,
-        products, and deals to orders or invoices.
-      </Text>
+      <Text>{t.intro}</Text>
       <Flex direction="row" gap="sm">
         <Button variant="primary" onClick={openSetup}>
-          Open setup
+          {t.open}
         </Button>
       </Flex>
     </Flex>

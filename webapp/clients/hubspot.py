@@ -105,6 +105,10 @@ class HubSpotClient:
 
     def _store_refreshed(self, token: dict, refresh_token: str | None = None,
                          access_token: str | None = None) -> None:
+        # Authlib dates expiry by time.time(); date it by our clock, which decides refreshes
+        # (ensure_fresh_token). A float also keeps authlib's own int-only expiry check out.
+        if token.get("expires_in") is not None:
+            token["expires_at"] = self._clock() + float(token["expires_in"])
         self.tokens.save(dict(token))
 
     def ensure_fresh_token(self) -> None:
@@ -253,6 +257,24 @@ class HubSpotClient:
     def get_pipelines(self, object_type: str = "deals") -> list[dict]:
         body = _json(self.request("GET", f"/crm/pipelines/{self.version}/{object_type}"))
         return body.get("results", [])
+
+    def list_properties(self, object_type: str) -> list[dict]:
+        body = _json(self.request("GET", f"/crm/properties/{self.version}/{object_type}"))
+        return body.get("results", [])
+
+    def list_property_groups(self, object_type: str) -> list[dict]:
+        body = _json(self.request("GET", f"/crm/properties/{self.version}/{object_type}/groups"))
+        return body.get("results", [])
+
+    def create_property_group(self, object_type: str, group: dict) -> dict:
+        """Create a property group; a Conflict means it exists already."""
+        return _json(self.request("POST", f"/crm/properties/{self.version}/{object_type}/groups",
+                                  json=group))
+
+    def create_property(self, object_type: str, definition: dict) -> dict:
+        """Create a custom property; a Conflict means it exists already."""
+        return _json(self.request("POST", f"/crm/properties/{self.version}/{object_type}",
+                                  json=definition))
 
     def uninstall(self) -> None:
         """Uninstall the app from this portal (HubSpot removes cards and webhooks)."""

@@ -1,62 +1,84 @@
-"""Burst limits with HubSpot's headers and 429 body; injected 423, 5xx, latency and timeouts."""
+"""Burst limits with HubSpot's headers and 429 body; injected 423, 477, 5xx, latency and timeouts."""
+import uuid
+
 import requests
+
+from .conftest import EMPTY, bearer, install
 
 C = "/crm/objects/2026-03/companies"
 
 
-def test_rate_limit_headers_count_down_and_the_111th_call_gets_hubspots_429(hs, sb, clock):
+def _fault(base, **rule):
+    assert requests.post(f"{base}/_sandbox/faults", json=rule).status_code == 201
+
+
+def test_rate_limit_headers_count_down_and_the_111th_call_gets_hubspots_429(hs, clock):
+    clock.freeze()
     first = hs.get(f"{C}?limit=1")
     assert first.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
     assert first.headers["X-HubSpot-RateLimit-Max"] == "110"
     assert first.headers["X-HubSpot-RateLimit-Remaining"] == "109"
     assert "X-HubSpot-RateLimit-Secondly" in first.headers
+    assert "X-HubSpot-RateLimit-Daily" not in first.headers     # none for OAuth apps
     for _ in range(109):
         last = hs.get(f"{C}?limit=1")
     assert last.headers["X-HubSpot-RateLimit-Remaining"] == "0"
     limited = hs.get(f"{C}?limit=1")
     body = limited.json()
     assert limited.status_code == 429
-    assert body["errorType"] == "RATE_LIMIT" and body["policyName"] == "TEN_SECONDLY_ROLLING"
+    assert body["status"] == "error" and body["errorType"] == "RATE_LIMIT"
+    assert body["policyName"] == "TEN_SECONDLY_ROLLING" and "ten_secondly_rolling" in body["message"]
+    assert uuid.UUID(body["correlationId"]) and uuid.UUID(body["requestId"])
     clock.advance(10)
     assert hs.get(f"{C}?limit=1").status_code == 200
 
 
-def test_limit_is_per_portal(base, hs, sb):
-    from .conftest import EMPTY, install
-    sb.rate_limit.limit = 2
+def test_the_limit_is_per_portal(base, hs):
+    requests.post(f"{base}/_sandbox/limits", json={"rateLimitMax": 2})
     hs.get(C), hs.get(C)
     assert hs.get(C).status_code == 429
     other = install(base, EMPTY)
-    assert requests.get(base + C, headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 200
+    assert requests.get(base + C, headers=bearer(other)).status_code == 200
 
 
 def test_injected_status_bursts_then_recovery(hs, base):
-    requests.post(f"{base}/_sandbox/faults", json={"status": 429, "count": 2, "retryAfter": 1})
-    requests.post(f"{base}/_sandbox/faults", json={"status": 423, "count": 1, "method": "GET"})
-    codes = [hs.get(C).status_code for _ in range(4)]
-    assert codes == [429, 429, 423, 200]
-    requests.post(f"{base}/_sandbox/faults", json={"status": 502, "rate": 1.0, "path": "/deals"})
+    _fault(base, status=429, count=2, retryAfter=1)
+    _fault(base, status=423, count=1, method="GET")
+    replies = [hs.get(C) for _ in range(4)]
+    assert [r.status_code for r in replies] == [429, 429, 423, 200]
+    assert replies[0].headers["Retry-After"] == "1" and replies[0].json()["policyName"]
+    assert replies[2].json()["category"] == "LOCKED"
+    _fault(base, status=477, count=1, retryAfter=30)
+    migrating = hs.get(C)
+    assert migrating.status_code == 477 and migrating.headers["Retry-After"] == "30"
+    _fault(base, status=502, rate=1.0, path="/deals")
     assert hs.get("/crm/objects/2026-03/deals").status_code == 502
     assert hs.get(C).status_code == 200
+    assert requests.get(f"{base}/_sandbox/faults").json()["results"][0]["status"] == 502
     assert requests.delete(f"{base}/_sandbox/faults").status_code == 204
     assert hs.get("/crm/objects/2026-03/deals").status_code == 200
 
 
+def test_a_5xx_rate_fails_about_that_share_of_calls_and_repeats_exactly(hs, base, sb):
+    def run():
+        requests.delete(f"{base}/_sandbox/faults")     # also restarts the random sequence
+        _fault(base, status=503, rate=0.3)
+        return [hs.get(f"{C}?limit=1").status_code for _ in range(40)]
+    first = run()
+    assert set(first) == {200, 503} and 4 <= first.count(503) <= 20
+    assert run() == first
+
+
 def test_latency_and_timeout_faults_hold_the_request(hs, base, sb):
     slept = []
-    sb.faults.sleep = slept.append
-    try:
-        requests.post(f"{base}/_sandbox/faults", json={"latency": 0.3, "count": 1})
-        requests.post(f"{base}/_sandbox/faults", json={"timeout": True, "seconds": 20, "count": 1})
-        assert hs.get(C).status_code == 504
-    finally:
-        sb.faults.sleep = __import__("time").sleep
+    sb.faults.sleep = slept.append          # record the hold instead of waiting it out
+    _fault(base, latency=0.3, count=1)
+    _fault(base, timeout=True, seconds=20, count=1)
+    timed_out = hs.get(C)
+    assert timed_out.status_code == 504 and timed_out.json()["category"] == "GATEWAY_TIMEOUT"
     assert slept == [0.3, 20.0]
+    assert hs.get(C).status_code == 200 and slept == [0.3, 20.0]
 
 
-def test_request_log_counts_calls_per_endpoint(hs, base):
-    hs.get(C), hs.get(C), hs.post(f"{C}/search", json={"filterGroups": [], "limit": 1, "after": "0"})
-    log = requests.get(f"{base}/_sandbox/requests").json()
-    assert log["counts"]["GET /crm/objects/<any(\"2026-03\", \"2026-09\"):version>/<object_type>"] == 2
-    assert sum(1 for r in log["requests"] if r["path"].endswith("/search")) == 1
-    assert all(r["portalId"] == 4000001 for r in log["requests"] if r["path"].startswith("/crm"))
+def test_a_fault_needs_something_to_do(base):
+    assert requests.post(f"{base}/_sandbox/faults", json={"count": 1}).status_code == 400

@@ -1,10 +1,11 @@
 """OAuth: install page, token grants and their errors, introspection, revocation, uninstall."""
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 import requests
 
 from .conftest import (CLIENT_ID, CLIENT_SECRET, DEMO, EMPTY, REDIRECT, SCOPES, authorize,
-                       exchange, install)
+                       bearer, exchange, install, refresh)
 
 
 def _authorize_url(base, **overrides):
@@ -33,6 +34,17 @@ def test_authorize_refuses_without_redirect_an_unknown_client_bad_redirect_or_mi
         assert 'data-error="invalid_request"' in page.text
 
 
+def test_account_specific_install_url_offers_only_that_account(base):
+    page = requests.get(_authorize_url(base).replace("/oauth/authorize", f"/oauth/{EMPTY}/authorize"))
+    assert page.status_code == 200
+    assert "Tom Testportal AS" in page.text and "Nordisk Demo AS" not in page.text
+
+
+def test_optional_scopes_are_granted_next_to_the_required_ones(base):
+    code = authorize(base, optional=["crm.objects.owners.read"])
+    assert exchange(base, code).json()["scopes"] == SCOPES + ["crm.objects.owners.read"]
+
+
 def test_cancel_redirects_with_access_denied_and_state(base):
     reply = requests.post(f"{base}/oauth/authorize", data={
         "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "scope": " ".join(SCOPES),
@@ -52,8 +64,28 @@ def test_code_exchange_returns_the_documented_token_and_the_code_is_single_use(b
     assert body["expires_in"] == 1800 and body["hub_id"] == DEMO
     assert isinstance(body["user_id"], int) and body["scopes"] == SCOPES
     assert body["access_token"] and body["refresh_token"]
+    assert len(body["access_token"]) <= 512       # the documented upper bound
     again = exchange(base, code)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+def test_a_code_expires_and_must_come_back_with_its_redirect_uri(base, clock):
+    wrong = exchange(base, authorize(base), redirect="http://127.0.0.1:5000/elsewhere")
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    late = authorize(base)
+    clock.advance(601)
+    expired = exchange(base, late)
+    assert expired.status_code == 400 and expired.json()["status"] == "BAD_AUTH_CODE"
+
+
+def test_bad_client_secret_and_unknown_grant_type_get_rfc6749_errors(base, token):
+    bad_secret = requests.post(f"{base}/oauth/2026-03/token", data={
+        "grant_type": "refresh_token", "refresh_token": token["refresh_token"],
+        "client_id": CLIENT_ID, "client_secret": "guess"})
+    assert bad_secret.status_code == 400 and bad_secret.json()["error"] == "invalid_client"
+    odd = requests.post(f"{base}/oauth/2026-03/token", data={
+        "grant_type": "password", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    assert odd.json()["error"] == "unsupported_grant_type" and odd.json()["message"]
 
 
 def test_token_endpoint_answers_on_v1_v3_and_date_versioned_paths(base):
@@ -62,13 +94,20 @@ def test_token_endpoint_answers_on_v1_v3_and_date_versioned_paths(base):
 
 
 def test_refresh_grant_issues_a_new_access_token_and_keeps_the_refresh_token(base, token):
-    reply = requests.post(f"{base}/oauth/2026-03/token", data={
-        "grant_type": "refresh_token", "refresh_token": token["refresh_token"],
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    reply = refresh(base, token["refresh_token"])
     body = reply.json()
     assert reply.status_code == 200
-    assert body["access_token"] != token["access_token"]
+    assert body["access_token"] != token["access_token"] and body["expires_in"] == 1800
     assert body["refresh_token"] == token["refresh_token"]
+
+
+def test_refresh_tokens_rotate_when_the_sandbox_is_told_to(base, token, sb):
+    # UNCONFIRMED whether HubSpot rotates (brief §1.2); the sandbox keeps them unless asked.
+    sb.settings["rotate_refresh_tokens"] = True
+    rotated = refresh(base, token["refresh_token"]).json()
+    assert rotated["refresh_token"] != token["refresh_token"]
+    assert refresh(base, token["refresh_token"]).json()["error"] == "invalid_grant"
+    assert refresh(base, rotated["refresh_token"]).status_code == 200
 
 
 def test_bad_refresh_token_gets_rfc6749_error_with_legacy_fields(base):
@@ -120,16 +159,17 @@ def test_v1_metadata_endpoints_describe_tokens(base, token):
     assert requests.get(f"{base}/oauth/v1/refresh-tokens/{token['refresh_token']}").status_code == 404
 
 
-def test_uninstall_returns_204_and_invalidates_only_that_portals_tokens(base, token, hs):
+@pytest.mark.parametrize("version", ["2026-03", "v3"])
+def test_uninstall_returns_204_and_invalidates_only_that_portals_tokens(base, token, hs, version):
     other = install(base, EMPTY)
-    assert hs.delete("/appinstalls/2026-03/external-install").status_code == 204
+    reply = hs.delete(f"/appinstalls/{version}/external-install")
+    assert reply.status_code == 204 and reply.content == b""
     assert hs.get("/crm/objects/2026-03/companies").status_code == 401
     refresh = requests.post(f"{base}/oauth/2026-03/token", data={
         "grant_type": "refresh_token", "refresh_token": token["refresh_token"],
         "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}).json()
     assert refresh["status"] == "BAD_REFRESH_TOKEN"
-    still = requests.get(f"{base}/crm/objects/2026-03/companies",
-                         headers={"Authorization": f"Bearer {other['access_token']}"})
+    still = requests.get(f"{base}/crm/objects/2026-03/companies", headers=bearer(other))
     assert still.status_code == 200
 
 

@@ -1,5 +1,6 @@
 """CRM objects: CRUD, list paging, batches and their limits, strings and timestamps, uniqueness."""
 import re
+import uuid
 
 import pytest
 
@@ -119,3 +120,60 @@ def test_unique_property_is_enforced_and_upsert_keys_on_it(hs):
     duplicate_email = hs.post(f"{O}/contacts", json={"properties": {
         "email": hs.get(f"{O}/contacts?limit=1").json()["results"][0]["properties"]["email"]}})
     assert duplicate_email.status_code == 409
+
+
+def test_batch_answers_carry_iso_timestamps_and_upsert_reports_partial_failure(hs):
+    prop = {"name": "tx_id", "label": "TX", "groupName": "companyinformation", "type": "string",
+            "fieldType": "text", "hasUniqueValue": True}
+    hs.post("/crm/properties/2026-03/companies", json=prop)
+    reply = hs.post(f"{O}/companies/batch/upsert", json={"inputs": [
+        {"id": "1", "idProperty": "tx_id", "properties": {"name": "En AS"}},
+        {"id": "2", "idProperty": "tx_id", "properties": {"name": "To AS", "nope": "x"}}]})
+    body = reply.json()
+    assert reply.status_code == 207 and body["numErrors"] == 1 and len(body["results"]) == 1
+    assert ISO_MS.match(body["startedAt"]) and ISO_MS.match(body["completedAt"])
+    assert body["errors"][0]["errors"][0]["code"] == "PROPERTY_DOESNT_EXIST"
+
+
+def test_archived_records_are_listed_only_on_request_and_batch_archive_answers_204(hs):
+    ids = [r["id"] for r in hs.get(f"{O}/products?limit=2").json()["results"]]
+    assert hs.post(f"{O}/products/batch/archive", json={"inputs": [{"id": i} for i in ids]}
+                   ).status_code == 204
+    live = {r["id"] for r in hs.get(f"{O}/products?limit=100").json()["results"]}
+    archived = hs.get(f"{O}/products?archived=true").json()["results"]
+    assert not live & set(ids) and {r["id"] for r in archived} == set(ids)
+    assert all(r["archived"] is True and ISO_MS.match(r["archivedAt"]) for r in archived)
+
+
+def _same_email_twice(hs):
+    hs.post(f"{O}/contacts", json={"properties": {"email": "x@y.no"}})
+    return hs.post(f"{O}/contacts", json={"properties": {"email": "X@y.no"}})
+
+
+@pytest.mark.parametrize("call,status,category", [
+    (lambda hs: hs.post(f"{O}/companies", json={"properties": {"nope": "1"}}), 400, "VALIDATION_ERROR"),
+    (lambda hs: hs.get(f"{O}/companies/999"), 404, "OBJECT_NOT_FOUND"),
+    (_same_email_twice, 409, "CONFLICT"),
+    (lambda hs: hs.get(f"{O}/companies", headers={"Authorization": "Bearer nope"}), 401,
+     "INVALID_AUTHENTICATION"),
+    (lambda hs: hs.get(f"{O}/notes/1/associations/nowhere"), 400, "VALIDATION_ERROR"),
+])
+def test_errors_carry_hubspots_body_with_correlation_id_and_category(hs, call, status, category):
+    reply = call(hs)
+    body = reply.json()
+    assert reply.status_code == status and body["category"] == category
+    assert body["status"] == "error" and body["message"]
+    assert str(uuid.UUID(body["correlationId"])) == body["correlationId"]
+    assert reply.headers["X-HubSpot-Correlation-Id"] == body["correlationId"]
+
+
+@pytest.mark.parametrize("verb,item", [
+    ("read", {"id": "1"}), ("create", {"properties": {"name": "x"}}),
+    ("update", {"id": "1", "properties": {"name": "x"}}),
+    ("upsert", {"id": "x@y.no", "idProperty": "email", "properties": {}}),
+    ("archive", {"id": "1"})])
+def test_every_batch_refuses_more_than_100_inputs_and_changes_nothing(hs, verb, item):
+    before = len(hs.get(f"{O}/contacts?limit=100").json()["results"])
+    reply = hs.post(f"{O}/contacts/batch/{verb}", json={"inputs": [item] * 101})
+    assert reply.status_code == 400 and "100" in reply.json()["message"]
+    assert len(hs.get(f"{O}/contacts?limit=100").json()["results"]) == before

@@ -1,4 +1,8 @@
 """Associations with HubSpot-defined type ids, properties and groups, the default deal pipeline."""
+import uuid
+
+import pytest
+
 A, O = "/crm/associations/2026-03", "/crm/objects/2026-03"
 
 
@@ -72,3 +76,58 @@ def test_default_pipeline_has_seven_stages_with_probability_and_closed_flags(hs)
     assert stages["contractsent"]["isClosed"] == "false"
     assert hs.get("/crm/pipelines/2026-03/deals/default/stages").json()["results"][0]["id"] == \
         "appointmentscheduled"
+
+
+def _new(hs, object_type):
+    props = {"notes": {"hs_note_body": "n", "hs_timestamp": "2026-11-20T10:00:00Z"},
+             "line_items": {"name": "L", "quantity": "1", "price": "1"},
+             "contacts": {"email": f"{uuid.uuid4().hex[:8]}@x.no"}}.get(object_type, {})
+    return hs.post(f"{O}/{object_type}", json={"properties": props}).json()["id"]
+
+
+# The HubSpot-defined type ids of the brief's table (§4.3) that the sandbox's objects cover.
+@pytest.mark.parametrize("from_type,to_type,type_id,inverse,primary", [
+    ("contacts", "companies", 279, 280, False), ("contacts", "companies", 1, 2, True),
+    ("deals", "contacts", 3, 4, False), ("deals", "companies", 341, 342, False),
+    ("deals", "companies", 5, 6, True), ("deals", "line_items", 19, 20, False),
+    ("notes", "contacts", 202, 201, False), ("notes", "companies", 190, 189, False),
+    ("notes", "deals", 214, 213, False),
+])
+def test_hubspot_defined_type_ids_and_their_inverses(hs, from_type, to_type, type_id, inverse,
+                                                     primary):
+    a, b = _new(hs, from_type), _new(hs, to_type)
+    made = hs.put(f"{O}/{from_type}/{a}/associations/{to_type}/{b}",
+                  json=[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}])
+    assert made.status_code == 201
+    back = hs.get(f"{O}/{to_type}/{b}/associations/{from_type}").json()["results"]
+    type_ids = {t["typeId"] for t in back[0]["associationTypes"]}
+    # A primary association brings the unlabelled one with it, as in HubSpot.
+    unlabelled = {280: 280, 2: 280, 6: 342}.get(inverse, inverse)
+    assert type_ids == ({inverse, unlabelled} if primary else {inverse})
+    labels = {t.get("label") for t in back[0]["associationTypes"]}
+    assert labels == ({"Primary", None} if primary else {None})
+
+
+def test_a_unique_value_is_refused_on_update_too(hs):
+    assert hs.post("/crm/properties/2026-03/companies", json={
+        "name": "tx_customer", "label": "Customer", "groupName": "companyinformation",
+        "type": "string", "fieldType": "text", "hasUniqueValue": True}).status_code == 201
+    first = hs.post(f"{O}/companies", json={"properties": {"name": "A", "tx_customer": "7"}}).json()
+    second = hs.post(f"{O}/companies", json={"properties": {"name": "B"}}).json()
+    clash = hs.patch(f"{O}/companies/{second['id']}", json={"properties": {"tx_customer": "7"}})
+    assert clash.status_code == 409 and clash.json()["context"]["existingId"] == [first["id"]]
+    assert hs.get(f"{O}/companies/7?idProperty=tx_customer").json()["id"] == first["id"]
+    after = hs.get(f"{O}/companies/{second['id']}?properties=tx_customer").json()
+    assert after["properties"]["tx_customer"] is None        # the refused write left nothing
+
+
+def test_legacy_v3_and_v4_paths_answer_like_the_date_versioned_ones(hs):
+    deal = _first(hs, "deals")
+    for dated, legacy in ((f"{O}/deals/{deal}/associations/companies",
+                           f"/crm/v4/objects/deals/{deal}/associations/companies"),
+                          ("/crm/properties/2026-03/companies/name", "/crm/v3/properties/companies/name"),
+                          ("/crm/pipelines/2026-03/deals/default", "/crm/v3/pipelines/deals/default"),
+                          (f"{O}/deals/{deal}", f"/crm/v3/objects/deals/{deal}")):
+        assert hs.get(legacy).json() == hs.get(dated).json()
+    read = hs.post("/crm/v4/associations/deals/companies/batch/read", json={"inputs": [{"id": deal}]})
+    assert read.status_code == 200 and read.json()["results"][0]["from"] == {"id": deal}

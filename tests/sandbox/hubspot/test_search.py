@@ -71,15 +71,46 @@ def test_paging_uses_a_string_after_and_covers_everything_once(hs, clock):
     assert len(seen) == len(set(seen)) == 25
 
 
-def test_page_size_total_cap_and_filter_count_limits(hs, clock):
+def test_page_size_and_the_10000_result_cap(hs, clock):
     assert hs.post(S, json={"filterGroups": [], "limit": 201, "after": "0"}).status_code == 400
-    assert hs.post(S, json={"filterGroups": [], "limit": 200, "after": "9900"}).status_code == 400
+    assert hs.post(S, json={"filterGroups": [], "limit": 200, "after": "9800"}).status_code == 200
+    beyond = hs.post(S, json={"filterGroups": [], "limit": 200, "after": "9900"})
+    assert beyond.status_code == 400 and beyond.json()["category"] == "VALIDATION_ERROR"
+
+
+HAS_CITY = {"propertyName": "city", "operator": "HAS_PROPERTY"}
+
+
+@pytest.mark.parametrize("groups,status", [
+    ([[HAS_CITY] * 6] * 3, 200),          # 18 filters in all: the most allowed
+    ([[HAS_CITY] * 5] * 4, 400),          # 20 filters
+    ([[HAS_CITY]] * 6, 400),              # six groups; five at most
+    ([[HAS_CITY] * 7], 400),              # seven in one group; six at most
+])
+def test_filter_count_limits(hs, groups, status):
+    reply = hs.post(S, json={"filterGroups": [{"filters": g} for g in groups], "limit": 1,
+                             "after": "0"})
+    assert reply.status_code == status
+
+
+def test_one_sort_only_and_a_query_of_at_most_3000_characters(hs, clock):
+    by = {"propertyName": "name", "direction": "ASCENDING"}
+    assert hs.post(S, json={"filterGroups": [], "sorts": [by, by]}).status_code == 400
+    assert hs.post(S, json={"filterGroups": [], "query": "x" * 3001}).status_code == 400
     clock.advance(1)
-    too_many = [{"filters": [{"propertyName": "city", "operator": "HAS_PROPERTY"}] * 6}] * 4
-    assert hs.post(S, json={"filterGroups": too_many, "limit": 10, "after": "0"}).status_code == 400
+    found = hs.post(S, json={"filterGroups": [], "query": "lofotfisk"}).json()
+    assert [r["properties"]["name"] for r in found["results"]] == ["Lofotfisk Eksport AS"]
+
+
+def test_archived_records_never_appear(hs):
+    hit = search(hs, {"propertyName": "name", "operator": "EQ", "value": "Aurora Helse AS"})
+    hs.delete(f"/crm/objects/2026-03/companies/{hit['results'][0]['id']}")
+    assert search(hs, {"propertyName": "name", "operator": "EQ", "value": "Aurora Helse AS"}
+                  )["total"] == 0
 
 
 def test_search_is_limited_to_five_a_second_and_sends_no_rate_limit_headers(hs, clock):
+    clock.freeze()            # the second must not roll over while the six calls are made
     replies = [hs.post(S, json={"filterGroups": [], "limit": 1, "after": "0"}) for _ in range(6)]
     assert [r.status_code for r in replies] == [200] * 5 + [429]
     assert replies[5].json()["errorType"] == "RATE_LIMIT"

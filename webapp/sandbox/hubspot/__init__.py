@@ -1,7 +1,8 @@
 """A local HubSpot: OAuth, CRM objects, search, associations, schema, limits, webhooks.
 
 It imports nothing of the product, keeps its world in memory behind one lock, and is driven
-by a control API under /_sandbox/ (see control.py) so tests and demos can act as HubSpot users.
+by a control API under /_sandbox/ (control.py for the world, operations.py for the machinery)
+so tests and demos can act as HubSpot users.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from werkzeug.exceptions import HTTPException
 from . import settings as settings_module
 from .errors import ApiFailure, render
 from .faults import Faults
+from .gateway import bearer
+from .legacy import add_legacy_paths
 from .ratelimit import RollingWindow, headers as rate_headers
 from .state import Clock, State
 from .webhooks import Emitter
@@ -34,28 +37,43 @@ class Sandbox:
         self.faults = Faults(settings["seed"])
         self.webhooks = Emitter(self)
         self.log: list[dict] = []
-        self._log_lock = threading.Lock()
+        self._log_lock = threading.Condition()
 
     def record_request(self, entry: dict) -> None:
         with self._log_lock:
             self.log.append(entry)
+            self._log_lock.notify_all()
 
-    def request_log(self) -> dict:
+    def wait_for_request(self, predicate, timeout: float = 5.0) -> bool:
+        """Block until some logged request satisfies predicate; a held request logs late."""
+        with self._log_lock:
+            return self._log_lock.wait_for(lambda: any(predicate(e) for e in self.log), timeout)
+
+    def request_log(self, portal_id: int | None = None) -> dict:
         """Return the API calls seen, and a count per endpoint ("METHOD /rule")."""
         with self._log_lock:
-            entries = list(self.log)
+            entries = [e for e in self.log if portal_id in (None, e["portalId"])]
         return {"requests": entries, "counts": dict(Counter(e["endpoint"] for e in entries))}
+
+    def portal_of(self, token: str | None) -> int | None:
+        """Return the portal an access token belongs to, for requests refused before auth."""
+        info = self.state.access_tokens.get(token or "")
+        return info["portal"] if info else None
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self.log.clear()
 
     def reset(self) -> None:
         """Forget every portal, token, fault, queued webhook and logged request."""
         self.webhooks.clear()
         with self.state.lock:
             self.state.__init__(self.clock)
-        self.rate_limit.reset()
-        self.search_limit.reset()
+        self.rate_limit.configure(self.settings["rate_limit_max"],
+                                  self.settings["rate_limit_interval_ms"])
+        self.search_limit.configure(self.settings["search_per_second"], 1000)
         self.faults.clear()
-        with self._log_lock:
-            self.log.clear()
+        self.clear_log()
 
 
 def create_app(settings: dict | None = None) -> Flask:
@@ -65,9 +83,12 @@ def create_app(settings: dict | None = None) -> Flask:
     sb = Sandbox(settings_module.merged(settings))
     app.extensions["hubspot_sandbox"] = sb
 
-    from . import associations, control, fetch, objects, oauth, pipelines, properties, search
-    for module in (oauth, objects, search, associations, properties, pipelines, control, fetch):
+    from . import (associations, control, fetch, objects, oauth, operations, pipelines,
+                   properties, search)
+    for module in (oauth, objects, search, associations, properties, pipelines, control,
+                   operations, fetch):
         app.register_blueprint(module.bp)
+    add_legacy_paths(app)
 
     @app.before_request
     def inject_faults():
@@ -78,15 +99,15 @@ def create_app(settings: dict | None = None) -> Flask:
     def finish(response):
         remaining = g.pop("rate_remaining", None)
         if remaining is not None:
-            response.headers.update(rate_headers(sb.settings["rate_limit_max"],
-                                                 sb.settings["rate_limit_interval_ms"], remaining))
+            response.headers.update(rate_headers(sb.rate_limit.limit,
+                                                 int(sb.rate_limit.interval * 1000), remaining))
         if request.path.startswith(API_PREFIXES):
             rule = request.url_rule.rule if request.url_rule else request.path
             portal = g.get("portal")
             sb.record_request({"method": request.method, "path": request.path,
                                "endpoint": f"{request.method} {rule}",
                                "status": response.status_code,
-                               "portalId": portal.id if portal else None,
+                               "portalId": portal.id if portal else sb.portal_of(bearer()),
                                "at": sb.clock.now()})
         return response
 

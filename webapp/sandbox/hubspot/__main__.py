@@ -6,6 +6,7 @@ import argparse
 from werkzeug.serving import run_simple
 
 from . import create_app
+from .settings import PROJECT_WEBHOOKS
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,10 +18,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo", action="store_true", help="seed the demo portals")
     parser.add_argument("--app-target", default="http://127.0.0.1:5000",
                         help="the app's base URL: OAuth redirect and webhook target derive from it")
+    parser.add_argument("--webhooks-file",
+                        default=PROJECT_WEBHOOKS if PROJECT_WEBHOOKS.exists() else None,
+                        help="a webhooks-hsmeta.json whose subscriptions the app has "
+                             "(default: the project's, if it has one; else a built-in set)")
     args = parser.parse_args(argv)
     target = args.app_target.rstrip("/")
     app = create_app({"redirect_uris": [f"{target}/oauth/callback"],
-                      "webhook_target_url": f"{target}/hubspot/webhooks", "demo": args.demo})
+                      "webhook_target_url": f"{target}/hubspot/webhooks",
+                      "webhooks_file": args.webhooks_file, "demo": args.demo})
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
 
 

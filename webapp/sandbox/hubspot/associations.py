@@ -66,7 +66,8 @@ def associate_default(version, object_type, object_id, to_type, to_id):
     started = sandbox().clock.now()
     from_type, to_type = _pair(object_type, object_id, to_type, to_id)
     type_id = _default_type(from_type, to_type)
-    records.link(g.portal, from_type, object_id, to_type, to_id, "HUBSPOT_DEFINED", type_id)
+    records.associate(sandbox(), g.portal, from_type, object_id, to_type, to_id,
+                      "HUBSPOT_DEFINED", type_id, g.source)
     result = {"from": {"id": object_id}, "to": {"id": to_id},
               "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
                                   "associationTypeId": type_id}}
@@ -78,14 +79,16 @@ def associate_default(version, object_type, object_id, to_type, to_id):
 def associate(version, object_type, object_id, to_type, to_id):
     from_type, to_type = _pair(object_type, object_id, to_type, to_id)
     for category, type_id in _specs(from_type, to_type, json_body()):
-        records.link(g.portal, from_type, object_id, to_type, to_id, category, type_id)
+        records.associate(sandbox(), g.portal, from_type, object_id, to_type, to_id, category,
+                          type_id, g.source)
     return jsonify(_labelled(from_type, object_id, to_type, to_id)), 201
 
 
 @bp.delete(f"{ONE}/<to_type>/<to_id>")
 @api(writing)
 def remove(version, object_type, object_id, to_type, to_id):
-    records.unlink(g.portal, kind(object_type), object_id, kind(to_type), to_id)
+    records.dissociate(sandbox(), g.portal, kind(object_type), object_id, kind(to_type), to_id,
+                       g.source)
     return "", 204
 
 
@@ -127,7 +130,8 @@ def batch_create(version, object_type, to_type):
             from_id, to_id = str(item["from"]["id"]), str(item["to"]["id"])
             _pair(from_type, from_id, to_type, to_id)
             for category, type_id in _specs(from_type, to_type, item.get("types")):
-                records.link(g.portal, from_type, from_id, to_type, to_id, category, type_id)
+                records.associate(sandbox(), g.portal, from_type, from_id, to_type, to_id,
+                                  category, type_id, g.source)
             results.append(_labelled(from_type, from_id, to_type, to_id))
         except ApiFailure as failure:
             errors.append(failure.item())
@@ -150,7 +154,8 @@ def batch_default(version, object_type, to_type):
         except ApiFailure as failure:
             errors.append(failure.item())
             continue
-        records.link(g.portal, from_type, from_id, to_type, to_id, "HUBSPOT_DEFINED", type_id)
+        records.associate(sandbox(), g.portal, from_type, from_id, to_type, to_id,
+                          "HUBSPOT_DEFINED", type_id, g.source)
         results.append({"from": {"id": from_id}, "to": {"id": to_id},
                         "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
                                             "associationTypeId": type_id}})
@@ -180,7 +185,8 @@ def batch_archive(version, object_type, to_type):
     from_type, to_type = kind(object_type), kind(to_type)
     for item in _inputs()[1]:
         for target in item.get("to") or []:
-            records.unlink(g.portal, from_type, str(item["from"]["id"]), to_type, str(target["id"]))
+            records.dissociate(sandbox(), g.portal, from_type, str(item["from"]["id"]), to_type,
+                               str(target["id"]), g.source)
     return "", 204
 
 

@@ -1,12 +1,13 @@
-"""The control API under /_sandbox/: portals, UI-user edits, faults, clock, webhooks, log, reset."""
+"""The control API under /_sandbox/ for the world: portals, edits as a HubSpot user, reset."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from . import records
+from . import records, schema
 from .errors import invalid, not_found
 from .gateway import sandbox
 from .objects import kind
+from .seeding import create_portal as seed_portal
 
 bp = Blueprint("hubspot_control", __name__, url_prefix="/_sandbox")
 
@@ -31,17 +32,10 @@ def list_portals():
 
 @bp.post("/portals")
 def create_portal():
-    """Create a portal: {id?, name, domain, users?: [{email, firstName, lastName, superAdmin}]}."""
-    body = _body()
-    state = sandbox().state
-    with state.lock:
-        portal_id = int(body.get("id") or max(state.portals, default=4_000_000) + 1)
-        if portal_id in state.portals:
-            raise invalid(f"Portal {portal_id} already exists")
-        portal = state.add_portal(portal_id, body.get("name") or f"Portal {portal_id}",
-                                  body.get("domain") or f"portal-{portal_id}.example",
-                                  [dict(u) for u in body.get("users") or []])
-        return jsonify(portal.summary()), 201
+    """Create a portal with seed data (see seeding.py); answer its summary and the refs made."""
+    with sandbox().state.lock:
+        portal, refs = seed_portal(sandbox(), _body())
+        return jsonify(dict(portal.summary(), refs=refs)), 201
 
 
 @bp.get("/portals/<int:portal_id>")
@@ -106,63 +100,30 @@ def ui_delete(portal_id: int, object_type: str, object_id: str):
     return "", 204
 
 
-@bp.get("/faults")
-def list_faults():
-    return jsonify({"results": sandbox().faults.rules})
-
-
-@bp.post("/faults")
-def add_fault():
-    """Add a fault rule: {status|latency|timeout, count?, rate?, path?, method?, retryAfter?, seconds?}."""
-    body = _body()
-    if not any(body.get(k) for k in ("status", "latency", "timeout")):
-        raise invalid("A fault needs status, latency or timeout")
-    return jsonify(sandbox().faults.add(body)), 201
-
-
-@bp.delete("/faults")
-def clear_faults():
-    sandbox().faults.clear()
+@bp.put("/portals/<int:portal_id>/objects/<object_type>/<object_id>/associations/<to_type>/<to_id>")
+def ui_associate(portal_id: int, object_type: str, object_id: str, to_type: str, to_id: str):
+    """Associate two records as a user would: {typeId?, userId?} (default: the unlabelled type)."""
+    object_type, to_type, body = kind(object_type), kind(to_type), _body()
+    with sandbox().state.lock:
+        portal = _portal(portal_id)
+        records.get(portal, object_type, object_id)       # 404 unless both records exist
+        records.get(portal, to_type, to_id)
+        type_id = int(body.get("typeId") or schema.default_association(object_type, to_type) or 0)
+        if schema.ASSOCIATION_TYPES.get(type_id, ())[:2] != (object_type, to_type):
+            raise invalid(f"No HubSpot-defined association {type_id} from {object_type} to {to_type}")
+        records.associate(sandbox(), portal, object_type, object_id, to_type, to_id,
+                          "HUBSPOT_DEFINED", type_id, _ui_source(portal, body))
     return "", 204
 
 
-@bp.get("/requests")
-def request_log():
-    return jsonify(sandbox().request_log())
-
-
-@bp.get("/clock")
-def read_clock():
-    return jsonify({"now": sandbox().clock.now()})
-
-
-@bp.post("/clock")
-def move_clock():
-    """Move the sandbox clock forward: {advance: seconds} (token expiry, rate windows)."""
-    sandbox().clock.advance(float(_body().get("advance", 0)))
-    return jsonify({"now": sandbox().clock.now()})
-
-
-@bp.post("/webhooks")
-def webhook_mode():
-    """Ask for misbehaving deliveries: {duplicate: bool, reorder: bool}."""
-    emitter, body = sandbox().webhooks, _body()
-    emitter.duplicate = bool(body.get("duplicate", emitter.duplicate))
-    emitter.reorder = bool(body.get("reorder", emitter.reorder))
-    return jsonify({"duplicate": emitter.duplicate, "reorder": emitter.reorder,
-                    "subscriptions": emitter.subscriptions})
-
-
-@bp.get("/webhooks/deliveries")
-def webhook_deliveries():
-    return jsonify({"results": list(sandbox().webhooks.deliveries)})
-
-
-@bp.post("/webhooks/flush")
-def webhook_flush():
-    """Wait (up to `timeout` seconds) until every queued webhook has been delivered or dropped."""
-    idle = sandbox().webhooks.wait_idle(float(_body().get("timeout", 10)))
-    return jsonify({"idle": idle}), 200 if idle else 504
+@bp.delete("/portals/<int:portal_id>/objects/<object_type>/<object_id>/associations/<to_type>/<to_id>")
+def ui_dissociate(portal_id: int, object_type: str, object_id: str, to_type: str, to_id: str):
+    object_type, to_type, body = kind(object_type), kind(to_type), _body()
+    with sandbox().state.lock:
+        portal = _portal(portal_id)
+        records.dissociate(sandbox(), portal, object_type, object_id, to_type, to_id,
+                           _ui_source(portal, body))
+    return "", 204
 
 
 @bp.post("/reset")

@@ -73,7 +73,8 @@ def seed_demo(target) -> dict:
                 {"to": {"id": company.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
                                                       "associationTypeId": 341}]}], SOURCE)
             for contact in by_company.get(company.id, [])[:1]:
-                records.link(portal, "deals", deal.id, "contacts", contact.id, "HUBSPOT_DEFINED", 3)
+                records.associate(sb, portal, "deals", deal.id, "contacts", contact.id,
+                                  "HUBSPOT_DEFINED", 3, SOURCE)
             total = 0.0
             for product in rng.sample(products, rng.randint(1, 3)):
                 quantity = rng.randint(1, 10)

@@ -22,6 +22,7 @@ class Faults:
 
     def __init__(self, seed: int = 2026, sleep=time.sleep):
         self.rules: list[dict] = []
+        self.seed = seed
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self.sleep = sleep
@@ -36,14 +37,18 @@ class Faults:
         return rule
 
     def clear(self) -> None:
+        """Drop every rule and restart the random sequence, so a `rate` fault repeats exactly."""
         with self._lock:
             self.rules.clear()
+            self._rng = random.Random(self.seed)
 
     def apply(self, method: str, path: str) -> None:
         """Delay or fail the request when a rule matches; called before the API does anything."""
-        for rule in self._matching(method, path):
+        fired = self._matching(method, path)
+        for rule in fired:      # every delay first: a slow request may also fail
             if rule.get("latency"):
                 self.sleep(float(rule["latency"]))
+        for rule in fired:
             if rule.get("timeout"):
                 # Hold the connection longer than any client waits, then answer 504.
                 self.sleep(float(rule.get("seconds", 20)))

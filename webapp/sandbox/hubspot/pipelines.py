@@ -18,7 +18,6 @@ def _deals_only(object_type: str) -> None:
 
 
 @bp.get(f"/crm/pipelines/<{V}>/<object_type>")
-@bp.get("/crm/v3/pipelines/<object_type>", defaults={"version": "v3"}, endpoint="list_v3")
 @api(SCOPES)
 def list_pipelines(version: str, object_type: str):
     _deals_only(object_type)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import defaultdict, deque
 
 from .errors import ApiFailure
@@ -12,10 +13,15 @@ class RollingWindow:
 
     def __init__(self, clock, limit: int, interval_ms: int):
         self.clock = clock
-        self.limit = limit
-        self.interval = interval_ms / 1000
         self._calls: dict = defaultdict(deque)
         self._lock = threading.Lock()
+        self.configure(limit, interval_ms)
+
+    def configure(self, limit: int, interval_ms: int) -> None:
+        """Set the limit and window, and forget the calls counted so far."""
+        self.limit = int(limit)
+        self.interval = interval_ms / 1000
+        self.reset()
 
     def take(self, key) -> int | None:
         """Record a call; return the calls left, or None when the limit is already reached."""
@@ -46,7 +52,8 @@ def headers(limit: int, interval_ms: int, remaining: int) -> dict:
 
 
 def too_many(policy: str = "TEN_SECONDLY_ROLLING", extra_headers: dict | None = None) -> ApiFailure:
-    """Return HubSpot's 429 (the body has errorType and policyName, not a category)."""
-    failure = ApiFailure(429, f"You have reached your {policy.lower()} limit.", "RATE_LIMITS",
-                         headers=extra_headers, errorType="RATE_LIMIT", policyName=policy)
-    return failure
+    """Return HubSpot's 429: errorType, policyName and requestId [MIR-USAGE], plus the
+    category the specs' Error schema requires."""
+    return ApiFailure(429, f"You have reached your {policy.lower()} limit.", "RATE_LIMITS",
+                      headers=extra_headers, errorType="RATE_LIMIT", policyName=policy,
+                      requestId=str(uuid.uuid4()))

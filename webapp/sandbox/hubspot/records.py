@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from . import schema
+from . import links, schema
 from .errors import ApiFailure, invalid, not_found
 from .pipelines_data import STAGE_IDS
 from .state import Portal, Record, iso
+from .subscriptions import Change
 
 
 def property_defs(portal: Portal, object_type: str) -> dict:
@@ -136,7 +137,7 @@ def create(sandbox, portal: Portal, object_type: str, values: dict, associations
     """Create a record (with its associations) and announce it to webhook subscribers."""
     cleaned = clean_properties(portal, object_type, values)
     _check_unique(portal, object_type, cleaned, None)
-    links = [_parse_association(portal, object_type, a) for a in associations or []]
+    wanted = [links.parse(portal, object_type, a, find) for a in associations or []]
     if object_type == "deals" and cleaned.get("dealstage") and not cleaned.get("pipeline"):
         cleaned["pipeline"] = "default"
     if object_type == "line_items":
@@ -146,13 +147,13 @@ def create(sandbox, portal: Portal, object_type: str, values: dict, associations
     record.properties.update({k: v for k, v in cleaned.items() if v != ""})
     record.properties.update(hs_object_id=record.id, createdate=iso(now), hs_lastmodifieddate=iso(now))
     portal.records[object_type][record.id] = record
-    for to_type, to_id, type_id in links:
-        link(portal, object_type, record.id, to_type, to_id, "HUBSPOT_DEFINED", type_id)
-    sandbox.webhooks.record_change(portal.id, object_type, record.id, "object.creation", None,
-                                   None, source, now)
+    sandbox.webhooks.record(Change(portal.id, object_type, record.id, "creation", source, now))
     for name, value in cleaned.items():
-        sandbox.webhooks.record_change(portal.id, object_type, record.id, "object.propertyChange",
-                                       name, value, source, now)
+        sandbox.webhooks.record(Change(portal.id, object_type, record.id, "propertyChange",
+                                       source, now, name, value))
+    for to_type, to_id, type_id in wanted:
+        associate(sandbox, portal, object_type, record.id, to_type, to_id, "HUBSPOT_DEFINED",
+                  type_id, source)
     return record
 
 
@@ -172,8 +173,8 @@ def update(sandbox, portal: Portal, object_type: str, record: Record, values: di
         record.updated = now
         record.properties["hs_lastmodifieddate"] = iso(now)
     for name, value in changed.items():
-        sandbox.webhooks.record_change(portal.id, object_type, record.id, "object.propertyChange",
-                                       name, value, source, now)
+        sandbox.webhooks.record(Change(portal.id, object_type, record.id, "propertyChange",
+                                       source, now, name, value))
     return record
 
 
@@ -183,8 +184,7 @@ def archive(sandbox, portal: Portal, object_type: str, record: Record,
     now = sandbox.clock.now()
     record.archived_at = now
     record.updated = now
-    sandbox.webhooks.record_change(portal.id, object_type, record.id, "object.deletion", None,
-                                   None, source, now)
+    sandbox.webhooks.record(Change(portal.id, object_type, record.id, "deletion", source, now))
 
 
 def _fill_from_product(portal: Portal, values: dict) -> None:
@@ -201,38 +201,23 @@ def _fill_from_product(portal: Portal, values: dict) -> None:
         values["amount"] = _string(float(values["quantity"]) * float(values["price"]))
 
 
-def _parse_association(portal: Portal, object_type: str, item: dict) -> tuple:
-    try:
-        to_id = str(item["to"]["id"])
-        type_id = int(item["types"][0]["associationTypeId"])
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise invalid("Invalid association input: expected {to:{id}, types:[...]}") from None
-    known = schema.ASSOCIATION_TYPES.get(type_id)
-    if known is None or known[0] != object_type:
-        raise invalid(f"{type_id} is not a valid association type id for {object_type}")
-    to_type = known[1]
-    if find(portal, to_type, to_id) is None:
-        raise invalid(f"No {to_type} with id {to_id} exists to associate with")
-    return to_type, to_id, type_id
+def associate(sandbox, portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
+              category: str, type_id: int, source: tuple = ("INTEGRATION", "")) -> None:
+    """Associate two records and announce what is new to webhook subscribers."""
+    added = links.link(portal, from_type, from_id, to_type, to_id, category, type_id)
+    links.announce(sandbox, portal, from_type, from_id, to_type, to_id, added, False, source)
 
 
-def link(portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
-         category: str, type_id: int) -> None:
-    """Associate two records, storing both directions as HubSpot does."""
-    portal.associations.setdefault((from_type, from_id, to_type, to_id), set()).add((category, type_id))
-    inverse = schema.ASSOCIATION_TYPES.get(type_id, (None, None, None, type_id))[3]
-    portal.associations.setdefault((to_type, to_id, from_type, from_id), set()).add((category, inverse))
-
-
-def unlink(portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
-    portal.associations.pop((from_type, from_id, to_type, to_id), None)
-    portal.associations.pop((to_type, to_id, from_type, from_id), None)
+def dissociate(sandbox, portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
+               source: tuple = ("INTEGRATION", "")) -> None:
+    """Remove every association between two records and announce it."""
+    removed = links.unlink(portal, from_type, from_id, to_type, to_id)
+    links.announce(sandbox, portal, from_type, from_id, to_type, to_id, removed, True, source)
 
 
 def linked(portal: Portal, from_type: str, from_id: str, to_type: str) -> dict:
     """Return {toId: {(category, typeId), ...}} for live records of to_type."""
-    return {key[3]: types for key, types in portal.associations.items()
-            if key[:3] == (from_type, from_id, to_type) and find(portal, to_type, key[3])}
+    return links.linked(portal, from_type, from_id, to_type, find)
 
 
 def public(portal: Portal, object_type: str, record: Record, names=None, associations=()) -> dict:

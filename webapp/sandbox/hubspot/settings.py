@@ -1,6 +1,14 @@
 """The sandbox's settings: the one registered app, its webhooks, limits and test knobs."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from .subscriptions import from_hsmeta
+
+# Where this checkout's HubSpot project keeps its webhooks component, if it has one.
+PROJECT_WEBHOOKS = Path(__file__).resolve().parents[3] / "hubspot/src/app/webhooks/webhooks-hsmeta.json"
+
 # The app the sandbox registers; these are the product's SANDBOX_* defaults in webapp/config.py,
 # repeated literally because the sandbox must not import the product.
 DEFAULTS = {
@@ -12,12 +20,15 @@ DEFAULTS = {
     "required_scopes": ["oauth"],
     "optional_scopes": [],
     "webhook_target_url": "http://127.0.0.1:5000/hubspot/webhooks",
-    "webhook_subscriptions": None,      # None: DEFAULT_SUBSCRIPTIONS below
+    "webhook_subscriptions": None,      # None: webhooks_file's, else DEFAULT_SUBSCRIPTIONS below
+    "webhooks_file": None,              # a project's webhooks-hsmeta.json (its targetUrl is ignored)
     "webhook_max_batch": 100,
     "webhook_batch_window": 0.2,        # seconds to gather events into one POST
-    "webhook_timeout": 5.0,
-    "webhook_max_attempts": 10,
-    "webhook_retry_delays": [1, 5, 30, 60, 300, 900, 1800, 3600, 7200],  # real ones span 24 h
+    "webhook_timeout": 5.0,             # a slower answer counts as a failure [MIR-WEBHOOKS]
+    "webhook_max_retries": 10,          # "re-send failed notifications up to 10 times"
+    # Seconds on the sandbox clock before each retry; HubSpot spreads ten over about 24 hours
+    # with random delays, the sandbox uses this fixed schedule (22.8 hours in all).
+    "webhook_retry_delays": [60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 25200],
     "access_token_ttl": 1800,
     "code_ttl": 600,
     "rotate_refresh_tokens": False,     # UNCONFIRMED in the brief §1.2; HubSpot keeps it today
@@ -29,7 +40,8 @@ DEFAULTS = {
     "seed": 2026,
 }
 
-# As a project's webhooks-hsmeta.json "crmObjects" list would declare them.
+# As a project's webhooks-hsmeta.json "crmObjects" list would declare them; PUT
+# /_sandbox/webhooks/config replaces them with a real webhooks-hsmeta.json document.
 _WATCHED = {
     "company": ["name", "domain", "orgnr", "phone", "city"],
     "contact": ["email", "firstname", "lastname", "phone"],
@@ -41,6 +53,8 @@ DEFAULT_SUBSCRIPTIONS = [
     sub for object_type, props in _WATCHED.items() for sub in (
         [{"subscriptionType": "object.creation", "objectType": object_type, "active": True},
          {"subscriptionType": "object.deletion", "objectType": object_type, "active": True}]
+        + ([{"subscriptionType": "object.associationChange", "objectType": object_type,
+             "active": True}] if object_type != "product" else [])
         + [{"subscriptionType": "object.propertyChange", "objectType": object_type,
             "propertyName": name, "active": True} for name in props])
 ]
@@ -50,6 +64,10 @@ def merged(settings: dict | None) -> dict:
     """Return the defaults overlaid with the caller's settings."""
     result = dict(DEFAULTS)
     result.update(settings or {})
+    if result["webhook_subscriptions"] is None and result["webhooks_file"]:
+        # The file names the production target; the sandbox posts to the local app instead.
+        document = json.loads(Path(result["webhooks_file"]).read_text(encoding="utf-8"))
+        result["webhook_subscriptions"] = from_hsmeta(document)[1]
     if result["webhook_subscriptions"] is None:
         result["webhook_subscriptions"] = DEFAULT_SUBSCRIPTIONS
     return result

@@ -11,20 +11,30 @@ from . import schema
 
 
 class Clock:
-    """Wall-clock time that tests can move forward without sleeping."""
+    """Wall-clock time that tests can move forward, or stop, without sleeping."""
 
     def __init__(self, start: float | None = None):
         self._offset = 0.0 if start is None else start - time.time()
+        self._frozen: float | None = None
 
     def now(self) -> float:
-        return time.time() + self._offset
+        return self._frozen if self._frozen is not None else time.time() + self._offset
 
     def advance(self, seconds: float) -> None:
+        if self._frozen is not None:
+            self._frozen += seconds
         self._offset += seconds
 
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop time where it is (rolling windows then depend only on advance), or restart it."""
+        if frozen and self._frozen is None:
+            self._frozen = self.now()
+        elif not frozen and self._frozen is not None:
+            self._offset, self._frozen = self._frozen - time.time(), None
+
     def reset(self) -> None:
-        """Return to wall-clock time."""
-        self._offset = 0.0
+        """Return to running wall-clock time."""
+        self._offset, self._frozen = 0.0, None
 
 
 def iso(ts: float) -> str:

@@ -1,0 +1,58 @@
+"""The demo portal `make run` seeds: Norwegian companies, contacts, products, deals in the pipeline."""
+import requests
+
+from webapp.sandbox import demo_data
+from webapp.sandbox.tripletex import create_app as tripletex_app
+
+from .conftest import DEMO, EMPTY
+
+UI = f"/_sandbox/portals/{DEMO}/objects"
+
+
+def _all(base, object_type):
+    return requests.get(f"{base}{UI}/{object_type}").json()["results"]
+
+
+def test_demo_portal_and_its_users_and_an_empty_second_portal(base):
+    portals = {p["id"]: p for p in requests.get(f"{base}/_sandbox/portals").json()["results"]}
+    demo = portals[DEMO]
+    assert demo["name"] == "Nordisk Demo AS" and demo["domain"] == "nordisk-demo.no"
+    assert [(u["id"], u["superAdmin"]) for u in demo["users"]] == [(7000001, True), (7000002, False)]
+    assert set(portals[EMPTY]["counts"].values()) == {0}
+    assert demo["installed"] is False
+
+
+def test_about_25_norwegian_companies_mostly_with_valid_organisation_numbers(base):
+    companies = _all(base, "companies")
+    numbers = [c["properties"]["orgnr"] for c in companies]
+    valid = [n for n in numbers if demo_data.is_valid_org_number(n)]
+    assert len(companies) == 25 and all(c["properties"]["name"].endswith(" AS") for c in companies)
+    assert any(ch in "".join(c["properties"]["name"] for c in companies) for ch in "æøå")
+    assert 20 <= len(valid) < 25 and len(numbers) - len(valid) == 4
+
+
+def test_some_companies_match_the_tripletex_demo_customers(base):
+    app = tripletex_app({"demo": True})
+    state = app.extensions["tripletex_sandbox"]
+    main = next(c for c in state.companies.values() if c["name"] == "Nordvik Demo AS")
+    customers = state.table(main["id"], "customer").values()
+    by_orgnr = {c["organizationNumber"] for c in customers if c.get("organizationNumber")}
+    by_email = {c["email"].split("@")[1] for c in customers if not c.get("organizationNumber")}
+    companies = _all(base, "companies")
+    assert len([c for c in companies if c["properties"]["orgnr"] in by_orgnr]) >= 4
+    assert len([c for c in companies if c["properties"]["domain"] in by_email]) == 1
+
+
+def test_contacts_products_and_deals_across_the_default_pipeline_with_line_items(base):
+    contacts, products = _all(base, "contacts"), _all(base, "products")
+    deals, items = _all(base, "deals"), _all(base, "line_items")
+    assert len(contacts) >= 25 and all("@" in c["properties"]["email"] for c in contacts)
+    assert len(products) == 10 and all(p["properties"]["hs_sku"] for p in products)
+    stages = {d["properties"]["dealstage"] for d in deals}
+    assert {"closedwon", "closedlost", "appointmentscheduled", "contractsent"} <= stages
+    assert {d["properties"]["pipeline"] for d in deals} == {"default"}
+    assert len(items) > len(deals) > 10
+    product_ids = {p["id"] for p in products}
+    assert all(i["properties"]["hs_product_id"] in product_ids for i in items)
+    won = [d for d in deals if d["properties"]["dealstage"] == "closedwon"]
+    assert won and all(float(d["properties"]["amount"]) > 0 for d in won)

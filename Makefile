@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install chromium migrate worker clean
+.PHONY: run test install chromium screenshots migrate worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ chromium:
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 	@chromium --version 2>/dev/null
+
+## make screenshots: refresh the README's screenshots from the browser tests
+screenshots: install chromium
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser \
+	  tests/browser/test_install_journey.py tests/browser/test_inside_hubspot.py
 
 migrate: install
 	$(BIN)/flask --app wsgi migrate

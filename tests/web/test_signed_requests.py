@@ -144,3 +144,11 @@ def test_the_signature_is_checked_against_the_public_url_behind_a_proxy(installe
                                                     "Host": "internal.example:8080"})
     assert reply.status_code == 200, reply.text
     assert json.loads(reply.text)["url"].startswith(installed.app_url)
+
+
+def test_a_user_email_with_letters_beyond_ascii_still_verifies(installed):
+    # The query arrives percent-encoded (%C3%A5); the signature covers it exactly as sent.
+    reply = requests.post(installed.hubspot_url + "/_sandbox/fetch", json={
+        "method": "POST", "url": installed.app_url + "/hubspot/settings/session?from=s%C3%B8k",
+        "portalId": DEMO_PORTAL, "userEmail": "kåre.ås@nordisk-demo.no"}).json()
+    assert reply["status"] == 200, reply

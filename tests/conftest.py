@@ -1,6 +1,8 @@
 """Shared fixtures, in the style of flaskr's conftest."""
+import itertools
 import os
 import tempfile
+from contextlib import ExitStack
 
 # Before webapp is imported: the worker's queue module reads config at import time,
 # and tests must never touch the developer's instance folder.
@@ -71,3 +73,19 @@ class Sleeper:
 @pytest.fixture
 def sleeper():
     return Sleeper()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    """Start the app and both sandboxes on loopback (options: tests.stack.running_stack)."""
+    from tests.stack import running_stack
+    numbers = itertools.count()
+    with ExitStack() as stacks:
+        yield lambda **options: stacks.enter_context(
+            running_stack(tmp_path / f"stack{next(numbers)}", **options))
+
+
+@pytest.fixture
+def stack(make_stack):
+    """The app, the HubSpot sandbox and the Tripletex sandbox over HTTP, with demo data."""
+    return make_stack()

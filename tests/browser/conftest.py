@@ -6,18 +6,15 @@ failed or 5xx request to our own origins fails the test after its body has passe
 """
 from __future__ import annotations
 
-import itertools
 import os
 import json
 import shutil
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from .errors import BrowserErrors
-from .stack import running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 # `make screenshots` points this at docs/screenshots (the README's images); a plain test run
@@ -136,21 +133,6 @@ def context(new_context) -> BrowserContext:
 @pytest.fixture
 def page(context) -> Page:
     return context.new_page()
-
-
-@pytest.fixture
-def make_stack(tmp_path):
-    """Start a stack (options: see stack.running_stack); every one is stopped after the test."""
-    numbers = itertools.count()
-    with ExitStack() as stacks:
-        yield lambda **options: stacks.enter_context(
-            running_stack(tmp_path / f"stack{next(numbers)}", **options))
-
-
-@pytest.fixture
-def stack(make_stack):
-    """The app, the HubSpot sandbox and the Tripletex sandbox over HTTP, with demo data."""
-    return make_stack()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.servers import serving
 
-from .certs import self_signed, server_context
+from tests.certs import self_signed, server_context
 
 pytestmark = pytest.mark.browser
 

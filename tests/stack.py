@@ -14,7 +14,7 @@ from webapp import create_app
 from webapp.sandbox.hubspot import create_app as create_hubspot
 from webapp.sandbox.tripletex import create_app as create_tripletex
 
-from .certs import self_signed, server_context
+from tests.certs import self_signed, server_context
 
 POLL = 0.05   # seconds; a stack stops in a fraction of the default half second per server
 

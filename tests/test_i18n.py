@@ -55,3 +55,11 @@ def test_the_browser_language_picks_bokmal_and_the_choice_sticks(client):
 def test_an_unknown_language_falls_back_to_english(client):
     page = client.get("/?lang=xx", headers={"Accept-Language": "de-DE"}).get_data(as_text=True)
     assert '<html lang="en">' in page
+
+
+def test_no_query_key_reaches_the_language_links(client):
+    for query in ("?endpoint=x", "?_method=POST", "?_external=1&_anchor=x", "?lang=nb&x=1"):
+        page = client.get("/" + query)
+        assert page.status_code == 200, query
+        assert 'href="/?lang=en"' in page.get_data(as_text=True) or \
+            'href="/?lang=nb"' in page.get_data(as_text=True)

@@ -41,14 +41,21 @@ def gettext(text: str, **params) -> str:
 
 
 def language_url(code: str) -> str:
-    """This page in another language (or, after a POST, the page to return to)."""
+    """This page in another language (or, after a POST, the page to return to).
+
+    Only the path and `lang` are kept: no other query key may reach url_for, and an OAuth
+    code or a sign-in token in the current URL must not be replayed by a language link.
+    """
     from .web.sessions import session_url
-    if request.method == "GET" and request.endpoint not in (None, "static"):
-        values = {k: v for k, v in request.args.items() if k not in ("lang", "_s", "login")}
-        values.update(request.view_args or {})
-        return session_url(request.endpoint, lang=code, **values)
+    if request.method == "GET" and request.endpoint not in (None, "static") and \
+            request.endpoint not in _NOT_REVISITABLE:
+        return session_url(request.endpoint, **dict(request.view_args or {}, lang=code))
     target = "setup.start" if session.get("portal_id") else "home.index"
     return session_url(target, lang=code)
+
+
+# Pages that consume something on the way in; their language link leads elsewhere.
+_NOT_REVISITABLE = {"install.callback", "embedded.open_settings", "install.start"}
 
 
 def init_app(app: Flask) -> None:

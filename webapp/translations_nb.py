@@ -30,6 +30,9 @@ NB: dict[str, str] = {
     "This link has expired": "Denne lenken er utløpt",
     "Sign-in links from HubSpot work once, for one minute. Close this window and open the app's settings in HubSpot again.":
         "Innloggingslenker fra HubSpot virker én gang, i ett minutt. Lukk dette vinduet og åpne appens innstillinger i HubSpot på nytt.",
+    "Open this from HubSpot": "Åpne dette fra HubSpot",
+    "Sign-in links from HubSpot work only inside HubSpot. Open the app's settings in HubSpot.":
+        "Innloggingslenker fra HubSpot virker bare inne i HubSpot. Åpne appens innstillinger i HubSpot.",
     "The app is uninstalled": "Appen er avinstallert",
     "HubSpot has removed the app, and its access to HubSpot and Tripletex has been erased. Everything else it stored is deleted after {days} days; install again before then to keep your settings.":
         "HubSpot har fjernet appen, og tilgangen til HubSpot og Tripletex er slettet. Alt annet appen har lagret slettes etter {days} dager; installer på nytt før det for å beholde innstillingene.",

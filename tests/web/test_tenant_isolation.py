@@ -1,5 +1,6 @@
 """Every portal sees only its own data: sessions, sign-in links and connections stay apart."""
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from flask import Flask
@@ -70,3 +71,56 @@ def test_an_uninstalled_portal_cannot_get_a_sign_in_link(stack, db):
         "portalId": OTHER_PORTAL}).json()
     assert reply["status"] == 404
     assert browser.get(stack.app_url + "/setup/hubspot").status_code == 401
+
+
+def test_a_portal_named_in_the_extensions_own_url_cannot_override_hubspots(stack):
+    # HubSpot appends portalId=A to a URL that already says portalId=B: refused, not B.
+    install(stack, portal_id=DEMO_PORTAL)
+    install(stack, portal_id=OTHER_PORTAL)
+    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
+        "method": "POST", "portalId": DEMO_PORTAL,
+        "url": f"{stack.app_url}/hubspot/settings/session?portalId={OTHER_PORTAL}"}).json()
+    assert reply["status"] == 401
+    assert "more than once" in reply["body"]["message"]
+
+
+def carried_session(stack, portal_id: int) -> str:
+    """The `_s` value a signed-in frame for `portal_id` carries in its links."""
+    page = requests.get(sign_in_url(stack, portal_id))
+    return parse_qs(urlsplit(page.url).query)["_s"][0]
+
+
+def test_a_planted_link_with_someone_elses_session_does_not_sign_the_victim_in(stack):
+    victim, _ = install(stack, portal_id=DEMO_PORTAL)
+    install(stack, portal_id=OTHER_PORTAL)
+    planted = carried_session(stack, OTHER_PORTAL)
+    top_level_from_elsewhere = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}
+
+    page = victim.get(stack.app_url + "/setup/hubspot", params={"_s": planted},
+                      headers=top_level_from_elsewhere)
+
+    assert str(DEMO_PORTAL) in text_of(page.text)
+    assert str(OTHER_PORTAL) not in text_of(page.text)
+
+
+def test_a_carried_session_never_replaces_the_cookie(stack):
+    victim, _ = install(stack, portal_id=DEMO_PORTAL)
+    install(stack, portal_id=OTHER_PORTAL)
+    carried = carried_session(stack, OTHER_PORTAL)
+
+    page = victim.get(stack.app_url + "/", params={"lang": "en", "_s": carried},
+                      headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document"})
+
+    assert "set-cookie" not in {k.lower() for k in page.headers}
+    after = victim.get(stack.app_url + "/setup/hubspot")
+    assert str(DEMO_PORTAL) in text_of(after.text)
+
+
+def test_a_sign_in_link_opened_top_level_is_refused(stack):
+    install(stack, portal_id=DEMO_PORTAL)
+    url = sign_in_url(stack, DEMO_PORTAL)
+    page = requests.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"})
+    assert page.status_code == 403
+    assert "work only inside HubSpot" in text_of(page.text)
+    framed = requests.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "iframe"})
+    assert framed.status_code == 200                      # still unused: the refusal burnt nothing

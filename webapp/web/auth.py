@@ -16,6 +16,7 @@ def sign_in(portal_id: int, user_id: int | None, user_email: str | None) -> None
     session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email)
     if lang:
         session["lang"] = lang
+    session.source = "signed_in"       # a fresh session of ours: the cookie may hold it
 
 
 def current_installation() -> dict | None:

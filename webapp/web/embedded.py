@@ -15,7 +15,7 @@ from ..portal_lifecycle import ensure_portal_properties
 from ..storage import login_tokens
 from ..storage.installations import ACTIVE, Installations
 from .auth import sign_in
-from .sessions import redirect_to
+from .sessions import carry_in_links, framed_navigation, redirect_to
 from .signed import signed_by_hubspot
 
 bp = Blueprint("embedded", __name__)
@@ -40,15 +40,24 @@ def settings_session():
 
 @bp.get("/hubspot/settings/open")
 def open_settings():
-    """Trade a login token for a session and open the setup."""
+    """Trade a login token for a session and open the setup.
+
+    HubSpot opens this in its iframe modal. A browser that says it is opening the link
+    top-level is refused, so a link passed to someone else cannot sign them in.
+    """
+    if not framed_navigation():
+        return render_template("embedded/expired.html", top_level=True), 403
     found = login_tokens.consume(get_db(), request.args.get("login", ""))
     if found is None:
         return render_template("embedded/expired.html"), 403
     sign_in(found["portal_id"], found["user_id"], found["user_email"])
     if found["locale"]:
         session["lang"] = found["locale"]
-    session.carried = True       # keep it in every link: the cookie may never come back
-    config = current_app.config
-    ensure_portal_properties(config, get_db(), current_app.extensions["secret_box"],
-                             found["portal_id"])
+    carry_in_links()
+    try:
+        # Properties a newer release added are created on the portal's next use.
+        ensure_portal_properties(current_app.config, get_db(),
+                                 current_app.extensions["secret_box"], found["portal_id"])
+    except Exception:   # noqa: BLE001 - the user is signed in; this is retried next time
+        current_app.logger.exception("property upkeep for portal %s failed", found["portal_id"])
     return redirect_to("setup.start")

@@ -1,44 +1,64 @@
-"""Sessions that survive HubSpot's iframe: a cookie where the browser allows one, else a
-signed token carried in the URL (`?_s=`) and in htmx's headers (`X-Session`).
+"""Sessions that survive HubSpot's iframe: a cookie where the browser keeps one, else a signed
+session value carried in the URL (`?_s=`) and in htmx's headers (`X-Session`).
 
-Inside HubSpot the app is a third-party frame. With third-party cookies blocked the
-browser drops our cookie, so every link, form action and htmx request carries the same
-signed session value instead. Flask-WTF keeps its CSRF secret in the session, so CSRF
-protection works the same either way.
+Inside HubSpot the app is a third-party frame. A browser that stores no cookie for the frame
+still sends what the page's own links, forms and htmx requests carry. Flask-WTF keeps its
+CSRF secret in the session, so CSRF protection works the same either way.
+
+A carried session is never written into the cookie, and one in the URL is accepted only on a
+navigation that stays on our site or happens inside a frame (which only HubSpot may show):
+otherwise a link planted by someone else could sign a victim into the planter's portal.
 """
 from __future__ import annotations
 
-from flask import Flask, Request, redirect, session, url_for
+from flask import Flask, Request, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
 SESSION_HEADER = "X-Session"
 SESSION_PARAM = "_s"
+CARRIED_LIFETIME = 2 * 3600        # seconds; each page re-signs it, so it lapses only when idle
+_FRAMED = {"iframe", "frame"}
+
+
+def url_carry_allowed(req: Request) -> bool:
+    """Whether `?_s=` may sign this request in (browsers tell us through Fetch Metadata)."""
+    site = req.headers.get("Sec-Fetch-Site")
+    if site is None or site in ("same-origin", "none"):
+        return True      # our own links, or a client that sends no Fetch Metadata
+    return req.headers.get("Sec-Fetch-Dest") in _FRAMED
 
 
 class PortableSessionInterface(SecureCookieSessionInterface):
-    """Read the session from the header or query first (explicit beats ambient), then the cookie."""
+    """Read the session from the header or the URL first (explicit beats ambient), then the cookie."""
 
     def open_session(self, app: Flask, request: Request):
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        carried = request.headers.get(SESSION_HEADER) or request.args.get(SESSION_PARAM)
-        for value, carried_flag in ((carried, True),
-                                    (request.cookies.get(self.get_cookie_name(app)), False)):
+        candidates = [(request.headers.get(SESSION_HEADER), "header", CARRIED_LIFETIME)]
+        if url_carry_allowed(request):
+            candidates.append((request.args.get(SESSION_PARAM), "url", CARRIED_LIFETIME))
+        candidates.append((request.cookies.get(self.get_cookie_name(app)), "cookie",
+                           int(app.permanent_session_lifetime.total_seconds())))
+        for value, source, max_age in candidates:
             if not value:
                 continue
             try:
-                data = serializer.loads(value, max_age=int(
-                    app.permanent_session_lifetime.total_seconds()))
+                data = serializer.loads(value, max_age=max_age)
             except BadSignature:
                 continue
             opened = self.session_class(data)
-            opened.carried = carried_flag
+            opened.source = source
             return opened
         opened = self.session_class()
-        opened.carried = bool(carried)
+        opened.source = "new"
         return opened
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if getattr(session, "source", None) in ("header", "url"):
+            return       # it lives in the page's links; the browser's cookie is not ours to set
+        super().save_session(app, session, response)
 
 
 def session_token(app: Flask) -> str:
@@ -48,13 +68,18 @@ def session_token(app: Flask) -> str:
 
 
 def carried() -> bool:
-    """True when this request's session came in the URL or a header, not a cookie."""
-    return bool(getattr(session, "carried", False))
+    """True when links must carry the session: it came that way, or sign-in asked for it."""
+    return getattr(session, "source", None) in ("header", "url") or \
+        bool(getattr(session, "carry_in_links", False))
+
+
+def carry_in_links() -> None:
+    """Keep the session in every link from now on (a frame's cookie may never come back)."""
+    session.carry_in_links = True
 
 
 def session_url(endpoint: str, **values) -> str:
     """url_for that keeps a carried session in the link."""
-    from flask import current_app
     if carried():
         values[SESSION_PARAM] = session_token(current_app)
     return url_for(endpoint, **values)
@@ -63,6 +88,12 @@ def session_url(endpoint: str, **values) -> str:
 def redirect_to(endpoint: str, code: int = 303, **values):
     """Redirect (303: the browser follows with GET) without dropping a carried session."""
     return redirect(session_url(endpoint, **values), code=code)
+
+
+def framed_navigation() -> bool:
+    """False when a browser says this is not a frame (e.g. a link opened top-level)."""
+    dest = request.headers.get("Sec-Fetch-Dest")
+    return dest is None or dest in _FRAMED
 
 
 def init_app(app: Flask) -> None:

@@ -18,19 +18,27 @@ def public_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"] + request.path + (f"?{query}" if query else "")
 
 
+def _single(name: str) -> str | None:
+    # HubSpot appends its context to the URL the extension asked for, so a URL that already
+    # carried `portalId=B` arrives signed with both; whichever we read, it is ambiguous.
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise SignatureInvalid(f"{name} is given more than once")
+    return values[0] if values else None
+
+
 def _context() -> dict:
     """The portal and user HubSpot added to the query; refuses anything malformed."""
-    args = request.args
     try:
-        portal_id = int(args["portalId"])
-        user_id = int(args["userId"]) if args.get("userId") else None
-    except (KeyError, ValueError):
+        portal_id = int(_single("portalId") or "")
+        user_id = int(_single("userId")) if _single("userId") else None
+    except ValueError:
         raise SignatureInvalid("portalId and userId must be numbers") from None
-    app_id = args.get("appId")
+    app_id = _single("appId")
     if app_id and app_id != str(current_app.config["HUBSPOT_APP_ID"]):
         raise SignatureInvalid("signed for another app")
     return {"portal_id": portal_id, "user_id": user_id,
-            "user_email": (args.get("userEmail") or "")[:254] or None}
+            "user_email": (_single("userEmail") or "")[:254] or None}
 
 
 def signed_by_hubspot(view):

@@ -38,23 +38,26 @@ def record_install(config: dict, db: Database, box: SecretBox, token: dict,
 
     Reinstalling refreshes the tokens and keeps the portal's settings.
     """
-    if not info.get("active", True) or info.get("token_use", "access_token") != "access_token":
+    if not isinstance(info, dict) or info.get("active") is not True or \
+            info.get("token_use") != "access_token":
         raise InstallRefused("inactive_token")
-    if str(info.get("app_id") or config["HUBSPOT_APP_ID"]) != str(config["HUBSPOT_APP_ID"]):
+    if str(info.get("app_id")) != str(config["HUBSPOT_APP_ID"]):
         raise InstallRefused("other_app")
     try:
         portal_id = int(info["hub_id"])
     except (KeyError, TypeError, ValueError):
         raise InstallRefused("no_portal") from None
-    scopes = [s for s in info.get("scopes") or [] if isinstance(s, str)]
+    granted = info.get("scopes")
+    scopes = [s for s in granted if isinstance(s, str)] if isinstance(granted, list) else []
     missing = sorted(set(REQUIRED_SCOPES) - set(scopes))
     if missing:
         raise InstallRefused("missing_scopes:" + " ".join(missing))
     installs = Installations(db)
     with write_transaction(db):
         installation = installs.record_install(
-            portal_id, hub_domain=str(info.get("hub_domain") or ""),
-            user_id=_int_or_none(info.get("user_id")), user_email=info.get("user"),
+            portal_id, hub_domain=str(info.get("hub_domain") or "")[:253],
+            user_id=_int_or_none(info.get("user_id")),
+            user_email=info["user"][:254] if isinstance(info.get("user"), str) else None,
             scopes=scopes)
         Credentials(db, box).put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
     return installation

@@ -1,4 +1,5 @@
 """Installing from HubSpot: consent, callback, tokens, properties, reinstall, and every way it fails."""
+import pytest
 import requests
 
 from tests.journey import (DEMO_PORTAL, authorize_page, callback_url, code_and_state, consent,
@@ -115,7 +116,37 @@ def test_hubspot_failing_during_the_callback_gives_a_retry_page(stack, browser, 
                            json={"status": 503, "path": "^/oauth/"})
     assert faults.ok, faults.text
     page = browser.get(url)
-    assert page.status_code in (400, 502)
+    assert page.status_code == 502
     assert "Install again" in text_of(page.text)
     assert db["installations"].count == 0
     assert "Traceback" not in page.text
+
+
+@pytest.mark.parametrize("answer", [
+    {"json": {"token_type": "bearer", "expires_in": 1800}},                  # no access token
+    {"json": {"access_token": "a", "refresh_token": "r", "expires_in": "soon"}},
+    {"json": ["access_token", "a"]},
+    {"response_data": "<html>maintenance</html>", "content_type": "text/html"},
+])
+def test_a_malformed_token_answer_from_hubspot_gives_a_retry_page(make_stack, httpserver,
+                                                                  answer):
+    httpserver.expect_request("/oauth/2026-03/token", method="POST").respond_with_json(
+        answer["json"]) if "json" in answer else httpserver.expect_request(
+        "/oauth/2026-03/token", method="POST").respond_with_data(
+        answer["response_data"], content_type=answer["content_type"])
+    stack = make_stack(app_config={"HUBSPOT_API_BASE": httpserver.url_for("").rstrip("/")})
+    browser = requests.Session()
+    page = browser.get(callback_url(stack, browser))
+    assert page.status_code == 502
+    assert "incomplete answer" in text_of(page.text)
+    from webapp.db import connect
+    db = connect(stack.app.config["DATABASE"])
+    assert db["installations"].count == 0
+    db.close()
+
+
+def test_an_introspection_for_another_app_is_refused(make_stack, browser):
+    stack = make_stack(app_config={"HUBSPOT_APP_ID": "999"})
+    page = browser.get(callback_url(stack, browser))
+    assert page.status_code == 400
+    assert "did not match this app" in text_of(page.text)

@@ -75,6 +75,11 @@ def callback():
         return _failed("code_refused", 400)
     except RequestException:
         return _failed("unreachable", 502)
+    except (ValueError, TypeError, KeyError):
+        # A 200 whose body is not a token (HTML, a list, a bad expires_in): HubSpot's fault.
+        return _failed("bad_answer", 502)
+    if not _is_token(token):
+        return _failed("bad_answer", 502)
     config = current_app.config
     try:
         info = hubspot_for_token(config, token).introspect(token["access_token"])
@@ -90,6 +95,12 @@ def callback():
     ensure_portal_properties(config, get_db(), current_app.extensions["secret_box"], portal_id)
     sign_in(portal_id, installation["installed_by_user_id"], installation["installed_by_email"])
     return redirect_to("setup.step", name="hubspot")
+
+
+def _is_token(token) -> bool:
+    return isinstance(token, dict) and all(
+        isinstance(token.get(key), str) and token[key] for key in ("access_token",
+                                                                   "refresh_token"))
 
 
 def _failed(reason: str, status: int):

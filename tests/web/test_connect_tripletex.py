@@ -1,4 +1,6 @@
 """Step 2, connecting Tripletex: every way a pasted token fails, and what is stored when it works."""
+from pathlib import Path
+
 import pytest
 import requests
 
@@ -209,3 +211,27 @@ def test_an_operator_without_billing_can_hide_the_plan_step(make_stack):
     assert browser.get(stack.app_url + "/setup/plan").status_code == 404
     done = browser.get(stack.app_url + "/setup/done")
     assert done.url.endswith("/setup/done") and "You are set up" in text_of(done.text)
+
+
+def test_an_accountants_token_can_replace_a_connection_that_works(stack, user, db):
+    connect_tripletex(stack, user, "demo-employee-token")
+    page = connect_tripletex(stack, user, "demo-accountant-token")
+    assert 'name="company_id"' in page.text
+    client_id = accountant_client_company(stack)
+    choice = post_step(stack, user, "/setup/tripletex/company", {"company_id": str(client_id)},
+                       page)
+    assert choice.url.endswith("/setup/check")
+    meta = db.execute("select meta from credentials where kind = ?",
+                      [TRIPLETEX_EMPLOYEE]).fetchone()[0]
+    assert f'"company_id": {client_id}' in meta
+
+
+def test_tripletex_tokens_never_reach_the_database_files_in_plaintext(stack, user):
+    connect_tripletex(stack, user, "demo-employee-token")
+    sessions = stack.tripletex_sandbox.sessions
+    assert sessions, "connecting made a Tripletex session"
+    secrets = [b"demo-employee-token"] + [s.encode() for s in sessions]
+    files = [Path(stack.app.config["DATABASE"] + suffix) for suffix in ("", "-wal")]
+    for path in [f for f in files if f.exists()]:
+        content = path.read_bytes()
+        assert not [s for s in secrets if s in content], path.name

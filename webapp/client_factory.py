@@ -12,7 +12,17 @@ from .storage.tokens import HubSpotTokens, TripletexSessions
 
 
 def _transport_options(config: dict) -> dict:
-    return {"timeout": config["HTTP_TIMEOUT"], "max_attempts": config["HTTP_MAX_ATTEMPTS"]}
+    options = {"timeout": config["HTTP_TIMEOUT"], "max_attempts": config["HTTP_MAX_ATTEMPTS"]}
+    if "HTTP_MAX_WAIT" in config:
+        options["max_wait"] = config["HTTP_MAX_WAIT"]
+    return options
+
+
+def interactive(config: dict) -> dict:
+    """The configuration for calls a person waits on: answer within seconds, and rather say
+    "try again in N seconds" than sleep out a rate limit behind a spinner."""
+    return dict(config, HTTP_TIMEOUT=min(config["HTTP_TIMEOUT"], 10.0),
+                HTTP_MAX_ATTEMPTS=min(config["HTTP_MAX_ATTEMPTS"], 2), HTTP_MAX_WAIT=2.0)
 
 
 def tripletex_for_token(config: dict, token: str, company_id: int = 0) -> TripletexClient:

@@ -16,3 +16,17 @@ def db(stack):
     database = connect(stack.app.config["DATABASE"])
     yield database
     database.close()
+
+
+@pytest.fixture
+def db_for():
+    """The database of a stack made with make_stack."""
+    from webapp.db import connect
+    opened = []
+
+    def open_for(stack):
+        opened.append(connect(stack.app.config["DATABASE"]))
+        return opened[-1]
+    yield open_for
+    for database in opened:
+        database.close()

@@ -1,4 +1,6 @@
 """Step 2, connecting Tripletex: every way a pasted token fails, and what is stored when it works."""
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -88,21 +90,24 @@ def test_a_token_without_entitlements_says_which_are_missing(stack, user, db):
     assert_nothing_stored(db)
 
 
-def test_a_rate_limited_connect_says_when_to_retry(stack, user, db):
+def test_a_rate_limited_connect_says_when_to_retry_without_making_the_user_wait(stack, user, db):
+    # Default settings: the connect tries twice, waits at most seconds, then explains.
     requests.post(stack.tripletex_url + "/_sandbox/faults",
                   json={"rate_limit_burst": 20}).raise_for_status()
-    stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
+    started = time.monotonic()
     page = connect_tripletex(stack, user, "demo-employee-token")
+    assert time.monotonic() - started < 8
     assert page.status_code == 429
-    assert "Tripletex asked us to slow down" in text_of(page.text)
-    assert "Try again in" in text_of(page.text)
+    text = text_of(page.text)
+    assert "Tripletex asked us to slow down" in text
+    seconds = int(re.search(r"Try again in (\d+) seconds", text).group(1))
+    assert 1 <= seconds <= 10
     assert_nothing_stored(db)
 
 
 def test_tripletex_unreachable_or_failing_says_retry_and_stores_nothing(stack, user, db):
     requests.post(stack.tripletex_url + "/_sandbox/faults",
                   json={"server_errors": 50}).raise_for_status()
-    stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
     page = connect_tripletex(stack, user, "demo-employee-token")
     assert page.status_code == 502
     assert "Tripletex did not answer in time" in text_of(page.text)
@@ -235,3 +240,14 @@ def test_tripletex_tokens_never_reach_the_database_files_in_plaintext(stack, use
     for path in [f for f in files if f.exists()]:
         content = path.read_bytes()
         assert not [s for s in secrets if s in content], path.name
+
+
+def test_a_slow_tripletex_is_given_up_on_and_explained(make_stack, db_for):
+    stack = make_stack(app_config={"HTTP_TIMEOUT": 0.5})
+    browser, _ = install(stack)
+    requests.post(stack.tripletex_url + "/_sandbox/faults",
+                  json={"timeouts": 5, "timeout_seconds": 1.5}).raise_for_status()
+    page = connect_tripletex(stack, browser, "demo-employee-token")
+    assert page.status_code == 502
+    assert "Tripletex did not answer in time" in text_of(page.text)
+    assert tripletex_rows(db_for(stack)) == []

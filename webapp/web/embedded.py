@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
+from ..client_factory import interactive
 from ..db import get_db
 from ..i18n import normalise
 from ..portal_lifecycle import ensure_portal_properties
@@ -56,7 +57,7 @@ def open_settings():
     carry_in_links()
     try:
         # Properties a newer release added are created on the portal's next use.
-        ensure_portal_properties(current_app.config, get_db(),
+        ensure_portal_properties(interactive(current_app.config), get_db(),
                                  current_app.extensions["secret_box"], found["portal_id"])
     except Exception:   # noqa: BLE001 - the user is signed in; this is retried next time
         current_app.logger.exception("property upkeep for portal %s failed", found["portal_id"])

@@ -10,7 +10,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, render_template, request, session
 from requests import RequestException
 
-from ..client_factory import hubspot_for_token
+from ..client_factory import hubspot_for_token, interactive
 from ..clients.errors import ApiError
 from ..db import get_db
 from ..hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
@@ -80,7 +80,7 @@ def callback():
         return _failed("bad_answer", 502)
     if not _is_token(token):
         return _failed("bad_answer", 502)
-    config = current_app.config
+    config = interactive(current_app.config)
     try:
         info = hubspot_for_token(config, token).introspect(token["access_token"])
         installation = record_install(config, get_db(), current_app.extensions["secret_box"],
@@ -113,7 +113,7 @@ def uninstall_app():
     """Uninstall from HubSpot; the portal's credentials go now, its data after the grace period."""
     portal_id = current_installation()["portal_id"]
     try:
-        uninstall(current_app.config, get_db(), current_app.extensions["secret_box"],
+        uninstall(interactive(current_app.config), get_db(), current_app.extensions["secret_box"],
                   portal_id, tell_hubspot=True)
     except ApiError as exc:
         current_app.logger.warning("uninstall of portal %s failed: %s", portal_id, exc)

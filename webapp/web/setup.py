@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
 
-from ..client_factory import tripletex_for_portal, tripletex_for_token
+from ..client_factory import interactive, tripletex_for_portal, tripletex_for_token
 from ..clients.errors import ApiError
 from ..db import get_db
 from ..plans import find_plan, invoices_this_month
@@ -32,7 +32,7 @@ def _link() -> TripletexLink:
 
 def _portal_client(portal_id: int):
     credentials = Credentials(get_db(), current_app.extensions["secret_box"])
-    return tripletex_for_portal(current_app.config, credentials, portal_id)
+    return tripletex_for_portal(interactive(current_app.config), credentials, portal_id)
 
 
 def _steps() -> tuple[str, ...]:
@@ -127,7 +127,7 @@ def choose_company():
 
 
 def _try_connect(portal_id: int, token: str, company_id: int | None):
-    config = current_app.config
+    config = interactive(current_app.config)
     try:
         result = connect(lambda t, c: tripletex_for_token(config, t, c), token, company_id,
                          today=oslo_today())

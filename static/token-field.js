@@ -16,7 +16,9 @@
 
   function verdict(text) {
     if (!text) return ["empty", "bad"];
-    if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202f\u2060\ufeff]/.test(text)) return ["non-printable", "bad"];
+    // The server's rule (Python's isprintable): no control, format or separator character
+    // other than the plain space.
+    if (/(?! )[\p{C}\p{Z}]/u.test(text)) return ["non-printable", "bad"];
     if (text.length > 2048) return ["too-long", "bad"];
     if (!SHAPE.test(text)) return ["unusual", "warn"];
     return ["ok", "ok"];

@@ -21,6 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(default_instance_path()),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(app.instance_path, test_config))
+    # Nothing we accept is large (hubspot.fetch caps bodies at 1 MB); refuse bigger before reading.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:       # Flask's default: no limit
+        app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     configure_logging(app.config["LOG_LEVEL"])
     app.extensions["secret_box"] = SecretBox(app.config["ENCRYPTION_KEY"])
 

@@ -72,6 +72,9 @@ def ensure_portal_properties(config: dict, db: Database, box: SecretBox, portal_
     client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
     try:
         have = ensure_properties(client, int(installation["property_set"] or 0))
+    except TokenRefused:
+        confirm_uninstalled(config, db, box, portal_id)
+        return False
     except ApiError as exc:
         # Not fatal: the set stays behind and is completed on the portal's next use.
         log.warning("could not create HubSpot properties for portal %s: %s", portal_id, exc)
@@ -149,14 +152,14 @@ def check_idle_portals(config: dict, db: Database, box: SecretBox,
     for portal_id, updated_at in rows:
         if parse(updated_at) > cutoff:
             continue
-        client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
         try:
+            client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
             with client.tokens.refresh_lock():
                 client.refresh(client.tokens.load() or {})
         except TokenRefused:
             if confirm_uninstalled(config, db, box, portal_id):
                 gone.append(portal_id)
-        except ApiError as exc:
+        except Exception as exc:   # noqa: BLE001 - one portal's trouble must not stop the rest
             log.warning("idle check of portal %s failed: %s", portal_id, exc)
     return gone
 
@@ -164,9 +167,8 @@ def check_idle_portals(config: dict, db: Database, box: SecretBox,
 def purge_expired(db: Database, grace: timedelta) -> list[int]:
     """Delete everything of portals uninstalled longer ago than the grace period."""
     installs = Installations(db)
-    purged = installs.due_for_purge(grace)
+    purged = [p for p in installs.due_for_purge(grace) if installs.purge(p, grace)]
     for portal_id in purged:
-        installs.purge(portal_id)
         log.info("portal %s purged after its grace period", portal_id)
     return purged
 

@@ -72,7 +72,6 @@ NB: dict[str, str] = {
     # Step 1
     "The app is installed in your HubSpot account.": "Appen er installert i HubSpot-kontoen din.",
     "HubSpot account": "HubSpot-konto",
-    "Domain": "Domene",
     "Hub ID": "Hub-ID",
     "Installed by": "Installert av",
     "Signed in as": "Logget inn som",

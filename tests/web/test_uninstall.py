@@ -119,3 +119,14 @@ def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, brows
 
     assert kept == {"uninstalled": [], "purged": []}
     assert purged == {"uninstalled": [], "purged": [DEMO_PORTAL]}
+
+
+def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db):
+    from webapp.storage.installations import Installations
+    done = finished_setup(stack, browser)
+    post_step(stack, browser, "/account/uninstall", {}, done)
+    due = Installations(db).due_for_purge(timedelta(0))
+    install(stack, requests.Session())                     # between the listing and the delete
+    assert due == [DEMO_PORTAL]
+    assert Installations(db).purge(DEMO_PORTAL, timedelta(0)) is False
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"

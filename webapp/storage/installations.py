@@ -71,12 +71,20 @@ class Installations:
                                "where status = ?", [UNINSTALLED]).fetchall()
         return [pid for pid, at in rows if at and parse(at) < cutoff]
 
-    def purge(self, portal_id: int) -> None:
-        """Delete everything stored for a portal."""
+    def purge(self, portal_id: int, grace: timedelta) -> bool:
+        """Delete everything stored for a portal still uninstalled past the grace period.
+
+        The check is repeated inside the transaction: a reinstall in the meantime wins.
+        """
         with write_transaction(self.db):
+            row = self.db.execute("select uninstalled_at from installations where portal_id = ? "
+                                  "and status = ?", [portal_id, UNINSTALLED]).fetchone()
+            if row is None or not row[0] or parse(row[0]) >= utcnow() - grace:
+                return False
             for table in ("login_tokens", "credentials", "settings", "id_mappings", "sync_log"):
                 self.db[table].delete_where("portal_id = ?", [portal_id])
             self.db["installations"].delete_where("portal_id = ?", [portal_id])
+        return True
 
     # Settings: small JSON values per portal.
 

@@ -6,11 +6,16 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..i18n import gettext as _
+from .fragments import is_htmx
 from .sessions import session_url
 
 
+# Endpoints that only programs call (HubSpot's signed requests); they always answer JSON.
+JSON_ENDPOINTS = {"embedded.settings_session"}
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/hubspot/") or request.accept_mimetypes.best == \
+    return request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == \
         "application/json"
 
 
@@ -18,7 +23,9 @@ def _page(status: int, title: str, message: str, action_url: str | None = None,
           action_label: str | None = None):
     if _wants_json():
         return jsonify(error=title, message=message), status
-    return render_template("errors/error.html", title=title, message=message,
+    # htmx swaps the stepper with what comes back, so it gets a stepper-shaped error.
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
+    return render_template(template, title=title, message=message,
                            action_url=action_url, action_label=action_label), status
 
 

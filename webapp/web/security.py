@@ -1,7 +1,7 @@
 """Response headers every page gets: who may frame us, and no sniffing."""
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 # Our pages run in HubSpot's settings iframe, so HubSpot (and only HubSpot) may frame them.
 FRAME_ANCESTORS = "'self' https://app.hubspot.com https://*.hubspot.com"
@@ -23,6 +23,14 @@ EMPTY_INLINE_STYLE = "'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJ
 def init_app(app: Flask) -> None:
     policy = (f"default-src 'self'; img-src 'self' data:; style-src 'self' {EMPTY_INLINE_STYLE}; "
               f"frame-ancestors {frame_ancestors(app.config)}")
+
+    @app.before_request
+    def refuse_large_bodies():
+        # Werkzeug enforces MAX_CONTENT_LENGTH only when parsing forms; raw bodies (signed
+        # JSON) are checked here, before anything reads them.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def set_headers(response: Response) -> Response:

@@ -1,0 +1,57 @@
+"""Bad or hostile input anywhere in the journey gets a 4xx with a clear message, never a 500."""
+import pytest
+import requests
+
+from tests.journey import connect_tripletex, install, post_step, text_of
+
+
+def test_an_htmx_request_without_a_session_gets_a_stepper_shaped_401(stack):
+    reply = requests.get(stack.app_url + "/setup/tripletex", headers={"HX-Request": "true"})
+    assert reply.status_code == 401
+    assert reply.text.lstrip().startswith('<section id="stepper"')
+    assert "<html" not in reply.text
+    assert 'target="_top"' in reply.text            # HubSpot's pages cannot open in the frame
+
+
+def test_a_body_over_a_megabyte_is_refused_before_it_is_read(stack):
+    reply = requests.post(stack.app_url + "/hubspot/settings/session?portalId=1",
+                          data=b"x" * (2 * 1024 * 1024))
+    assert reply.status_code == 413
+    assert reply.json()["message"]
+
+
+def test_a_form_without_its_csrf_token_is_refused_clearly(stack, browser):
+    install(stack, browser)
+    reply = browser.post(stack.app_url + "/setup/tripletex", data={"token": "demo-employee-token"})
+    assert reply.status_code == 400
+    assert "could not be sent" in text_of(reply.text)
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/setup/plan", {"plan": "gold"}),
+    ("/setup/plan", {}),
+    ("/setup/tripletex/company", {"company_id": "not-a-number"}),
+    ("/setup/tripletex", {"token": "\x00\x01"}),
+    ("/setup/tripletex", {"token": ["a", "b"]}),
+])
+def test_malformed_form_values_get_a_4xx(stack, browser, path, data):
+    install(stack, browser)
+    connect_tripletex(stack, browser, "demo-employee-token")
+    page = browser.get(stack.app_url + "/setup/check")
+    reply = post_step(stack, browser, path, data, page)
+    assert 400 <= reply.status_code < 500, (path, data, reply.status_code)
+    assert "Traceback" not in reply.text
+
+
+@pytest.mark.parametrize("path", ["/setup/nowhere", "/setup/%ff%fe", "/oauth/callback?code=%ff",
+                                  "/?lang=%00", "/hubspot/settings/open?login=" + "x" * 5000])
+def test_odd_addresses_get_a_4xx_page(stack, browser, path):
+    install(stack, browser)
+    reply = browser.get(stack.app_url + path)
+    assert 400 <= reply.status_code < 500 or reply.status_code == 200, (path, reply.status_code)
+    assert reply.status_code != 500
+
+
+def test_unknown_steps_are_404(stack, browser):
+    install(stack, browser)
+    assert browser.get(stack.app_url + "/setup/nowhere").status_code == 404

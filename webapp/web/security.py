@@ -37,5 +37,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.endpoint != "static":
+            # Pages hold a portal's details and may carry the session in their links.
+            response.headers.setdefault("Cache-Control", "no-store")
         response.headers.add("Vary", "HX-Request")
         return response

@@ -32,7 +32,7 @@ def test_migrations_applied_twice_equal_once(tmp_path):
     assert migrate(twice) == []
     assert schema(once) == schema(twice)
     assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
-        "0001_initial", "0002_locks", "0003_login_tokens"]
+        "0001_initial", "0002_locks", "0003_login_tokens", "0004_session_epoch"]
 
 
 def _start_and_migrate(path):
@@ -44,7 +44,7 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     path = str(tmp_path / "new.sqlite3")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
-    assert sorted(len(names) for names in applied) == [0, 0, 0, 3]
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 4]
     assert connect(path).execute("pragma journal_mode").fetchone()[0] == "wal"
 
 

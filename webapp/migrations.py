@@ -91,3 +91,9 @@ def login_tokens(db: Database) -> None:
         "used_at": str,
     }, pk="token_hash", not_null={"portal_id", "expires_at"},
         foreign_keys=[("portal_id", "installations", "portal_id")])
+
+
+@migrations(name="0004_session_epoch")
+def session_epoch(db: Database) -> None:
+    # Raised on every uninstall, so sessions signed in before it stay dead after a reinstall.
+    db["installations"].add_column("session_epoch", int, not_null_default=0)

@@ -130,3 +130,14 @@ def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db):
     assert due == [DEMO_PORTAL]
     assert Installations(db).purge(DEMO_PORTAL, timedelta(0)) is False
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+
+
+def test_a_session_from_before_an_uninstall_stays_dead_after_a_reinstall(stack, browser, db):
+    done = finished_setup(stack, browser)
+    old_cookie = browser.cookies.get("session")
+    post_step(stack, browser, "/account/uninstall", {}, done)
+    install(stack, requests.Session())
+
+    stale = requests.get(stack.app_url + "/setup/hubspot", cookies={"session": old_cookie})
+
+    assert stale.status_code == 401

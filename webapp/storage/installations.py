@@ -59,10 +59,12 @@ class Installations:
             "select portal_id from installations where status = ?", [ACTIVE]).fetchall()]
 
     def mark_uninstalled(self, portal_id: int) -> None:
+        """Mark the portal uninstalled and end every session signed in for it."""
         now = isoformat(utcnow())
         with write_transaction(self.db):
-            self.db["installations"].update(portal_id, {"status": UNINSTALLED,
-                                                        "uninstalled_at": now, "updated_at": now})
+            self.db.execute("update installations set status = ?, uninstalled_at = ?, "
+                            "updated_at = ?, session_epoch = session_epoch + 1 "
+                            "where portal_id = ?", [UNINSTALLED, now, now, portal_id])
 
     def due_for_purge(self, grace: timedelta) -> list[int]:
         """Portals uninstalled longer ago than the grace period."""

@@ -11,9 +11,11 @@ from ..storage.installations import ACTIVE, Installations
 
 def sign_in(portal_id: int, user_id: int | None, user_email: str | None) -> None:
     """Start a fresh session for one portal (nothing of a previous session survives)."""
+    installation = Installations(get_db()).get(int(portal_id)) or {}
     lang = session.get("lang")
     session.clear()
-    session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email)
+    session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email,
+                   epoch=installation.get("session_epoch", 0))
     if lang:
         session["lang"] = lang
     session.source = "signed_in"       # a fresh session of ours: the cookie may hold it
@@ -24,7 +26,9 @@ def current_installation() -> dict | None:
     if "installation" not in g:
         portal_id = session.get("portal_id")
         found = Installations(get_db()).get(portal_id) if portal_id else None
-        g.installation = found if found and found["status"] == ACTIVE else None
+        current = found and found["status"] == ACTIVE and \
+            session.get("epoch", 0) == found["session_epoch"]
+        g.installation = found if current else None
     return g.installation
 
 

@@ -1,37 +1,15 @@
 """The HubSpot client over real HTTP against a scripted local server."""
 import json
-import threading
-from contextlib import contextmanager
 from urllib.parse import parse_qs
 
 import pytest
 from werkzeug import Response
 
 from webapp.clients.errors import RateLimited, ServerError
+from tests.token_store import MemoryTokens
 from webapp.clients.hubspot import HubSpotClient, SearchTooBroad, TokenRefused
 
 NOW = 1_800_000_000.0
-
-
-class MemoryTokens:
-    def __init__(self, token):
-        self.token = token
-        self.saved = []
-        self.lock = threading.Lock()
-        self.locked = 0
-
-    def load(self):
-        return self.token
-
-    def save(self, token):
-        self.token = token
-        self.saved.append(token)
-
-    @contextmanager
-    def refresh_lock(self):
-        with self.lock:
-            self.locked += 1
-            yield
 
 
 def fresh_token(access="access-1", refresh="refresh-1", expires_at=NOW + 1800):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from werkzeug import Response
 
-from webapp.clients.errors import BadRequest, Conflict, RateLimited, ServerError, TransportError
+from webapp.clients.errors import BadRequest, Conflict, ServerError, TransportError
 from webapp.clients.tripletex import TripletexClient
 
 SESSION_TOKEN = "eyJ0b2tlbklkIjoxLCJ0b2tlbiI6InNlc3Npb24tMSJ9"

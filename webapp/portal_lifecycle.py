@@ -19,7 +19,7 @@ from .storage.credentials import HUBSPOT_OAUTH, Credentials
 from .storage.installations import ACTIVE, Installations
 from .storage.sqlite import write_transaction
 from .timeutil import parse, utcnow
-from .tripletex_link import CONNECTION_SETTINGS
+from .tripletex_link import TripletexLink, end_session
 
 log = logging.getLogger(__name__)
 
@@ -97,19 +97,11 @@ def uninstall(config: dict, db: Database, box: SecretBox, portal_id: int, *,
             hubspot_for_portal(config, db, credentials, portal_id).uninstall()
         except (TokenRefused, Unauthorized):
             pass     # HubSpot no longer knows the install: it is uninstalled already
-    tripletex = tripletex_for_portal(config, credentials, portal_id)
-    if tripletex is not None:
-        try:
-            tripletex.delete_session()
-        except ApiError:
-            pass     # the session dies at midnight anyway; the employee token is erased below
-    installs = Installations(db)
+    end_session(tripletex_for_portal(config, credentials, portal_id))
     with write_transaction(db):
-        installs.mark_uninstalled(portal_id)
+        Installations(db).mark_uninstalled(portal_id)
+        TripletexLink(db, box).forget(portal_id)     # the plan and other settings stay
         credentials.delete(portal_id)
-        # What described the erased Tripletex link goes with it; plan and other settings stay.
-        for key in CONNECTION_SETTINGS:
-            installs.delete_setting(portal_id, key)
         db["login_tokens"].delete_where("portal_id = ?", [portal_id])
     log.info("portal %s uninstalled", portal_id)
 

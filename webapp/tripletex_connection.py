@@ -69,8 +69,11 @@ class Connected:
     probes: list["CheckItem"] = field(default_factory=list)   # endpoint checks already run
 
 
-def explain(error: ApiError, *, step: str = "connect") -> Problem:
-    """Turn a Tripletex error into something the user can act on, never a stack trace."""
+def explain(error: ApiError, *, area: str | None = None) -> Problem:
+    """Turn a Tripletex error into something the user can act on, never a stack trace.
+
+    `area` names the entitlement the failed call needed, when a refusal should name it.
+    """
     fields = error.fields()
     if isinstance(error, BadRequest) and "arg:consumerToken" in fields:
         return Problem("consumer_token_refused")
@@ -79,7 +82,7 @@ def explain(error: ApiError, *, step: str = "connect") -> Problem:
     if isinstance(error, Unauthorized):
         return Problem("employee_token_refused")
     if isinstance(error, Forbidden):
-        return Problem("missing_entitlements", {"what": step})
+        return Problem("missing_entitlements", {"which": [area]} if area else {})
     if isinstance(error, RateLimited):
         return Problem("rate_limited", {"seconds": int(error.retry_after or 10)})
     if isinstance(error, (TransportError, ServerError)):
@@ -165,10 +168,7 @@ def probe_endpoints(client: TripletexClient, today: date) -> list[CheckItem]:
             client.request("GET", path, params=params)
             items.append(CheckItem(f"endpoint:{path}", True))
         except ApiError as exc:
-            problem = explain(exc, step=path)
-            if problem.kind == "missing_entitlements":
-                problem.detail["which"] = [area]
-            items.append(CheckItem(f"endpoint:{path}", False, problem))
+            items.append(CheckItem(f"endpoint:{path}", False, explain(exc, area=area)))
     return items
 
 
@@ -193,7 +193,7 @@ def _check_bank_account(client: TripletexClient) -> CheckItem:
         accounts = list(client.list("/ledger/account", params={"number": "1920"},
                                     fields="id,number,name,bankAccountNumber"))
     except ApiError as exc:
-        return CheckItem("bank_account", False, explain(exc, step="/ledger/account"))
+        return CheckItem("bank_account", False, explain(exc))
     if any((a.get("bankAccountNumber") or "").strip() for a in accounts):
         return CheckItem("bank_account", True)
     return CheckItem("bank_account", False, Problem("no_bank_account"))
@@ -205,7 +205,7 @@ def _check_vat_types(client: TripletexClient, today: date) -> CheckItem:
                                      params={"typeOfVat": "OUTGOING",
                                              "vatDate": today.isoformat()}))
     except ApiError as exc:
-        return CheckItem("vat_types", False, explain(exc, step="/ledger/vatType"))
+        return CheckItem("vat_types", False, explain(exc))
     numbers = {str(v.get("number")) for v in vat_types}
     if "3" in numbers or "6" in numbers:
         return CheckItem("vat_types", True)

@@ -25,7 +25,6 @@ CHECK = "connection_check"                # settings: the last check's items
 CHOICES = "tripletex_choices"             # settings: companies an accountant's token reaches
 PENDING = "tripletex_pending"             # credential: that token, until a company is chosen
 CHOICE_LIFETIME = timedelta(minutes=15)
-CONNECTION_SETTINGS = (CONNECTION, CHECK, CHOICES)
 
 
 class TripletexLink:
@@ -49,16 +48,18 @@ class TripletexLink:
             self.installs.set_setting(portal_id, CHOICES, [_company(c) for c in companies])
 
     def pending_choices(self, portal_id: int) -> list[dict] | None:
-        return self.installs.setting(portal_id, CHOICES) if self.pending_token(portal_id) \
-            else None
+        """The companies to choose from, while the token waiting for the choice is fresh."""
+        return self.installs.setting(portal_id, CHOICES) if self._pending(portal_id) else None
 
     def pending_token(self, portal_id: int) -> str | None:
         """The accountant's token awaiting a choice, unless it has waited too long."""
+        return self.credentials.get(portal_id, PENDING) if self._pending(portal_id) else None
+
+    def _pending(self, portal_id: int) -> bool:
+        # Read the expiry alone: every page of the stepper asks, and it needs no decryption.
         row = self.db.execute("select expires_at from credentials where portal_id = ? and "
                               "kind = ?", [portal_id, PENDING]).fetchone()
-        if row is None or parse(row[0]) < utcnow():
-            return None
-        return self.credentials.get(portal_id, PENDING)
+        return row is not None and parse(row[0]) >= utcnow()
 
     def store(self, portal_id: int, token: str, result: Connected) -> None:
         """Keep a token that works; a new token replaces the old one and its session."""
@@ -91,17 +92,27 @@ class TripletexLink:
         return outcome
 
     def disconnect(self, portal_id: int, client: TripletexClient | None) -> None:
-        """Forget the token; end its session at Tripletex if it still answers."""
-        if client is not None:
-            try:
-                client.delete_session()
-            except ApiError:
-                pass   # the session dies at midnight anyway; the token is what we erase
+        """End the session at Tripletex if it still answers, then forget the link."""
+        end_session(client)
+        self.forget(portal_id)
+
+    def forget(self, portal_id: int) -> None:
+        """Erase the token and what described the link (joins the caller's transaction)."""
         with write_transaction(self.db):
             for kind in (TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, PENDING):
                 self.credentials.delete(portal_id, kind)
-            for key in CONNECTION_SETTINGS:
+            for key in (CONNECTION, CHECK, CHOICES):
                 self.installs.delete_setting(portal_id, key)
+
+
+def end_session(client: TripletexClient | None) -> None:
+    """Revoke the client's session token, if Tripletex answers; it lapses at midnight anyway."""
+    if client is None:
+        return
+    try:
+        client.delete_session()
+    except ApiError:
+        pass
 
 
 def _company(company: dict) -> dict:

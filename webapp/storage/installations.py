@@ -54,10 +54,6 @@ class Installations:
             self.db["installations"].update(portal_id, {"plan": plan_id,
                                                         "updated_at": isoformat(utcnow())})
 
-    def active_ids(self) -> list[int]:
-        return [r[0] for r in self.db.execute(
-            "select portal_id from installations where status = ?", [ACTIVE]).fetchall()]
-
     def mark_uninstalled(self, portal_id: int) -> None:
         """Mark the portal uninstalled and end every session signed in for it."""
         now = isoformat(utcnow())

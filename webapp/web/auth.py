@@ -9,15 +9,20 @@ from ..db import get_db
 from ..storage.installations import ACTIVE, Installations
 
 
+def sign_out() -> None:
+    """Forget who is signed in; only the chosen language stays."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def sign_in(portal_id: int, user_id: int | None, user_email: str | None) -> None:
     """Start a fresh session for one portal (nothing of a previous session survives)."""
     installation = Installations(get_db()).get(int(portal_id)) or {}
-    lang = session.get("lang")
-    session.clear()
+    sign_out()
     session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email,
                    epoch=installation.get("session_epoch", 0))
-    if lang:
-        session["lang"] = lang
     session.source = "signed_in"       # a fresh session of ours: the cookie may hold it
 
 

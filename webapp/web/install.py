@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, Flask, current_app, render_template, request, session
+from flask import Blueprint, Flask, current_app, render_template, request
 from requests import RequestException
 
 from ..client_factory import hubspot_for_token, interactive
@@ -16,7 +16,7 @@ from ..db import get_db
 from ..hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
 from ..portal_lifecycle import (InstallRefused, ensure_portal_properties, record_install,
                                 uninstall)
-from .auth import current_installation, portal_required, sign_in
+from .auth import current_installation, portal_required, sign_in, sign_out
 from .sessions import redirect_to
 
 bp = Blueprint("install", __name__)
@@ -118,9 +118,6 @@ def uninstall_app():
     except ApiError as exc:
         current_app.logger.warning("uninstall of portal %s failed: %s", portal_id, exc)
         return render_template("install/uninstall_failed.html"), 502
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    sign_out()
     return render_template("install/uninstalled.html",
                            grace_days=current_app.config["UNINSTALL_GRACE_DAYS"])

@@ -44,8 +44,8 @@ def _steps() -> tuple[str, ...]:
 def _state(installation: dict) -> dict:
     """Which steps are done, and what each step knows."""
     portal_id = installation["portal_id"]
-    connection = _link().connection(portal_id)
-    check = _link().last_check(portal_id)
+    link = _link()
+    connection, check = link.connection(portal_id), link.last_check(portal_id)
     plan = installation.get("plan")
     if not current_app.config["SHOW_PLAN_STEP"] and not plan:
         plan = current_app.config["PLANS"][0]["id"]

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 import threading
-from contextlib import contextmanager
 
 import pytest
 import requests
 
 from webapp.clients.errors import RateLimited, ServerError, TransportError
+from tests.token_store import MemoryTokens
 from webapp.clients.hubspot import HubSpotClient, TokenRefused
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, DEMO
@@ -29,25 +29,6 @@ CLIENT_ROUTES = {
     ("POST", "/crm/objects/2026-03/{objectType}/search"),
 } | {("POST", f"/crm/objects/2026-03/{{objectType}}/batch/{verb}")
      for verb in ("read", "create", "update", "upsert")}
-
-
-class MemoryTokens:
-    """The TokenStore protocol, in memory."""
-
-    def __init__(self, token):
-        self.token, self.saved, self.lock = token, [], threading.Lock()
-
-    def load(self):
-        return self.token
-
-    def save(self, token):
-        self.token = token
-        self.saved.append(token)
-
-    @contextmanager
-    def refresh_lock(self):
-        with self.lock:
-            yield
 
 
 def _route(template: str) -> str:

@@ -128,7 +128,7 @@ def find(portal: Portal, object_type: str, key: str, id_property: str | None = N
 def get(portal: Portal, object_type: str, key: str, id_property: str | None = None) -> Record:
     record = find(portal, object_type, key, id_property)
     if record is None:
-        raise not_found(f"Object not found.  objectId are usually numeric.")
+        raise not_found("Object not found.  objectId are usually numeric.")
     return record
 
 

@@ -32,42 +32,149 @@ def wait_for(url: str, deadline: float, check=lambda r: r.ok) -> requests.Respon
     raise AssertionError(f"{url} did not come up: {last}")
 
 
-def stop(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-    output, _ = proc.communicate(timeout=30)
-    return output
+def as_a_background_job() -> None:
+    """Ignore what a shell has its `&` jobs ignore (run in the child before exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 
 
-def test_the_local_stack_serves_app_worker_and_both_sandboxes_with_demo_data(tmp_path):
-    app, hubspot, tripletex = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TXSYNC_")}
+def start_stack(argv: list[str], tmp_path: Path) -> tuple[subprocess.Popen, dict[str, int]]:
+    """Start `argv` as a background job in a session of its own, on free ports."""
+    ports = {"app": free_port(), "hubspot": free_port(), "tripletex": free_port()}
+    # Leave out a calling make's settings (`make test`): its jobserver is not ours.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TXSYNC_") and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     env.update(TXSYNC_INSTANCE_PATH=str(tmp_path),
-               TXSYNC_PUBLIC_BASE_URL=f"http://127.0.0.1:{app}",
-               TXSYNC_HUBSPOT_API_BASE=f"http://127.0.0.1:{hubspot}",
-               TXSYNC_HUBSPOT_APP_BASE=f"http://127.0.0.1:{hubspot}",
-               TXSYNC_TRIPLETEX_API_BASE=f"http://127.0.0.1:{tripletex}/v2")
-    proc = subprocess.Popen([sys.executable, "-m", "webapp.devstack"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-    output = ""
+               TXSYNC_PUBLIC_BASE_URL=f"http://127.0.0.1:{ports['app']}",
+               TXSYNC_HUBSPOT_API_BASE=f"http://127.0.0.1:{ports['hubspot']}",
+               TXSYNC_HUBSPOT_APP_BASE=f"http://127.0.0.1:{ports['hubspot']}",
+               TXSYNC_TRIPLETEX_API_BASE=f"http://127.0.0.1:{ports['tripletex']}/v2")
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            preexec_fn=as_a_background_job)
+    return proc, ports
+
+
+def wait_until_up(proc: subprocess.Popen, ports: dict[str, int]) -> dict:
+    """Wait for the app (with a running worker) and both sandboxes; the app's health."""
+    deadline = time.monotonic() + 60
     try:
-        deadline = time.monotonic() + 60
-        health = wait_for(f"http://127.0.0.1:{app}/healthz", deadline,
+        health = wait_for(f"http://127.0.0.1:{ports['app']}/healthz", deadline,
                           lambda r: r.ok and r.json()["worker"]["running"]).json()
+        wait_for(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals", deadline)
+        wait_for(f"http://127.0.0.1:{ports['tripletex']}/_sandbox/companies", deadline)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc)}") from None
+    return health
+
+
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name, or None for no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def descendants(pid: int) -> set[int]:
+    """The pids of every process below `pid` (Linux /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := proc_stat(int(entry.name))):
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def still_running(pids: set[int]) -> set[int]:
+    """Those of `pids` that have neither exited nor become zombies."""
+    return {pid for pid in pids if (fields := proc_stat(pid)) and fields[0] != "Z"}
+
+
+def kill(proc: subprocess.Popen, pids: set[int] = frozenset()) -> str:
+    """Kill the job's session and `pids`; its output."""
+    for pid in still_running(pids | descendants(proc.pid)):
+        os.kill(pid, signal.SIGKILL)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return proc.communicate(timeout=30)[0]
+
+
+def stop(proc: subprocess.Popen, pids: set[int], send) -> str:
+    """Signal the job with `send()`; its output once it and every process below it is gone."""
+    send()
+    try:
+        # The children share the job's stdout, so the end of it is the end of all of them.
+        return proc.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"still running: {still_running(pids)}\n--- stack output ---\n"
+                             f"{kill(proc, pids)}") from None
+
+
+def assert_stopped_cleanly(output: str, ports: dict[str, int], pids: set[int]) -> None:
+    """No process of the stack is left, none had to be killed, and every port is free."""
+    assert "did not stop" not in output, output
+    assert "exited with status" not in output, output
+    assert not still_running(pids), output
+    for name, port in ports.items():
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"{name} port {port} still served"
+
+
+def test_the_stack_serves_demo_data_and_stops_on_sigint_when_started_in_the_background(tmp_path):
+    proc, ports = start_stack([sys.executable, "-m", "webapp.devstack"], tmp_path)
+    health = wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    try:
+        assert len(pids) == 4, pids
         assert health["sandbox_mode"] is True
-        portals = wait_for(f"http://127.0.0.1:{hubspot}/_sandbox/portals", deadline).json()
+        portals = requests.get(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals",
+                               timeout=5).json()
         assert portals["results"], "the HubSpot sandbox has a demo portal"
-        companies = wait_for(f"http://127.0.0.1:{tripletex}/_sandbox/companies", deadline).json()
+        companies = requests.get(f"http://127.0.0.1:{ports['tripletex']}/_sandbox/companies",
+                                 timeout=5).json()
         assert companies["companies"][0]["bankAccountNumber"]
-        home = requests.get(f"http://127.0.0.1:{app}/", timeout=5)
+        home = requests.get(f"http://127.0.0.1:{ports['app']}/", timeout=5)
         assert "Sandbox mode" in home.text
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- stack output ---\n{stop(proc)}") from None
-    else:
-        output = stop(proc)
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
+    # To devstack alone: nothing else signals its children.
+    output = stop(proc, pids, lambda: proc.send_signal(signal.SIGINT))
     assert proc.returncode == 0, output
-    assert f"http://127.0.0.1:{app}/" in output
-    for port in (app, hubspot, tripletex):
+    assert f"http://127.0.0.1:{ports['app']}/" in output
+    assert_stopped_cleanly(output, ports, pids)
+
+
+def test_make_run_in_the_background_stops_on_sigterm_to_its_process_group(tmp_path):
+    # `-o install`: the virtualenv is the one running the tests, and is not to be reinstalled.
+    make = ["make", "--no-print-directory", "-o", "install", f"BIN={Path(sys.executable).parent}",
+            "run"]
+    proc, ports = start_stack(make, tmp_path)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    output = stop(proc, pids, lambda: os.killpg(proc.pid, signal.SIGTERM))
+    # make passes SIGTERM on to devstack, waits for it, then dies of the signal itself.
+    assert proc.returncode == -signal.SIGTERM, output
+    assert "Stopping." in output, output
+    assert_stopped_cleanly(output, ports, pids)
+
+
+def test_the_children_stop_even_when_devstack_itself_is_killed(tmp_path):
+    proc, ports = start_stack([sys.executable, "-m", "webapp.devstack"], tmp_path)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+
+    # SIGKILL cannot be caught: the kernel tells each child instead (PR_SET_PDEATHSIG).
+    output = stop(proc, pids, lambda: os.kill(proc.pid, signal.SIGKILL))
+
+    assert proc.returncode == -signal.SIGKILL
+    assert "did not stop" not in output
+    assert not still_running(pids), output
+    for name, port in ports.items():
         with socket.socket() as sock:
-            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"{name} port {port} still served"

@@ -1,6 +1,7 @@
 """`make run`: start the app, the worker and the sandboxes on loopback, and stop them together."""
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -9,6 +10,24 @@ import time
 from urllib.parse import urlsplit
 
 from .config import default_instance_path, load_config
+
+# A background job (`make run &` in a script, nohup, CI, some supervisors) starts with SIGINT
+# ignored, and an ignored signal stays ignored across fork and exec. devstack catches these
+# whatever it inherited, and as exec resets caught signals to their defaults, the children it
+# starts afterwards honour them too. SIGINT sent to make's pid alone stays lost when make itself
+# ignores it; make does pass SIGTERM on to devstack.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+# The worker gets SIGINT: Huey's consumer takes it as a graceful stop (idle threads end at once,
+# a running task finishes), whereas on SIGTERM it exits at once and its daemon worker threads
+# die mid-task. The web servers hold nothing worth finishing, and SIGTERM ends them whatever
+# they do with KeyboardInterrupt.
+STOP_WITH = {"worker": signal.SIGINT}
+
+# Seconds the children get to stop before they are killed.
+GRACE = 10
+PR_SET_PDEATHSIG = 1         # prctl(2)
+
 
 def commands(config: dict) -> dict[str, list[str]]:
     """The processes of a local stack, by name."""
@@ -33,37 +52,74 @@ def commands(config: dict) -> dict[str, list[str]]:
     return stack
 
 
-def main() -> int:
-    config = load_config(default_instance_path())
-    procs = {name: subprocess.Popen(cmd) for name, cmd in commands(config).items()}
-    print(f"\n  Tripletex Sync for HubSpot is starting at {config['PUBLIC_BASE_URL']}/\n"
-          + ("  Sandbox mode: HubSpot and Tripletex are local simulators.\n"
-             if config["SANDBOX_MODE"] else "") + "  Press Ctrl-C to stop.\n", flush=True)
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+def say(text: str) -> None:
+    """Print a line, and carry on if the terminal has hung up (SIGHUP) and refuses it."""
     try:
-        while not stopping:
+        print(text, flush=True)
+    except OSError:
+        pass
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if devstack dies, even by SIGKILL (Linux)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def start(cmd: list[str]) -> subprocess.Popen:
+    """Start a child in a process group of its own, with no terminal input."""
+    # Its own group, so that only devstack signals it: a Ctrl-C to the terminal's group would
+    # otherwise reach the worker as well, and Huey takes a second SIGINT as "abandon the running
+    # task". No stdin, so that a child outside the terminal's foreground group never blocks on it.
+    # Being outside devstack's group, a child would outlive a killed devstack and keep its port;
+    # on Linux the kernel stops it instead.
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, process_group=0,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def stop(procs: dict[str, subprocess.Popen]) -> None:
+    """Ask every child to stop, wait at most GRACE seconds, then kill those still running."""
+    for name, proc in procs.items():
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, STOP_WITH.get(name, signal.SIGTERM))
+            except ProcessLookupError:
+                pass  # It exited since the poll.
+    deadline = time.monotonic() + GRACE
+    for name, proc in procs.items():
+        try:
+            proc.wait(timeout=max(0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            say(f"{name} did not stop within {GRACE} s; killed it.")
+
+
+def main() -> int:
+    """Run the stack until a stop signal or a child's exit; 0 only for a requested stop."""
+    requested: list[int] = []
+    # Before the first child starts, so that none inherits an ignored stop signal.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda signum, _frame: requested.append(signum))
+    config = load_config(default_instance_path())
+    procs: dict[str, subprocess.Popen] = {}
+    try:
+        for name, cmd in commands(config).items():
+            if requested:
+                return 0
+            procs[name] = start(cmd)
+        say(f"\n  Tripletex Sync for HubSpot is starting at {config['PUBLIC_BASE_URL']}/\n"
+            + ("  Sandbox mode: HubSpot and Tripletex are local simulators.\n"
+               if config["SANDBOX_MODE"] else "") + "  Press Ctrl-C to stop.\n")
+        while not requested:
             for name, proc in procs.items():
                 if proc.poll() is not None:
-                    print(f"{name} exited with status {proc.returncode}; stopping.", flush=True)
-                    stopping = True
+                    say(f"{name} exited with status {proc.returncode}; stopping.")
+                    return 1
             time.sleep(0.5)
+        say("Stopping.")
+        return 0
     finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        deadline = time.time() + 10
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    return max((p.returncode or 0) for p in procs.values()) if not stopping else 0
+        stop(procs)
 
 
 if __name__ == "__main__":

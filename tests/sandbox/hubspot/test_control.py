@@ -1,5 +1,8 @@
 """The control API: portals with seed data, request log, limits, clock, reset, customer uninstall."""
+import pytest
 import requests
+
+from webapp.sandbox.hubspot import control
 
 from .conftest import DEMO, EMPTY, bearer, install
 
@@ -109,3 +112,126 @@ def test_users_edit_records_through_the_control_api(base, token):
     assert requests.patch(f"{ui}/{made.json()['id']}", json={"properties": {"nope": "1"}}).status_code == 400
     assert requests.delete(f"{ui}/{made.json()['id']}").status_code == 204
     assert requests.get(f"{base}{C}/{made.json()['id']}", headers=bearer(token)).status_code == 404
+
+
+def _world(base) -> dict:
+    """Everything the control API shows, to compare before and after a refused request."""
+    paths = ["portals", f"portals/{DEMO}/objects/companies", f"portals/{DEMO}/objects/contacts",
+             "faults", "limits", "clock", "webhooks", "webhooks/deliveries"]
+    return {path: requests.get(f"{base}/_sandbox/{path}").json() for path in paths}
+
+
+UI = f"portals/{DEMO}/objects"
+LINK = f"{UI}/contacts/{{contact}}/associations/companies/{{company}}"
+URL = "http://127.0.0.1:9/card"
+# (method, path, body, the field the refusal names); {company} and {contact} are filled in.
+MALFORMED = [
+    ("POST", "portals", {"id": "4000009"}, "id"),
+    ("POST", "portals", {"id": 0}, "id"),
+    ("POST", "portals", {"name": 5}, "name"),
+    ("POST", "portals", {"nmae": "Typo AS"}, "nmae"),
+    ("POST", "portals", {"users": "kari@x.no"}, "users"),
+    ("POST", "portals", {"users": [{"email": 5}]}, "users[0].email"),
+    ("POST", "portals", {"users": [{"email": "a@x.no", "superAdmin": "yes"}]},
+     "users[0].superAdmin"),
+    ("POST", "portals", {"properties": [{"name": "orgnr"}]}, "properties"),
+    ("POST", "portals", {"properties": {"companies": [{"name": "orgnr", "label": "Org.nr",
+                                                       "type": "text", "fieldType": "text"}]}},
+     "properties.companies[0].type"),
+    ("POST", "portals", {"objects": {"companies": {"ref": "x"}}}, "objects.companies"),
+    ("POST", "portals", {"objects": {"companies": [{"properties": "Navn AS"}]}},
+     "objects.companies[0].properties"),
+    ("POST", f"{UI}/companies", {"properties": "Navn AS"}, "properties"),
+    ("POST", f"{UI}/companies", {"properties": {"name": "x"}, "userId": "7000002"}, "userId"),
+    ("POST", f"{UI}/companies", {"properties": {"name": "x"}, "userId": 99}, "userId"),
+    ("POST", f"{UI}/companies", {"associations": {"to": {"id": "1"}}}, "associations"),
+    ("PATCH", f"{UI}/companies/{{company}}", {"properties": ["city"]}, "properties"),
+    ("PATCH", f"{UI}/companies/{{company}}", {"associations": []}, "associations"),
+    ("DELETE", f"{UI}/companies/{{company}}", {"userId": True}, "userId"),
+    ("PUT", LINK, {"typeId": "1"}, "typeId"),
+    ("PUT", LINK, {"typeId": 0}, "typeId"),
+    ("DELETE", LINK, {"userId": [7000002]}, "userId"),
+    ("POST", f"portals/{DEMO}/uninstall", {"now": True}, "now"),
+    ("POST", "reset", {"demo": "yes"}, "demo"),
+    ("POST", "faults", {"status": "503"}, "status"),
+    ("POST", "faults", {"status": 200}, "status"),
+    ("POST", "faults", {"status": 503, "rate": 2}, "rate"),
+    ("POST", "faults", {"status": 503, "path": "(unclosed"}, "path"),
+    ("POST", "faults", {"status": 503, "method": "FETCH"}, "method"),
+    ("POST", "faults", {"latency": -1}, "latency"),
+    ("POST", "faults", {"status": 503, "cuont": 1}, "cuont"),
+    ("DELETE", "faults", {"status": 503}, "status"),
+    ("POST", "limits", {"rateLimitMax": 2, "searchPerSecond": "x"}, "searchPerSecond"),
+    ("POST", "limits", {"rateLimitMax": -2}, "rateLimitMax"),
+    ("POST", "limits", {"rateLimitIntervalMs": 1e300}, "rateLimitIntervalMs"),
+    ("POST", "clock", {"advance": "x"}, "advance"),
+    ("POST", "clock", {"advance": -60}, "advance"),
+    ("POST", "clock", {"freeze": "yes", "advance": 60}, "freeze"),
+    ("POST", "webhooks", {"duplicate": "yes"}, "duplicate"),
+    ("PUT", "webhooks/config", {"config": {"settings": {"targetUrl": 5}}},
+     "config.settings.targetUrl"),
+    ("PUT", "webhooks/config", {"config": {"settings": {"targetUrl": "https://x.test"},
+                                           "subscriptions": {"crmObjects": "deal"}}},
+     "config.subscriptions.crmObjects"),
+    ("PUT", "webhooks/config", {"settings": {"targetUrl": "https://x.test"}}, "settings"),
+    ("POST", "webhooks/flush", {"timeout": "x"}, "timeout"),
+    ("DELETE", "requests", {"portalId": DEMO}, "portalId"),
+    ("POST", "fetch", {"url": URL}, "portalId"),
+    ("POST", "fetch", {"portalId": str(DEMO), "url": URL}, "portalId"),
+    ("POST", "fetch", {"portalId": DEMO, "url": "card"}, "url"),
+    ("POST", "fetch", {"portalId": DEMO, "url": URL, "timeout": "15s"}, "timeout"),
+    ("POST", "fetch", {"portalId": DEMO, "url": URL, "userId": "kari"}, "userId"),
+    ("POST", "sign", {"method": "POST"}, "url"),
+    ("POST", "sign", {"url": URL, "timestamp": "now"}, "timestamp"),
+    ("GET", "requests?portalId=abc", None, "portalId"),
+]
+
+
+@pytest.mark.parametrize("method, path, body, field", MALFORMED,
+                         ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED])
+def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing(
+        base, clock, method, path, body, field):
+    clock.freeze()
+    ui = f"{base}/_sandbox/{UI}"
+    company = requests.post(f"{ui}/companies", json={"properties": {"name": "Før AS"}}).json()
+    contact = requests.post(f"{ui}/contacts", json={"properties": {"email": "for@x.no"}}).json()
+    url = f"{base}/_sandbox/{path.format(company=company['id'], contact=contact['id'])}"
+    before = _world(base)
+    refused = requests.request(method, url, json=body)
+    assert refused.status_code == 400
+    reply = refused.json()
+    assert (set(reply), reply["status"], reply["category"]) == (
+        {"status", "message", "correlationId", "category"}, "error", "VALIDATION_ERROR")
+    assert reply["message"].startswith(f"{field}: "), reply
+    assert _world(base) == before
+
+
+BODY_TAKERS = [("POST", "portals"), ("POST", f"{UI}/companies"),
+               ("PATCH", f"{UI}/companies/{{company}}"), ("PUT", LINK), ("DELETE", LINK),
+               ("POST", "faults"), ("POST", "limits"), ("POST", "clock"), ("POST", "webhooks"),
+               ("PUT", "webhooks/config"), ("POST", "webhooks/flush"), ("POST", "fetch"),
+               ("POST", "sign"), ("POST", "reset")]
+
+
+@pytest.mark.parametrize("method, path", BODY_TAKERS, ids=[f"{m} {p}" for m, p in BODY_TAKERS])
+@pytest.mark.parametrize("data, content_type", [
+    ("[]", "application/json"), ("5", "application/json"), ("{not json", "application/json"),
+    ("name=Skjema+AS", "application/x-www-form-urlencoded")])
+def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(
+        base, clock, method, path, data, content_type):
+    clock.freeze()
+    ui = f"{base}/_sandbox/{UI}"
+    company = requests.post(f"{ui}/companies", json={"properties": {"name": "Før AS"}}).json()
+    contact = requests.post(f"{ui}/contacts", json={"properties": {"email": "for@x.no"}}).json()
+    url = f"{base}/_sandbox/{path.format(company=company['id'], contact=contact['id'])}"
+    before = _world(base)
+    refused = requests.request(method, url, data=data, headers={"Content-Type": content_type})
+    assert (refused.status_code, refused.json()["message"]) == (
+        400, "body: must be a JSON object, sent as application/json")
+    assert _world(base) == before
+
+
+def test_every_body_schema_names_a_real_endpoint(app):
+    listed = set(control.BODIES) | set(control.REQUIRED) | set(control.QUERIES)
+    assert listed <= set(app.view_functions)
+    assert set(control.REQUIRED) <= set(control.BODIES)

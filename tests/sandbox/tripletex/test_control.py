@@ -1,7 +1,10 @@
 """The control API at /_sandbox/: companies and tokens, payments, clock, faults, log, reset."""
+import pytest
 import requests
 
 from webapp.sandbox import demo_data
+from webapp.sandbox.tripletex import control, create_app, faults
+from webapp.sandbox.tripletex.state import DEFAULT_SETTINGS
 
 from .conftest import CONSUMER
 from .flows import invoiced
@@ -119,3 +122,117 @@ def test_reset_forgets_everything_or_seeds_the_demo_again(api):
     assert api.control("GET", "faults")["faults"] == {}
     assert list(api.control("GET", "requests")["counts"]) == ["GET /v2/currency/{obj_id}"]
     assert api.control("POST", "reset", {"demo": True})["companies"] == 3
+
+
+def _world(api) -> dict:
+    """Everything the control API shows, to compare before and after a refused request."""
+    return {path: api.control("GET", path) for path in
+            ("companies", "invoices", "clock", "faults", "settings", "webhooks")}
+
+
+# (method, path, body, the field the refusal names); {company} and {invoice} are filled in.
+MALFORMED = [
+    ("POST", "companies", {"name": 5}, "name"),
+    ("POST", "companies", {"name": ""}, "name"),
+    ("POST", "companies", {"nmae": "Typo AS"}, "nmae"),
+    ("POST", "companies", {"organizationNumber": "12345"}, "organizationNumber"),
+    ("POST", "companies", {"organizationNumber": 923609016}, "organizationNumber"),
+    ("POST", "companies", {"bankAccountNumber": "1503 12 34566"}, "bankAccountNumber"),
+    ("POST", "companies", {"tokens": "x"}, "tokens"),
+    ("POST", "companies", {"tokens": ["working"]}, "tokens"),
+    ("POST", "companies", {"tokens": {"working": 5}}, "tokens.working"),
+    ("POST", "companies", {"tokens": {"working": "taken-token"}}, "tokens"),
+    ("POST", "companies", {"tokens": {"a": "same", "b": "same"}}, "tokens"),
+    ("POST", "companies", {"tokens": {"accountant": "acc"}}, "tokens.accountant"),
+    ("POST", "companies", {"withAccountant": "yes"}, "withAccountant"),
+    ("POST", "companies/{company}/tokens", {"label": 5}, "label"),
+    ("POST", "companies/{company}/tokens", {"token": "taken-token"}, "token"),
+    ("POST", "companies/{company}/tokens", {"entitlements": "customer"}, "entitlements"),
+    ("POST", "companies/{company}/tokens", {"entitlements": ["customer", 5]}, "entitlements[1]"),
+    ("POST", "companies/{company}/tokens", {"entitlements": ["custmer"]}, "entitlements"),
+    ("POST", "invoices/{invoice}/pay", {"amount": "250"}, "amount"),
+    ("POST", "invoices/{invoice}/pay", {"amount": -250}, "amount"),
+    ("POST", "invoices/{invoice}/pay", {"amount": 1e300}, "amount"),
+    ("POST", "invoices/{invoice}/pay", {"date": "24.11.2026"}, "date"),
+    ("POST", "invoices/{invoice}/pay", {"paymentTypeId": "bank"}, "paymentTypeId"),
+    ("POST", "invoices/{invoice}/pay", {"paymentTypeId": 1}, "paymentTypeId"),
+    ("POST", "invoices/{invoice}/credit", {"comment": ["Retur"]}, "comment"),
+    ("POST", "invoices/{invoice}/credit", {"date": 20261124}, "date"),
+    ("POST", "clock", {"advanceDays": "x"}, "advanceDays"),
+    ("POST", "clock", {"advanceSeconds": -60}, "advanceSeconds"),
+    ("POST", "clock", {"advanceDays": 1e9}, "advanceDays"),
+    ("POST", "clock", {"set": "2026-12-24"}, "set"),
+    ("POST", "clock", {"set": "9999-12-31T23:59:59+00:00"}, "set"),
+    ("POST", "clock", {"set": "2026-12-24T10:00:00+00:00", "advanceDays": "x"}, "advanceDays"),
+    ("POST", "faults", {"server_errors": "many"}, "server_errors"),
+    ("POST", "faults", {"rate_limit_burst": -1}, "rate_limit_burst"),
+    ("POST", "faults", {"server_error_rate": 2}, "server_error_rate"),
+    ("POST", "faults", {"latency_ms": True}, "latency_ms"),
+    ("POST", "faults", {"path_prefix": "v2/customer"}, "path_prefix"),
+    ("POST", "faults", {"server_errors": 1, "server_eror": 1}, "server_eror"),
+    ("DELETE", "faults", {"everything": True}, "everything"),
+    ("POST", "settings", {"rate_limit": "7"}, "rate_limit"),
+    ("POST", "settings", {"rate_limit": 0}, "rate_limit"),
+    ("POST", "settings", {"rate_window": 10**30}, "rate_window"),
+    ("POST", "settings", {"omit_reset_on_429": "true"}, "omit_reset_on_429"),
+    ("POST", "settings", {"webhook_retry_delays": 5}, "webhook_retry_delays"),
+    ("POST", "settings", {"webhook_retry_delays": [1, "5"]}, "webhook_retry_delays[1]"),
+    ("POST", "settings", {"rate_limit": 7, "rate_limt": 1}, "rate_limt"),
+    ("DELETE", "requests", {"keep": 1}, "keep"),
+    ("POST", "reset", {"demo": "yes"}, "demo"),
+    ("GET", "invoices?companyId=abc", None, "companyId"),
+]
+
+
+@pytest.mark.parametrize("method, path, body, field", MALFORMED,
+                         ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED])
+def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing(
+        api, method, path, body, field):
+    tx = api.login(api.company(name="Før AS", tokens={"working": "taken-token"}))
+    path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
+    before = _world(api)
+    refused = api.control(method, path, body, status=400)
+    assert list(refused) == ["error"] and refused["error"].startswith(f"{field}: "), refused
+    assert _world(api) == before
+
+
+BODY_TAKERS = ["companies", "companies/{company}/tokens", "invoices/{invoice}/pay",
+               "invoices/{invoice}/credit", "clock", "faults", "settings", "reset"]
+
+
+@pytest.mark.parametrize("path", BODY_TAKERS)
+@pytest.mark.parametrize("data, content_type", [
+    ("[]", "application/json"), ('"x"', "application/json"), ("5", "application/json"),
+    ("null", "application/json"), ("{not json", "application/json"),
+    ("name=Skjema+AS", "application/x-www-form-urlencoded")])
+def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(
+        api, path, data, content_type):
+    tx = api.login()
+    path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
+    before = _world(api)
+    refused = api.http.post(api.url(f"/_sandbox/{path}"), data=data,
+                            headers={"Content-Type": content_type})
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "body: must be a JSON object, sent as application/json"}
+    assert _world(api) == before
+
+
+def test_paying_an_invoice_with_nothing_outstanding_is_refused(api):
+    tx = api.login()
+    made = invoiced(tx)
+    paid = api.control("POST", f"invoices/{made['id']}/pay")
+    refused = api.control("POST", f"invoices/{made['id']}/pay", status=400)
+    assert refused == {"error": f"amount: nothing is outstanding on invoice {made['id']}"}
+    assert api.control("GET", "invoices")["invoices"][0]["postings"] == paid["postings"]
+
+
+def test_an_accountant_token_can_be_chosen_like_the_others(api):
+    firm = api.company(withAccountant=True, tokens={"accountant": "my-accountant-token"})
+    assert api.token(firm, "accountant") == "my-accountant-token"
+
+
+def test_the_body_schemas_name_real_views_and_every_fault_setting():
+    assert set(control.BODIES["fault_settings"]) == faults.KNOWN
+    assert set(control.BODIES["settings"]) < set(DEFAULT_SETTINGS)
+    views = {rule.endpoint for rule in create_app().url_map.iter_rules()}
+    assert {f"{control.bp.name}.{name}" for name in control.BODIES} <= views

@@ -3,29 +3,84 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import demo_data
+from .. import demo_data, inputs
+from ..inputs import (BadInput, aware_datetime, boolean, choice, integer, iso_date, list_of,
+                      mapping, nullable, number, text)
 from . import faults, ledger, seed
 from .demo import bank_account_number, seed_demo
 from .envelopes import state as sandbox
 
 bp = Blueprint("tripletex_control", __name__, url_prefix="/_sandbox")
 
-TUNABLE = {"rate_limit", "rate_window", "omit_reset_on_429", "result_cap", "environment",
-           "ignore_changed_since", "legacy_sessions_only", "webhook_retry_delays",
-           "webhook_max_failures", "webhook_timeout"}
+COUNT = integer(0, 1_000_000)
+DAY = 86400
+# Far enough for any test of overdue invoices, near enough that dates stay representable.
+EARLIEST, LATEST = (datetime(y, 1, 1, tzinfo=timezone.utc) for y in (2000, 2100))
+
+# What each view's body may hold (by view name; no entry: no fields). _check_input refuses
+# anything else before the view runs, so a refused request changes nothing.
+BODIES = {
+    "create_company": {
+        "name": text(max_length=255),
+        "organizationNumber": text(0, 9, r"(\d{9})?", '9 digits, or "" for a random one'),
+        "bankAccountNumber": text(0, 11, r"(\d{11})?", '11 digits, or "" for none'),
+        "tokens": mapping(nullable(text(max_length=200))),
+        "withAccountant": boolean(),
+    },
+    "add_token": {"label": text(max_length=100), "token": text(max_length=200),
+                  "entitlements": list_of(text(max_length=100))},
+    "pay": {"amount": number(0.01, 1e12), "date": iso_date(), "paymentTypeId": integer(1)},
+    "credit": {"date": iso_date(), "comment": text(0, 1000)},
+    "clock": {"advanceSeconds": number(0, 3650 * DAY), "advanceDays": number(0, 3650),
+              "set": aware_datetime(EARLIEST, LATEST)},
+    "fault_settings": {      # meanings in faults.py
+        "rate_limit_burst": COUNT, "server_errors": COUNT, "server_error_rate": number(0, 1),
+        "seed": integer(-2**63, 2**63 - 1), "latency_ms": number(0, 60_000), "timeouts": COUNT,
+        "timeout_seconds": number(0, 300), "lost_responses": COUNT,
+        "path_prefix": text(pattern="/.*", wanted="a path starting with /"),
+    },
+    "settings": {            # meanings in state.DEFAULT_SETTINGS
+        "rate_limit": integer(1, 1_000_000), "rate_window": number(0.001, DAY),
+        "omit_reset_on_429": boolean(), "result_cap": integer(1, 10_000_000),
+        "environment": choice("production", "test"), "ignore_changed_since": boolean(),
+        "legacy_sessions_only": boolean(),
+        "webhook_retry_delays": list_of(number(0, DAY), max_items=20),
+        "webhook_max_failures": integer(1, 1000), "webhook_timeout": number(0.001, 300),
+    },
+    "reset": {"demo": boolean()},
+}
+
+
+@bp.before_request
+def _check_input():
+    """Refuse a body that is not what the view takes, before the view changes anything."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.endpoint:
+        inputs.check(inputs.json_object(), BODIES.get(request.endpoint.rpartition(".")[2], {}))
+
+
+@bp.errorhandler(BadInput)
+def _bad_input(exc: BadInput):
+    return _error(str(exc))
 
 
 def _body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+    """Return the body _check_input accepted."""
+    return inputs.json_object()
 
 
 def _error(message: str, status: int = 400):
     return jsonify({"error": message}), status
+
+
+def _refuse_taken(state, secrets: list[str], field: str) -> None:
+    """Raise BadInput if a token is given twice or already belongs to some company."""
+    for index, secret in enumerate(secrets):
+        if secret in state.employee_tokens or secret in secrets[:index]:
+            raise BadInput(f"{field}: the token {secret!r} is already in use")
 
 
 @bp.get("/")
@@ -47,7 +102,11 @@ def create_company():
     none), tokens {label: token}, withAccountant (an accountant token reaching two new clients)."""
     state, body = sandbox(), _body()
     rng = random.Random()
+    tokens = dict(body.get("tokens") or {})
     with state.lock:
+        _refuse_taken(state, [t for t in tokens.values() if t], "tokens")
+        if "accountant" in tokens and not body.get("withAccountant"):
+            raise BadInput("tokens.accountant: only a company made withAccountant has one")
         bank = body.get("bankAccountNumber")
         clients = []
         if body.get("withAccountant"):
@@ -60,7 +119,7 @@ def create_company():
             state, name=body.get("name") or "Sandkasse AS",
             organization_number=body.get("organizationNumber") or demo_data.make_org_number(rng),
             bank_account_number=bank_account_number(rng) if bank is None else bank,
-            tokens=dict(body.get("tokens") or {}, **({"accountant": None} if clients else {})),
+            tokens=tokens | ({"accountant": tokens.get("accountant")} if clients else {}),
             clients=clients or None)
         return seed.describe(state, company), 201
 
@@ -73,11 +132,23 @@ def add_token(company_id):
         company = state.companies.get(company_id)
         if company is None:
             return _error("no such company", 404)
+        _refuse_taken(state, [body["token"]] if "token" in body else [], "token")
+        groups = _entitlement_groups()
+        unknown = sorted(set(body.get("entitlements") or ()) - groups)
+        if unknown:
+            raise BadInput(f"entitlements: no group {unknown[0]!r}; the groups are "
+                           f"{', '.join(sorted(groups))}")
         label = body.get("label") or "custom"
         token = seed.add_token(state, company, label, body.get("token") or
                                f"{state.token_prefix()}{label}-{random.getrandbits(64):016x}",
                                entitlements=body.get("entitlements"))
         return seed.describe(state, company)["tokens"][-1] | {"id": token["id"]}, 201
+
+
+def _entitlement_groups() -> set[str]:
+    """The entitlement groups some /v2 endpoint asks for (see auth.entitled)."""
+    views = current_app.view_functions.values()
+    return {v.entitlement for v in views if getattr(v, "entitlement", None)}
 
 
 def _invoice(invoice_id: int):
@@ -89,7 +160,7 @@ def _invoice(invoice_id: int):
 def invoices():
     """Every invoice (optionally `?companyId=`), with whether it was sent to the customer."""
     state = sandbox()
-    wanted = request.args.get("companyId", type=int)
+    wanted = inputs.integer_arg("companyId")
     with state.lock:
         rows = [dict(_plain(invoice), companyId=company_id,
                      sentToCustomer=invoice.get("_sent", False),
@@ -107,13 +178,16 @@ def pay(invoice_id):
         company_id, invoice = _invoice(invoice_id)
         if invoice is None:
             return _error("no such invoice", 404)
-        try:
-            amount = float(body.get("amount") or invoice["amountOutstanding"])
-        except (TypeError, ValueError):
-            return _error("amount must be a number")
-        bank_type = next(iter(state.table(company_id, "paymentType")))
+        types = state.table(company_id, "paymentType")
+        payment_type = body.get("paymentTypeId", next(iter(types)))     # default: paid to bank
+        if payment_type not in types:
+            raise BadInput(f"paymentTypeId: company {company_id} has no payment type "
+                           f"{payment_type}")
+        amount = body.get("amount", invoice["amountOutstanding"])
+        if not amount:
+            raise BadInput(f"amount: nothing is outstanding on invoice {invoice_id}")
         ledger.pay(company_id, invoice, body.get("date") or state.clock.today().isoformat(),
-                   body.get("paymentTypeId") or bank_type, amount)
+                   payment_type, float(amount))
         return _plain(invoice)
 
 
@@ -137,19 +211,14 @@ def _plain(obj: dict) -> dict:
 
 @bp.route("/clock", methods=["GET", "POST"])
 def clock():
-    """Body: advanceSeconds, advanceDays, or set (ISO datetime with offset)."""
-    state, body = sandbox(), _body()
-    try:
+    """Body: set (an ISO datetime with offset), then advanceSeconds and advanceDays from there."""
+    state = sandbox()
+    if request.method == "POST":
+        body = _body()
+        seconds = body.get("advanceSeconds", 0) + DAY * body.get("advanceDays", 0)
         if "set" in body:
-            target = datetime.fromisoformat(body["set"])
-            if target.tzinfo is None:
-                return _error("set needs a UTC offset, e.g. 2026-12-01T09:00:00+01:00")
-            state.clock.advance((target - state.clock.now()).total_seconds())
-        seconds = (float(body.get("advanceSeconds", 0))
-                   + 86400 * float(body.get("advanceDays", 0)))
-    except (TypeError, ValueError) as exc:
-        return _error(f"bad clock change: {exc}")
-    state.clock.advance(seconds)
+            seconds += (datetime.fromisoformat(body["set"]) - state.clock.now()).total_seconds()
+        state.clock.advance(seconds)
     return {"now": state.clock.now().isoformat(), "today": state.clock.today().isoformat()}
 
 
@@ -159,25 +228,18 @@ def fault_settings():
     if request.method == "DELETE":
         state.faults.clear()
     elif request.method == "POST":
-        try:
-            faults.configure(state, _body())
-        except ValueError as exc:
-            return _error(str(exc))
+        faults.configure(state, _body())
     return {"faults": dict(state.faults)}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     """Tune rate limits, the result cap and webhook retries at run time."""
-    state, body = sandbox(), _body()
-    unknown = set(body) - TUNABLE
-    if unknown:
-        return _error(f"not tunable: {', '.join(sorted(unknown))}")
-    if body.get("environment", "production") not in ("production", "test"):
-        return _error("environment is production or test")
-    state.settings.update(body)
-    state.rate_buckets.clear()
-    return {k: state.settings[k] for k in sorted(TUNABLE)}
+    state = sandbox()
+    if request.method == "POST":
+        state.settings.update(_body())
+        state.rate_buckets.clear()
+    return {k: state.settings[k] for k in sorted(BODIES["settings"])}
 
 
 @bp.route("/requests", methods=["GET", "DELETE"])

@@ -1,6 +1,7 @@
 """The background worker as an operator runs it: a real `flask --app wsgi worker` process."""
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -67,3 +68,15 @@ def test_redis_is_used_when_configured():
     from huey import RedisHuey, SqliteHuey
     assert isinstance(make_huey(dict(config, REDIS_URL="redis://127.0.0.1:6379/0")), RedisHuey)
     assert isinstance(make_huey(dict(config, REDIS_URL="")), SqliteHuey)
+
+
+def test_the_sqlite_queue_and_its_wal_and_shm_files_are_readable_by_their_owner_only(tmp_path):
+    previous = os.umask(0o022)          # under which SQLite alone would make them 0644
+    try:
+        queue = make_huey(dict(config, REDIS_URL="", QUEUE_DATABASE=str(tmp_path / "q.sqlite3")))
+        queue.storage.enqueue(b"task")      # a write, so the -wal and -shm files exist
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+        queue.storage.close()
+    finally:
+        os.umask(previous)
+    assert modes == {"q.sqlite3": 0o600, "q.sqlite3-wal": 0o600, "q.sqlite3-shm": 0o600}

@@ -10,6 +10,9 @@ from .storage.sqlite import connect, migrate, write_transaction
 
 __all__ = ["connect", "migrate", "write_transaction", "get_db", "init_app"]
 
+# Where init_app leaves the names of the migrations it applied at start-up.
+STARTUP_MIGRATIONS = "txsync_startup_migrations"
+
 
 def get_db() -> Database:
     """Return this request's connection, opening it on first use."""
@@ -28,9 +31,11 @@ def close_db(exc: BaseException | None = None) -> None:
 @with_appcontext
 def migrate_command() -> None:
     """Apply pending database migrations."""
+    # Loading the app for this command already migrated (init_app); report those too, once.
+    applied = current_app.extensions.pop(STARTUP_MIGRATIONS, [])
     db = connect(current_app.config["DATABASE"])
     try:
-        applied = migrate(db)
+        applied += migrate(db)
     finally:
         db.close()
     click.echo("Applied: " + ", ".join(applied) if applied else "Database is up to date.")
@@ -41,6 +46,6 @@ def init_app(app) -> None:
     app.cli.add_command(migrate_command)
     db = connect(app.config["DATABASE"])
     try:
-        migrate(db)
+        app.extensions[STARTUP_MIGRATIONS] = migrate(db)
     finally:
         db.close()

@@ -6,6 +6,7 @@ import os
 from huey import RedisHuey, SqliteHuey
 
 from ..config import default_instance_path, load_config
+from ..storage.sqlite import private_file
 
 
 def make_huey(config: dict):
@@ -13,6 +14,8 @@ def make_huey(config: dict):
     if config["REDIS_URL"]:
         return RedisHuey("txsync", url=config["REDIS_URL"])
     os.makedirs(os.path.dirname(config["QUEUE_DATABASE"]) or ".", exist_ok=True)
+    # Queued tasks carry their arguments in the clear: 0600, like the app's database.
+    private_file(config["QUEUE_DATABASE"])
     return SqliteHuey("txsync", filename=config["QUEUE_DATABASE"])
 
 

@@ -1,6 +1,9 @@
 """SQLite connections, transactions and migrations, free of Flask so the worker can use them."""
 from __future__ import annotations
 
+import functools
+import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -11,11 +14,14 @@ from sqlite_utils import Database
 
 from ..migrations import migrations
 
+log = logging.getLogger(__name__)
+
 
 def connect(path: str) -> Database:
     """Open the database in WAL mode with foreign keys enforced."""
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)
     # A generous busy timeout: the web app and the worker write to the same file.
     conn = sqlite3.connect(path, timeout=15)
     db = Database(conn)
@@ -24,6 +30,34 @@ def connect(path: str) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 15000")
     return db
+
+
+def private_file(path: str) -> None:
+    """Create a SQLite file readable by its owner only (0600), or make an existing one so."""
+    # SQLite gives the -wal, -shm and journal files the main file's mode, so a main file
+    # made 0600 before SQLite first opens it keeps them all private, whatever the umask.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _tighten(path)
+    else:
+        os.fchmod(fd, 0o600)        # the umask may only take bits away; this puts them back
+        os.close(fd)
+
+
+@functools.cache
+def _tighten(path: str) -> None:
+    """Make a database others can open 0600, with its -wal and -shm; once a process."""
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            mode = os.stat(name).st_mode & 0o777
+            if mode & 0o007:
+                os.chmod(name, 0o600)
+                log.warning("%s was open to other users (mode %o); it is now 0600", name, mode)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            log.warning("%s is open to other users (mode %o) and not ours to chmod", name, mode)
 
 
 def _enable_wal(db: Database, attempts: int = 100) -> None:

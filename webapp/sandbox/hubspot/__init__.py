@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
 from . import settings as settings_module
@@ -21,7 +21,8 @@ from .ratelimit import RollingWindow, headers as rate_headers
 from .state import Clock, State
 from .webhooks import Emitter
 
-API_PREFIXES = ("/crm/", "/appinstalls/", "/oauth/v1/", "/oauth/v3/", "/oauth/20")
+API_PREFIXES = ("/crm/", "/appinstalls/", "/oauth/v1/", "/oauth/v3/", "/oauth/20",
+                "/account-info/")
 
 
 class Sandbox:
@@ -83,10 +84,10 @@ def create_app(settings: dict | None = None) -> Flask:
     sb = Sandbox(settings_module.merged(settings))
     app.extensions["hubspot_sandbox"] = sb
 
-    from . import (associations, control, fetch, objects, oauth, operations, pipelines,
-                   properties, search)
-    for module in (oauth, objects, search, associations, properties, pipelines, control,
-                   operations, fetch):
+    from . import (account_info, associations, control, fetch, objects, oauth, operations,
+                   pipelines, portals_page, properties, search, settings_page)
+    for module in (oauth, objects, search, associations, properties, pipelines, account_info,
+                   control, operations, fetch, portals_page, settings_page):
         app.register_blueprint(module.bp)
     add_legacy_paths(app)
 
@@ -122,7 +123,11 @@ def create_app(settings: dict | None = None) -> Flask:
 
     @app.get("/")
     def index():
-        return jsonify({"service": "HubSpot sandbox", "control": "/_sandbox/portals"})
+        # A person (a browser) lands on the portal page; a program gets where things are.
+        if request.accept_mimetypes.accept_html:
+            return redirect("/portals")
+        return jsonify({"service": "HubSpot sandbox", "control": "/_sandbox/portals",
+                        "portals": "/portals"})
 
     if sb.settings.get("demo"):
         from .demo import seed_demo

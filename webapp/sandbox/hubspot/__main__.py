@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
                              "(default: the project's, if it has one; else a built-in set)")
     args = parser.parse_args(argv)
     target = args.app_target.rstrip("/")
-    app = create_app({"redirect_uris": [f"{target}/oauth/callback"],
+    app = create_app({"app_target": target, "redirect_uris": [f"{target}/oauth/callback"],
                       "webhook_target_url": f"{target}/hubspot/webhooks",
                       "webhooks_file": args.webhooks_file, "demo": args.demo})
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False)

@@ -9,6 +9,19 @@ import requests
 
 DEMO_PORTAL = 4000001
 
+# What Chromium sends when a page loads inside HubSpot's iframe (Fetch Metadata): only such
+# navigations (and our own htmx requests) may carry the session in the URL.
+IN_FRAME = {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site"}
+TOP_LEVEL = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "none",
+             "Sec-Fetch-User": "?1"}
+
+
+def framed(browser: requests.Session | None = None) -> requests.Session:
+    """A client whose every request is a navigation inside HubSpot's iframe."""
+    browser = browser or requests.Session()
+    browser.headers.update(IN_FRAME)
+    return browser
+
 
 def hidden_fields(page: str) -> dict:
     return {name: html.unescape(value) for name, value in
@@ -75,3 +88,20 @@ def post_step(stack, browser: requests.Session, path: str, data: dict,
 def connect_tripletex(stack, browser: requests.Session, token: str) -> requests.Response:
     page = browser.get(stack.app_url + "/setup/tripletex")
     return post_step(stack, browser, "/setup/tripletex", {"token": token}, page)
+
+
+def confirm(stack, browser: requests.Session, path: str) -> requests.Response:
+    """Open a destructive action's confirmation page and click its "Yes" button."""
+    page = browser.get(stack.app_url + path)
+    assert page.status_code == 200, text_of(page.text)
+    return post_step(stack, browser, path, {"confirm": "yes"}, page)
+
+
+def uninstall(stack, browser: requests.Session) -> requests.Response:
+    """Click "Uninstall from HubSpot…", then "Yes, uninstall"."""
+    return confirm(stack, browser, "/account/uninstall")
+
+
+def disconnect_tripletex(stack, browser: requests.Session) -> requests.Response:
+    """Click "Disconnect…" on the Tripletex step, then "Yes, disconnect"."""
+    return confirm(stack, browser, "/setup/tripletex/disconnect")

@@ -44,3 +44,28 @@ class LateApp:
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"not started yet"]
         return self.app(environ, start_response)
+
+
+class InFlight:
+    """WSGI middleware counting the requests the wrapped app is handling at once."""
+
+    def __init__(self, app):
+        self.app, self.now, self.most = app, 0, 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.changed.notify_all()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.now -= 1
+                self.changed.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> bool:
+        """Wait until `count` requests are being handled at once."""
+        with self.changed:
+            return self.changed.wait_for(lambda: self.now >= count, timeout)

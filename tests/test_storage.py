@@ -1,5 +1,8 @@
 """Storage: migrations, encrypted credentials, leases."""
 import multiprocessing
+import os
+import sqlite3
+import stat
 import threading
 
 import pytest
@@ -32,7 +35,8 @@ def test_migrations_applied_twice_equal_once(tmp_path):
     assert migrate(twice) == []
     assert schema(once) == schema(twice)
     assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
-        "0001_initial", "0002_locks", "0003_login_tokens", "0004_session_epoch"]
+        "0001_initial", "0002_locks", "0003_login_tokens", "0004_session_epoch",
+        "0005_abuse_limits"]
 
 
 def _start_and_migrate(path):
@@ -44,7 +48,7 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     path = str(tmp_path / "new.sqlite3")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
-    assert sorted(len(names) for names in applied) == [0, 0, 0, 4]
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 5]
     assert connect(path).execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
@@ -142,3 +146,53 @@ def test_a_crashed_holders_lease_lapses(fresh_db):
     with lease(fresh_db, "job", wait=0, clock=lambda: clock[0]):
         holder = fresh_db.execute("select holder from locks").fetchone()[0]
     assert holder != "dead"
+
+
+@pytest.fixture
+def permissive_umask():
+    """Run with the common umask 022, under which SQLite alone would make files 0644."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def modes(folder) -> dict:
+    return {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+
+
+def test_a_new_database_and_its_wal_and_shm_files_are_readable_by_their_owner_only(
+        tmp_path, permissive_umask):
+    db = connect(str(tmp_path / "new.sqlite3"))
+    migrate(db)            # a write, so the -wal and -shm files exist until the close
+    try:
+        assert modes(tmp_path) == {"new.sqlite3": 0o600, "new.sqlite3-wal": 0o600,
+                                   "new.sqlite3-shm": 0o600}
+    finally:
+        db.close()
+
+
+def test_an_existing_database_open_to_other_users_is_made_private_and_logged(
+        tmp_path, permissive_umask, caplog):
+    path = tmp_path / "old.sqlite3"
+    before = sqlite3.connect(path)          # as SQLite alone made them: 0644
+    before.execute("pragma journal_mode=wal")
+    before.execute("create table t (x)")
+    assert set(modes(tmp_path).values()) == {0o644}
+    db = connect(str(path))
+    try:
+        assert modes(tmp_path) == {"old.sqlite3": 0o600, "old.sqlite3-wal": 0o600,
+                                   "old.sqlite3-shm": 0o600}
+    finally:
+        db.close()
+        before.close()
+    assert [r.getMessage() for r in caplog.records if r.name == "webapp.storage.sqlite"] == [
+        f"{path}{suffix} was open to other users (mode 644); it is now 0600"
+        for suffix in ("", "-wal", "-shm")]
+
+
+def test_a_database_shared_with_its_group_only_is_left_as_the_operator_set_it(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    path.touch(mode=0o640)
+    path.chmod(0o640)
+    connect(str(path)).close()
+    assert modes(tmp_path) == {"shared.sqlite3": 0o640}

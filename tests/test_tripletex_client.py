@@ -2,12 +2,15 @@
 import base64
 import json
 import logging
+import time
 from datetime import date
 
 import pytest
 from werkzeug import Response
 
-from webapp.clients.errors import BadRequest, Conflict, ServerError, TransportError
+from webapp.clients.errors import (BadRequest, Conflict, DeadlineExceeded, ServerError,
+                                   TransportError)
+from webapp.clients.http import Deadline, redact
 from webapp.clients.tripletex import TripletexClient
 
 SESSION_TOKEN = "eyJ0b2tlbklkIjoxLCJ0b2tlbiI6InNlc3Npb24tMSJ9"
@@ -300,3 +303,79 @@ def test_tokens_never_reach_the_logs(httpserver, make_client, caplog):
     assert "consumerToken=***" in text
     for secret in (CONSUMER_TOKEN, EMPLOYEE_TOKEN, SESSION_TOKEN):
         assert secret not in text
+
+
+def test_a_deadline_stops_retries_that_could_not_finish_in_time(httpserver, make_client, sleeper):
+    expect_session(httpserver)
+    httpserver.expect_request("/v2/customer/1").respond_with_json(
+        api_error(503, 1000, "Service Unavailable"), status=503)
+    deadline = Deadline(3.0, monotonic=sleeper.monotonic)
+    client = make_client(max_attempts=5, backoff_base=2.0, deadline=deadline)
+
+    with pytest.raises(ServerError):
+        client.get("/customer/1")
+
+    # 2 s of backoff, then 4 s would end past the deadline: that wait is never slept.
+    assert sleeper.waits == [2.0]
+    assert len([r for r, _ in httpserver.log if r.path == "/v2/customer/1"]) == 2
+
+
+def test_no_call_starts_once_the_deadline_has_passed(httpserver, make_client, sleeper):
+    expect_session(httpserver)
+    deadline = Deadline(5.0, monotonic=sleeper.monotonic)
+    client = make_client(deadline=deadline)
+    client.create_session()
+    sleeper.now += 5.0
+
+    with pytest.raises(DeadlineExceeded) as raised:
+        client.get("/customer/1")
+
+    assert raised.value.seconds == 5.0 and raised.value.ambiguous is False
+    assert [r.path for r, _ in httpserver.log] == ["/v2/token/session/:create"]
+
+
+def test_each_call_waits_only_for_what_is_left_of_the_deadline(httpserver, make_client):
+    # A real clock: the server answers after 1.5 s, the deadline allows 0.5 s in all.
+    expect_session(httpserver)
+    httpserver.expect_request("/v2/customer/1").respond_with_handler(
+        lambda request: (time.sleep(1.5), Response('{"value": {}}'))[1])
+    client = make_client(timeout=30.0, deadline=Deadline(0.5))
+    client.create_session()
+
+    with pytest.raises(DeadlineExceeded) as raised:
+        client.get("/customer/1")
+
+    assert raised.value.ambiguous is True          # the request went out; it may have run
+
+
+def test_a_forked_client_shares_the_session_and_the_deadline(httpserver, make_client):
+    expect_session(httpserver)
+    httpserver.expect_request("/v2/customer/1", headers={
+        "Authorization": basic(0, SESSION_TOKEN)}).respond_with_json({"value": {"id": 1}})
+    deadline = Deadline(30.0)
+    client = make_client(deadline=deadline)
+
+    twin = client.fork()
+
+    assert twin.get("/customer/1") == {"id": 1}
+    assert twin.transport.deadline is deadline
+    assert twin.transport.session is not client.transport.session
+    assert [r.path for r, _ in httpserver.log].count("/v2/token/session/:create") == 1
+    assert client.sessions.load().token == SESSION_TOKEN
+
+
+@pytest.mark.parametrize("line, logged", [
+    ("GET /oauth/callback?code=na1-1234-abcd&state=xyz HTTP/1.1",
+     "GET /oauth/callback?code=***&state=xyz HTTP/1.1"),
+    ("GET /oauth/callback?state=xyz&code=na1-1234 HTTP/1.1",
+     "GET /oauth/callback?state=xyz&code=*** HTTP/1.1"),
+    ("GET /v2/currency?from=0&count=1&code=NOK -> 200",
+     "GET /v2/currency?from=0&count=1&code=NOK -> 200"),
+    ("PUT /v2/token/session/:create?consumerToken=c1&employeeToken=e1&expirationDate=2026-12-03",
+     "PUT /v2/token/session/:create?consumerToken=***&employeeToken=***&expirationDate=2026-12-03"),
+    ("GET /setup/check?_s=eyJwb3J0YWwi.abc&lang=nb", "GET /setup/check?_s=***&lang=nb"),
+    ("GET /hubspot/settings/open?login=Zm9v", "GET /hubspot/settings/open?login=***"),
+    ("Authorization: Bearer abc.def", "Authorization: Bearer ***"),
+])
+def test_logs_redact_secrets_by_name_and_keep_harmless_values(line, logged):
+    assert redact(line) == logged

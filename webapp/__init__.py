@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db
 from .clients.http import RedactingFilter
@@ -25,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("MAX_CONTENT_LENGTH") is None:       # Flask's default: no limit
         app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     configure_logging(app.config["LOG_LEVEL"])
+    if app.config["PROXY_COUNT"]:
+        # Only the client address: URLs are built from PUBLIC_BASE_URL, never from headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0,
+                                x_host=0, x_port=0, x_prefix=0)
     app.extensions["secret_box"] = SecretBox(app.config["ENCRYPTION_KEY"])
 
     db.init_app(app)

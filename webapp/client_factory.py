@@ -5,6 +5,7 @@ from contextlib import nullcontext
 
 from sqlite_utils import Database
 
+from .clients.http import Deadline
 from .clients.hubspot import HubSpotClient
 from .clients.tripletex import MemorySessionCache, TripletexClient
 from .storage.credentials import TRIPLETEX_EMPLOYEE, Credentials
@@ -15,14 +16,23 @@ def _transport_options(config: dict) -> dict:
     options = {"timeout": config["HTTP_TIMEOUT"], "max_attempts": config["HTTP_MAX_ATTEMPTS"]}
     if "HTTP_MAX_WAIT" in config:
         options["max_wait"] = config["HTTP_MAX_WAIT"]
+    if config.get("HTTP_DEADLINE") is not None:
+        options["deadline"] = config["HTTP_DEADLINE"]
     return options
 
 
-def interactive(config: dict) -> dict:
+def interactive(config: dict, deadline: Deadline | None = None) -> dict:
     """The configuration for calls a person waits on: answer within seconds, and rather say
-    "try again in N seconds" than sleep out a rate limit behind a spinner."""
-    return dict(config, HTTP_TIMEOUT=min(config["HTTP_TIMEOUT"], 10.0),
-                HTTP_MAX_ATTEMPTS=min(config["HTTP_MAX_ATTEMPTS"], 2), HTTP_MAX_WAIT=2.0)
+    "try again in N seconds" than sleep out a rate limit behind a spinner.
+
+    With `deadline`, every client built from it shares that one limit on the whole chain.
+    """
+    return dict(config, HTTP_TIMEOUT=min(config["HTTP_TIMEOUT"], INTERACTIVE_CALL_TIMEOUT),
+                HTTP_MAX_ATTEMPTS=min(config["HTTP_MAX_ATTEMPTS"], 2), HTTP_MAX_WAIT=2.0,
+                HTTP_DEADLINE=deadline)
+
+
+INTERACTIVE_CALL_TIMEOUT = 10.0       # seconds, for any one call a person waits on
 
 
 def tripletex_for_token(config: dict, token: str, company_id: int = 0) -> TripletexClient:

@@ -44,16 +44,19 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "TRIPLETEX_API_BASE": (None, f"Tripletex API base. Default `{TRIPLETEX_PRODUCTION}`, or the sandbox; Tripletex's test environment is `{TRIPLETEX_TEST_ENVIRONMENT}`."),
     "TRIPLETEX_CONSUMER_TOKEN": ("", "The consumer token Tripletex issued to this application."),
     "TRIPLETEX_APPLICATION_NAME": ("Tripletex Sync for HubSpot", "The application name Tripletex paired with the consumer token; users type it when creating their employee token."),
-    "PLANS": (None, "Subscription plans as JSON: a list of `{id, name, price_nok, invoice_limit, features}` (`invoice_limit` null = unlimited). Default: Free, Standard, Pro."),
+    "PLANS": (None, "Subscription plans as JSON: a list of `{id, name, price_nok, invoice_limit, features}` (`name` a string or `{\"en\": ..., \"nb\": ...}`; `invoice_limit` null = unlimited). Default: Free, Standard, Pro."),
     "SHOW_PLAN_STEP": (True, "Show the plan step in setup. An operator without billing sets this false (the first plan applies)."),
+    "PROXY_COUNT": (0, "How many reverse proxies (nginx, Caddy) stand in front of the app. Their `X-Forwarded-For` then names the client, whose attempts are limited per address; 0 trusts no such header."),
     "UNINSTALL_GRACE_DAYS": (30, "Days an uninstalled portal's data is kept before it is purged."),
     "HTTP_TIMEOUT": (30.0, "Seconds to wait for HubSpot or Tripletex before giving up on a request."),
     "HTTP_MAX_ATTEMPTS": (5, "Attempts per API request when the service answers 429 or 5xx."),
+    "HTTP_INTERACTIVE_DEADLINE": (20.0, "Seconds a page may spend on all its calls to HubSpot and Tripletex while a person waits; past it the page says so and stores nothing half-done. Keep it well under the server's timeout."),
     "LOG_LEVEL": ("INFO", "Python logging level."),
 }
 
+# Names are shown in the user's language (`name` may also be a plain string).
 DEFAULT_PLANS = [
-    {"id": "free", "name": "Free", "price_nok": 0, "invoice_limit": 10,
+    {"id": "free", "name": {"en": "Free", "nb": "Gratis"}, "price_nok": 0, "invoice_limit": 10,
      "features": ["companies_contacts", "products", "invoices"]},
     {"id": "standard", "name": "Standard", "price_nok": 349, "invoice_limit": 200,
      "features": ["companies_contacts", "products", "invoices", "payments", "pdf"]},
@@ -134,7 +137,7 @@ def _derive(config: dict, instance_path: Path) -> dict:
     config["DATABASE"] = config["DATABASE"] or str(instance_path / "txsync.sqlite3")
     config["QUEUE_DATABASE"] = config["QUEUE_DATABASE"] or str(instance_path / "queue.sqlite3")
     config["PUBLIC_BASE_URL"] = config["PUBLIC_BASE_URL"].rstrip("/")
-    config["PLANS"] = config["PLANS"] or DEFAULT_PLANS
+    config["PLANS"] = check_plans(config["PLANS"] or DEFAULT_PLANS)
     for key in ("HUBSPOT_API_BASE", "HUBSPOT_APP_BASE", "TRIPLETEX_API_BASE"):
         config[key] = config[key].rstrip("/")
     if config["SANDBOX_MODE"]:
@@ -147,6 +150,34 @@ def _derive(config: dict, instance_path: Path) -> dict:
     elif not config["TESTING"]:
         check_production_safety(config)
     return config
+
+
+def check_plans(plans) -> list[dict]:
+    """Refuse plans the pages could not show: each needs an id, a name, a price and features."""
+    def fail(why: str):
+        raise UnsafeConfig(f"{ENV_PREFIX}PLANS: {why}.")
+    if not isinstance(plans, list) or not plans:
+        fail("must be a non-empty list of plans")
+    ids = set()
+    for n, plan in enumerate(plans):
+        if not isinstance(plan, dict):
+            fail(f"plan {n} is not an object")
+        name = plan.get("name")
+        if not (isinstance(name, str) and name) and not (
+                isinstance(name, dict) and isinstance(name.get("en"), str) and name["en"]):
+            fail(f"plan {n} needs a name: a string, or {{\"en\": ..., \"nb\": ...}}")
+        if not isinstance(plan.get("id"), str) or not plan["id"] or plan["id"] in ids:
+            fail(f"plan {n} needs an id of its own")
+        ids.add(plan["id"])
+        if not isinstance(plan.get("price_nok"), (int, float)) or plan["price_nok"] < 0:
+            fail(f"plan {plan['id']}: price_nok must be a number, 0 or more")
+        limit = plan.get("invoice_limit")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            fail(f"plan {plan['id']}: invoice_limit must be a whole number or null")
+        features = plan.get("features", [])
+        if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+            fail(f"plan {plan['id']}: features must be a list of names")
+    return plans
 
 
 def check_production_safety(config: dict) -> None:

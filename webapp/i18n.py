@@ -40,6 +40,13 @@ def gettext(text: str, **params) -> str:
     return translated.format(**params) if params else translated
 
 
+def localized(value: str | dict) -> str:
+    """A name an operator configured: a string, or one per language (English as the fallback)."""
+    if isinstance(value, dict):
+        return value.get(getattr(g, "lang", DEFAULT)) or value.get(DEFAULT) or ""
+    return value
+
+
 def language_url(code: str) -> str:
     """This page in another language (or, after a POST, the page to return to).
 
@@ -65,7 +72,8 @@ def init_app(app: Flask) -> None:
         if request.args.get("lang") and normalise(request.args["lang"]):
             session["lang"] = g.lang
 
-    app.jinja_env.globals.update(_=gettext, LANGUAGES=LANGUAGES, language_url=language_url)
+    app.jinja_env.globals.update(_=gettext, LANGUAGES=LANGUAGES, language_url=language_url,
+                                 localized=localized)
 
     @app.context_processor
     def language():

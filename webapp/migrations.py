@@ -97,3 +97,15 @@ def login_tokens(db: Database) -> None:
 def session_epoch(db: Database) -> None:
     # Raised on every uninstall, so sessions signed in before it stay dead after a reinstall.
     db["installations"].add_column("session_epoch", int, not_null_default=0)
+
+
+@migrations(name="0005_abuse_limits")
+def abuse_limits(db: Database) -> None:
+    # Signed HubSpot requests already acted on, kept until their signature would expire anyway,
+    # so a captured request cannot be replayed within its five minutes. Only a hash is kept.
+    db["signed_requests"].create({"signature_hash": str, "expires_at": float},
+                                 pk="signature_hash", not_null={"expires_at"})
+    # Recent attempts per key (a portal, a client address), for "wait N seconds" limits.
+    db["attempts"].create({"id": int, "key": str, "at": float}, pk="id",
+                          not_null={"key", "at"})
+    db["attempts"].create_index(["key", "at"])

@@ -33,10 +33,11 @@ class InstallRefused(Exception):
 
 
 def record_install(config: dict, db: Database, box: SecretBox, token: dict,
-                   info: dict) -> dict:
+                   info: dict, account: dict | None = None) -> dict:
     """Store the installation and its encrypted token together, from the token's introspection.
 
-    Reinstalling refreshes the tokens and keeps the portal's settings.
+    `account` is HubSpot's account information, for the portal's name. Reinstalling
+    refreshes the tokens and keeps the portal's settings.
     """
     if not isinstance(info, dict) or info.get("active") is not True or \
             info.get("token_use") != "access_token":
@@ -54,13 +55,25 @@ def record_install(config: dict, db: Database, box: SecretBox, token: dict,
         raise InstallRefused("missing_scopes:" + " ".join(missing))
     installs = Installations(db)
     with write_transaction(db):
+        name = (account or {}).get("portalName")
         installation = installs.record_install(
             portal_id, hub_domain=str(info.get("hub_domain") or "")[:253],
+            portal_name=name.strip()[:200] if isinstance(name, str) else None,
             user_id=_int_or_none(info.get("user_id")),
             user_email=info["user"][:254] if isinstance(info.get("user"), str) else None,
             scopes=scopes)
         Credentials(db, box).put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
     return installation
+
+
+def account_of(client) -> dict:
+    """HubSpot's account information for the portal, or {} (it is only for display)."""
+    try:
+        details = client.account_details()
+    except ApiError as exc:
+        log.info("no account information from HubSpot: %s", exc)
+        return {}
+    return details if isinstance(details, dict) else {}
 
 
 def ensure_portal_properties(config: dict, db: Database, box: SecretBox, portal_id: int) -> bool:

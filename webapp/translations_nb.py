@@ -107,9 +107,6 @@ NB: dict[str, str] = {
     "Organisation number": "Organisasjonsnummer",
     "Token belongs to": "Nøkkelen tilhører",
     "Use a different token": "Bruk en annen nøkkel",
-    "Disconnect Tripletex? The sync stops until you connect again.":
-        "Koble fra Tripletex? Synkroniseringen stopper til du kobler til igjen.",
-    "Disconnect": "Koble fra",
     "This token can act for several companies. Which company should HubSpot be synced with?":
         "Denne nøkkelen har tilgang til flere selskaper. Hvilket selskap skal HubSpot synkroniseres med?",
     "org. no.": "org.nr.",
@@ -198,7 +195,6 @@ NB: dict[str, str] = {
     "You are set up.": "Alt er klart.",
     "HubSpot {portal} is connected to {company} in Tripletex.":
         "HubSpot {portal} er koblet til {company} i Tripletex.",
-    "What will sync": "Dette blir synkronisert",
     "HubSpot companies and their contacts become Tripletex customers and contacts; existing customers are matched, not duplicated.":
         "Selskaper og kontakter i HubSpot blir kunder og kontakter i Tripletex; eksisterende kunder blir matchet, ikke duplisert.",
     "Products are matched by SKU or created.": "Produkter matches på varenummer eller opprettes.",
@@ -206,21 +202,13 @@ NB: dict[str, str] = {
         "En avtale som når fasen du velger, blir en ordre eller faktura i Tripletex, med varelinjer, mva og valuta.",
     "Invoice status, payments and credit notes come back onto the deal.":
         "Fakturastatus, betalinger og kreditnotaer kommer tilbake på avtalen.",
-    "Coming next": "Kommer snart",
-    "Sync settings (which deal stage invoices, order or invoice, matching rules) and the sync log will appear here in an upcoming release. Until then nothing is synced, so nothing can go wrong.":
-        "Innstillinger for synkronisering (hvilken avtalefase som fakturerer, ordre eller faktura, matcheregler) og synkroniseringsloggen kommer her i en kommende versjon. Til da synkroniseres ingenting, så ingenting kan gå galt.",
     "Plan:": "Abonnement:",
     "Change plan": "Endre abonnement",
     "Uninstall": "Avinstaller",
     "Uninstalling removes the app from HubSpot and erases its access to HubSpot and Tripletex at once. Other data is deleted after {days} days.":
         "Avinstallering fjerner appen fra HubSpot og sletter tilgangen til HubSpot og Tripletex med en gang. Andre data slettes etter {days} dager.",
-    "Uninstall from HubSpot": "Avinstaller fra HubSpot",
 
     # Error pages
-    "The page had expired": "Siden var utløpt",
-    "For your security the form could not be sent. Reload the page and try again.":
-        "Av sikkerhetshensyn kunne ikke skjemaet sendes. Last inn siden på nytt og prøv igjen.",
-    "Reload": "Last inn på nytt",
     "Open the app from HubSpot": "Åpne appen fra HubSpot",
     "You are not signed in, or your session has ended. Open Tripletex Sync from the app's settings in HubSpot, or install it.":
         "Du er ikke logget inn, eller økten er avsluttet. Åpne Tripletex Sync fra appens innstillinger i HubSpot, eller installer den.",
@@ -236,4 +224,66 @@ NB: dict[str, str] = {
     "Something went wrong": "Noe gikk galt",
     "An unexpected error occurred. Try again in a moment; if it keeps happening, contact the app's support.":
         "Det oppstod en uventet feil. Prøv igjen om litt; skjer det igjen, kontakt appens brukerstøtte.",
+
+    # Confirmations, limits, deadlines and what works today
+    "Cancel":
+        "Avbryt",
+    "Coming next: the sync":
+        "Kommer snart: synkroniseringen",
+    "Disconnect Tripletex?":
+        "Koble fra Tripletex?",
+    "Disconnect…":
+        "Koble fra …",
+    "Domain":
+        "Domene",
+    "For your security the form was not sent. Open the page again and repeat what you did.":
+        "Av sikkerhetshensyn ble skjemaet ikke sendt. Åpne siden på nytt og gjør det samme en gang til.",
+    "For your security you are signed out after a while without activity, so nothing was sent. Open Tripletex Sync again from the app's settings in HubSpot.":
+        "Av sikkerhetshensyn blir du logget ut etter en stund uten aktivitet, så ingenting ble sendt. Åpne Tripletex Sync på nytt fra appens innstillinger i HubSpot.",
+    "For your security, wait {seconds} seconds and try again.":
+        "Av sikkerhetshensyn må du vente {seconds} sekunder før du prøver igjen.",
+    "It has been refreshed: please do that again.":
+        "Den er lastet inn på nytt: gjør det samme en gang til.",
+    "Nothing is synced yet, so nothing can go wrong. In the coming releases:":
+        "Ingenting synkroniseres ennå, så ingenting kan gå galt. I de neste versjonene:",
+    "Sync settings (which deal stage invoices, order or invoice, matching rules) and the sync log will appear here.":
+        "Innstillinger for synkroniseringen (hvilket avtalestadium som fakturerer, ordre eller faktura, regler for matching) og synkroniseringsloggen kommer her.",
+    "The app is installed in HubSpot and connected to your Tripletex company.":
+        "Appen er installert i HubSpot og koblet til Tripletex-selskapet ditt.",
+    "The app is removed from your HubSpot account, and its access to HubSpot and Tripletex is erased at once. Nothing is deleted in HubSpot or Tripletex. What the app stored is deleted after {days} days; install again before then to keep your settings.":
+        "Appen fjernes fra HubSpot-kontoen din, og tilgangen den har til HubSpot og Tripletex slettes med en gang. Ingenting slettes i HubSpot eller Tripletex. Det appen har lagret, slettes etter {days} dager; installer på nytt før det for å beholde innstillingene.",
+    "The sync itself is still being built. Today the app connects HubSpot and Tripletex and checks that Tripletex is ready; the plans show what each will include once syncing is switched on.":
+        "Selve synkroniseringen er fortsatt under arbeid. I dag kobler appen sammen HubSpot og Tripletex og sjekker at Tripletex er klart; planene viser hva hver av dem vil inneholde når synkroniseringen slås på.",
+    "The sync stops until you connect again, and this app forgets the token. The token itself still exists in Tripletex: delete it there if you will not use it again.":
+        "Synkroniseringen stopper til du kobler til igjen, og appen glemmer tokenet. Selve tokenet finnes fortsatt i Tripletex: slett det der hvis du ikke skal bruke det igjen.",
+    "This page has expired":
+        "Denne siden er utløpt",
+    "This page was open for a long time, so for your security nothing was sent.":
+        "Siden har vært åpen lenge, så av sikkerhetshensyn ble ingenting sendt.",
+    "Today the app installs in HubSpot and connects your Tripletex company. The sync itself is coming in the next releases.":
+        "I dag installeres appen i HubSpot og kobles til Tripletex-selskapet ditt. Selve synkroniseringen kommer i de neste versjonene.",
+    "Too many attempts in a short time.":
+        "For mange forsøk på kort tid.",
+    "Tripletex is answering too slowly.":
+        "Tripletex svarer for sakte.",
+    "Tripletex is checked for what the sync will need: bank account, VAT codes and access.":
+        "Tripletex er sjekket for det synkroniseringen trenger: bankkonto, mva-koder og tilganger.",
+    "Uninstall Tripletex Sync?":
+        "Avinstallere Tripletex Sync?",
+    "Uninstall from HubSpot…":
+        "Avinstaller fra HubSpot …",
+    "We stopped waiting after {seconds} seconds, and nothing was saved. Tripletex is probably busy: try again in a few minutes.":
+        "Vi sluttet å vente etter {seconds} sekunder, og ingenting ble lagret. Tripletex har sannsynligvis mye å gjøre: prøv igjen om noen minutter.",
+    "What works today":
+        "Dette fungerer i dag",
+    "Will include:":
+        "Vil inneholde:",
+    "Yes, disconnect":
+        "Ja, koble fra",
+    "Yes, uninstall":
+        "Ja, avinstaller",
+    "Your session has ended":
+        "Økten din er avsluttet",
+    "See the app inside the HubSpot sandbox":
+        "Se appen inne i HubSpot-sandkassen",
 }

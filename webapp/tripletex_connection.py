@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
-from .clients.errors import (ApiError, BadRequest, Forbidden, RateLimited, ServerError,
-                             TransportError, Unauthorized)
-from .clients.tripletex import Session, TripletexClient
+from .clients.errors import (ApiError, BadRequest, DeadlineExceeded, Forbidden, RateLimited,
+                             ServerError, TransportError, Unauthorized)
+from .clients.tripletex import SERVICE, Session, TripletexClient
 from .timeutil import oslo_today
+
+T = TypeVar("T")
 
 ClientFactory = Callable[[str, int], TripletexClient]   # (employee token, company id) -> client
 
@@ -66,7 +70,7 @@ class Connected:
     employee: dict
     companies: list[dict] = field(default_factory=list)   # set when the user must choose
     session: Session | None = None    # the session made while connecting, to keep using
-    probes: list["CheckItem"] = field(default_factory=list)   # endpoint checks already run
+    check: list["CheckItem"] = field(default_factory=list)    # the connection check, already run
 
 
 def explain(error: ApiError, *, area: str | None = None) -> Problem:
@@ -85,6 +89,8 @@ def explain(error: ApiError, *, area: str | None = None) -> Problem:
         return Problem("missing_entitlements", {"which": [area]} if area else {})
     if isinstance(error, RateLimited):
         return Problem("rate_limited", {"seconds": int(error.retry_after or 10)})
+    if isinstance(error, DeadlineExceeded):
+        return Problem("too_slow", {"seconds": round(error.seconds)})
     if isinstance(error, (TransportError, ServerError)):
         return Problem("unreachable")
     return Problem("unexpected", {"request_id": error.request_id or "-",
@@ -112,11 +118,11 @@ def connect(make_client: ClientFactory, token: str, company_id: int | None = Non
     """
     client = make_client(token, 0)
     client.create_session()
-    who = client.who_am_i()
+    who, reachable = concurrently(client, TripletexClient.who_am_i,
+                                  TripletexClient.companies_with_login_access)
     employee = who.get("employee") or {}
     own = who.get("company") or {}
     own_id = int(own.get("id") or who.get("companyId") or 0)
-    reachable = client.companies_with_login_access()
     if company_id is None and len(reachable) > 1:
         return Connected(0, own, employee, companies=reachable)
     if company_id in (None, 0, own_id):
@@ -127,12 +133,27 @@ def connect(make_client: ClientFactory, token: str, company_id: int | None = Non
         chosen = make_client(token, company_id)
         chosen.sessions = client.sessions          # one session serves every client company
         chosen_id, company = company_id, chosen.company(company_id)
-    probes = probe_endpoints(chosen, today or oslo_today())
-    missing = missing_entitlements(probes)
+    items = check_company(chosen, today or oslo_today())
+    slow = next((i.problem for i in items if i.problem and i.problem.kind == "too_slow"), None)
+    if slow:
+        # Entitlements went unchecked: storing the token now would only look like success.
+        raise DeadlineExceeded(SERVICE, slow.detail["seconds"], ambiguous=False)
+    missing = missing_entitlements(items)
     if missing:
         raise NotEntitled(missing)
-    return Connected(chosen_id, company, employee, session=client.sessions.load(),
-                     probes=probes)
+    return Connected(chosen_id, company, employee, session=client.sessions.load(), check=items)
+
+
+def concurrently(client: TripletexClient, *calls: Callable[[TripletexClient], T]) -> list[T]:
+    """Make independent calls at once, each on its own fork of `client`; results in order.
+
+    A person waits for these, and Tripletex may take seconds a call: a dozen calls in a row
+    would add up to minutes, at once they take about as long as the slowest.
+    """
+    forks = [client.fork() for _ in calls]       # here, so the session is made only once
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(call, fork) for call, fork in zip(calls, forks)]
+        return [future.result() for future in futures]
 
 
 @dataclass
@@ -160,16 +181,15 @@ def _endpoint_probes(today: date) -> dict[str, tuple[str, dict]]:
     }
 
 
-def probe_endpoints(client: TripletexClient, today: date) -> list[CheckItem]:
-    """Call each endpoint the sync uses once; a refusal names the entitlement it lacks."""
-    items = []
-    for path, (area, params) in _endpoint_probes(today).items():
+def _endpoint_check(path: str, area: str, params: dict) -> Callable[[TripletexClient], CheckItem]:
+    """Call one endpoint the sync uses; a refusal names the entitlement it lacks."""
+    def probe(client: TripletexClient) -> CheckItem:
         try:
             client.request("GET", path, params=params)
-            items.append(CheckItem(f"endpoint:{path}", True))
+            return CheckItem(f"endpoint:{path}", True)
         except ApiError as exc:
-            items.append(CheckItem(f"endpoint:{path}", False, explain(exc, area=area)))
-    return items
+            return CheckItem(f"endpoint:{path}", False, explain(exc, area=area))
+    return probe
 
 
 def missing_entitlements(items: list[CheckItem]) -> list[str]:
@@ -178,14 +198,18 @@ def missing_entitlements(items: list[CheckItem]) -> list[str]:
             for area in i.problem.detail.get("which", [])]
 
 
-def check_company(client: TripletexClient, today: date,
-                  probes: list[CheckItem] | None = None) -> list[CheckItem]:
-    """Can the sync work with this company? One item per precondition, each explained.
-
-    Endpoint probes that connecting has just run are passed in rather than repeated.
-    """
-    return [_check_bank_account(client), _check_vat_types(client, today)] + \
-        (probes if probes is not None else probe_endpoints(client, today))
+def check_company(client: TripletexClient, today: date) -> list[CheckItem]:
+    """Can the sync work with this company? One item per precondition, each explained."""
+    endpoints = _endpoint_probes(today)
+    probes = [_endpoint_check(path, area, params) for path, (area, params) in endpoints.items()]
+    try:
+        return concurrently(client, _check_bank_account,
+                            lambda c: _check_vat_types(c, today), *probes)
+    except ApiError as exc:
+        # No session could be made, so nothing was checked: every item fails the same way.
+        problem = explain(exc)
+        return [CheckItem(key, False, problem) for key in
+                ["bank_account", "vat_types", *(f"endpoint:{path}" for path in endpoints)]]
 
 
 def _check_bank_account(client: TripletexClient) -> CheckItem:

@@ -70,7 +70,10 @@ class TripletexLink:
             self.credentials.delete(portal_id, TRIPLETEX_SESSION)
             self.credentials.delete(portal_id, PENDING)
             self.installs.delete_setting(portal_id, CHOICES)
-            self.installs.delete_setting(portal_id, CHECK)
+            if result.check:                 # connecting has just run the whole check
+                self.installs.set_setting(portal_id, CHECK, _outcome(result.check))
+            else:
+                self.installs.delete_setting(portal_id, CHECK)
             self.installs.set_setting(portal_id, CONNECTION, {
                 "company": _company(result.company), "company_id": result.company_id,
                 "employee": {"name": " ".join(filter(None, [employee.get("firstName"),
@@ -80,14 +83,13 @@ class TripletexLink:
             if result.session is not None:
                 TripletexSessions(self.credentials, portal_id).save(result.session)
 
-    def check(self, portal_id: int, client: TripletexClient,
-              probes: list[CheckItem] | None = None) -> dict:
+    def check(self, portal_id: int, client: TripletexClient) -> dict:
         """Run the connection check and keep its outcome for the check step."""
-        items = check_company(client, oslo_today(), probes)
-        outcome = {"ok": all(i.ok for i in items), "at": isoformat(utcnow()),
-                   "items": [{"key": i.key, "ok": i.ok,
-                              "problem": i.problem.__dict__ if i.problem else None}
-                             for i in items]}
+        return self.save_check(portal_id, check_company(client, oslo_today()))
+
+    def save_check(self, portal_id: int, items: list[CheckItem]) -> dict:
+        """Keep a connection check's outcome for the check step."""
+        outcome = _outcome(items)
         self.installs.set_setting(portal_id, CHECK, outcome)
         return outcome
 
@@ -113,6 +115,12 @@ def end_session(client: TripletexClient | None) -> None:
         client.delete_session()
     except ApiError:
         pass
+
+
+def _outcome(items: list[CheckItem]) -> dict:
+    return {"ok": all(i.ok for i in items), "at": isoformat(utcnow()),
+            "items": [{"key": i.key, "ok": i.ok,
+                       "problem": i.problem.__dict__ if i.problem else None} for i in items]}
 
 
 def _company(company: dict) -> dict:

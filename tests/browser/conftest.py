@@ -70,11 +70,14 @@ def launch_browser(_playwright, chromium_path, tmp_path_factory):
     """Launch Chromium with a fresh profile; `third_party_cookies=False` blocks them."""
     launched: list[BrowserContext] = []
 
-    def launch(*, third_party_cookies: bool = True) -> Browser:
+    def launch(*, third_party_cookies: bool = True, cookies: bool = True) -> Browser:
         profile = tmp_path_factory.mktemp("chromium-profile")
         (profile / "Default").mkdir()
-        (profile / "Default" / "Preferences").write_text(json.dumps(
-            {"profile": {"cookie_controls_mode": COOKIE_CONTROLS_MODE[third_party_cookies]}}))
+        preferences = {"cookie_controls_mode": COOKIE_CONTROLS_MODE[third_party_cookies]}
+        if not cookies:
+            # Settings, Privacy, Cookies: "Don't allow sites to save data" (2 = block).
+            preferences["default_content_setting_values"] = {"cookies": 2}
+        (profile / "Default" / "Preferences").write_text(json.dumps({"profile": preferences}))
         # A persistent context is the only way to start with preferences; the tests use fresh
         # contexts of its browser, which inherit the profile's cookie setting.
         persistent = _playwright.chromium.launch_persistent_context(
@@ -100,6 +103,13 @@ def browser_blocking_third_party_cookies(launch_browser) -> Browser:
     return launch_browser(third_party_cookies=False)
 
 
+@pytest.fixture(scope="session")
+def browser_keeping_no_cookies(launch_browser) -> Browser:
+    """Chromium that stores no cookie for any site: only a session carried in URLs and headers
+    can work. Fetch Metadata is sent as usual (request interception would drop it)."""
+    return launch_browser(cookies=False)
+
+
 @pytest.fixture
 def browser_errors() -> BrowserErrors:
     """What went wrong in the browser during this test; `.allow(regex)` excuses expected errors."""
@@ -111,8 +121,10 @@ def new_context(request, browser_errors):
     """Make a watched browser context (closed after the test); options go to Playwright."""
     made: list[BrowserContext] = []
 
-    def make(*, third_party_cookies: bool = True, **options) -> BrowserContext:
+    def make(*, third_party_cookies: bool = True, cookies: bool = True,
+             **options) -> BrowserContext:
         owner = request.getfixturevalue(
+            "browser_keeping_no_cookies" if not cookies else
             "browser" if third_party_cookies else "browser_blocking_third_party_cookies")
         options.setdefault("ignore_https_errors", True)   # the HTTPS stack's self-signed cert
         context = owner.new_context(**options)

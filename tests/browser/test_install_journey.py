@@ -35,9 +35,10 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     shots(page, f"02-hubspot-consent-{lang}")
     page.get_by_role("button", name="Allow and install").click()
 
-    # Step 1: the portal we were installed in.
+    # Step 1: the portal we were installed in, by its name in HubSpot.
     expect(page).to_have_url(f"{stack.app_url}/setup/hubspot")
     expect(page.get_by_test_id("portal-id")).to_have_text("4000001")
+    expect(page.get_by_test_id("portal-name")).to_have_text("Nordisk Demo AS")
     expect(page.locator(".progress-text")).to_have_text(
         say(lang, "Step {n} of {total}").format(n=1, total=5))
     shots(page, f"03-hubspot-connected-{lang}")
@@ -90,6 +91,8 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     # Step 4: a plan.
     expect(page).to_have_url(f"{stack.app_url}/setup/plan")
     expect(page.locator("[data-plan]")).to_have_count(3)
+    expect(page.locator("[data-plan=free] .plan-name")).to_have_text(say(lang, "Free"))
+    expect(page.get_by_test_id("sync-not-yet")).to_be_visible()
     shots(page, f"09-choose-plan-{lang}")
     page.locator("[data-plan=pro]").click()
     page.get_by_role("button", name=say(lang, "Choose plan")).click()
@@ -99,8 +102,13 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     expect(page.locator("#stepper")).to_contain_text(say(lang, "You are set up."))
     page.reload()
     expect(page.locator("#stepper")).to_contain_text(say(lang, "You are set up."))
-    expect(page.locator(".progress li.done")).to_have_count(4)
+    expect(page.locator(".progress li.done")).to_have_count(5)
+    expect(page.get_by_test_id("coming-next")).to_be_visible()          # says what is not here yet
     shots(page, f"10-done-{lang}")
+    # Looking back at an earlier step, the finished Done step is still drawn finished.
+    page.locator(".progress a[href$='/setup/hubspot']").click()
+    expect(page.locator(".progress li.current")).to_contain_text(say(lang, "HubSpot connected"))
+    expect(page.locator(".progress li:last-child")).to_have_class("done")
 
 
 def test_back_and_refresh_keep_the_step(stack, page):

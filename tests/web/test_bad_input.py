@@ -24,7 +24,10 @@ def test_a_form_without_its_csrf_token_is_refused_clearly(stack, browser):
     install(stack, browser)
     reply = browser.post(stack.app_url + "/setup/tripletex", data={"token": "demo-employee-token"})
     assert reply.status_code == 400
-    assert "could not be sent" in text_of(reply.text)
+    assert "nothing was sent" in text_of(reply.text)
+    assert 'name="token"' in reply.text                    # the same step, ready to send again
+    assert "Connected to Tripletex" not in text_of(browser.get(stack.app_url +
+                                                               "/setup/tripletex").text)
 
 
 @pytest.mark.parametrize("path, data", [

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.journey import connect_tripletex, install, post_step, text_of
+from tests.journey import connect_tripletex, disconnect_tripletex, install, post_step, text_of
 from webapp.clients.tripletex import TripletexClient
 from webapp.storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
 from webapp.tripletex_connection import read_token
@@ -181,7 +181,7 @@ def test_connecting_again_replaces_the_token_and_disconnect_removes_it(stack, us
     assert companies[1]["name"] in text_of(step.text)
     assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]
 
-    gone = post_step(stack, user, "/setup/tripletex/disconnect", {}, step)
+    gone = disconnect_tripletex(stack, user)
 
     assert gone.url.endswith("/setup/tripletex")
     assert "Paste the token below" in text_of(gone.text)
@@ -251,3 +251,14 @@ def test_a_slow_tripletex_is_given_up_on_and_explained(make_stack, db_for):
     assert page.status_code == 502
     assert "Tripletex did not answer in time" in text_of(page.text)
     assert tripletex_rows(db_for(stack)) == []
+
+
+def test_a_disconnect_sent_without_its_confirmation_only_asks(stack, user, db):
+    connect_tripletex(stack, user, "demo-employee-token")
+    step = user.get(stack.app_url + "/setup/tripletex")
+
+    page = post_step(stack, user, "/setup/tripletex/disconnect", {}, step)
+
+    assert page.url.endswith("/setup/tripletex/disconnect")
+    assert "Disconnect Tripletex?" in text_of(page.text)
+    assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]

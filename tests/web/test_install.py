@@ -28,6 +28,22 @@ def test_install_lands_on_the_setup_screen_showing_the_portal_and_user(stack, br
     assert "kari.admin@nordisk-demo.no" in text
 
 
+def test_the_setup_shows_the_portal_by_its_name_in_hubspot(stack, browser, db):
+    browser, landing = install(stack, browser)
+    assert "HubSpot account Nordisk Demo AS Domain nordisk-demo.no" in text_of(landing.text)
+    assert db["installations"].get(DEMO_PORTAL)["portal_name"] == "Nordisk Demo AS"
+
+
+def test_an_install_without_hubspots_account_information_names_the_portal_by_domain(
+        stack, browser, db):
+    requests.post(stack.hubspot_url + "/_sandbox/faults",
+                  json={"status": 404, "path": "^/account-info/"}).raise_for_status()
+    browser, landing = install(stack, browser)
+    assert landing.status_code == 200
+    assert "HubSpot account nordisk-demo.no" in text_of(landing.text)
+    assert db["installations"].get(DEMO_PORTAL)["portal_name"] == "nordisk-demo.no"
+
+
 def test_install_stores_the_installation_and_only_encrypted_tokens(stack, browser, db):
     install(stack, browser)
     row = db["installations"].get(DEMO_PORTAL)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from tests.journey import DEMO_PORTAL, install, text_of
+from tests.journey import DEMO_PORTAL, IN_FRAME, framed, install, text_of
 from webapp.hubspot_signature import sign_v3
 
 SECRET = "sandbox-client-secret"          # the sandbox app's client secret
@@ -54,7 +54,7 @@ def test_the_settings_page_gets_a_single_use_url_that_signs_the_user_in(installe
     assert reply["status"] == 200
     url = reply["body"]["url"]
     assert url.startswith(installed.app_url + "/hubspot/settings/open?login=")
-    browser = requests.Session()
+    browser = framed()
     page = browser.get(url)
     assert page.status_code == 200 and "/setup/" in page.url
     assert "_s=" in page.url                       # the session also travels in the URL
@@ -63,16 +63,16 @@ def test_the_settings_page_gets_a_single_use_url_that_signs_the_user_in(installe
     assert '<html lang="nb">' in page.text
     assert page.headers["Cache-Control"] == "no-store"
 
-    again = requests.get(url)
+    again = framed().get(url)
     assert again.status_code == 403
     assert "expired" in text_of(again.text)
 
 
 def test_the_sign_in_url_works_without_cookies(installed):
     url = fetch(installed)["body"]["url"]
-    page = requests.get(url)                       # a fresh request each time: no cookie jar
+    page = requests.get(url, headers=IN_FRAME)     # a fresh request each time: no cookie jar
     assert page.status_code == 200
-    step = requests.get(page.url.replace("/setup/hubspot", "/setup/tripletex"))
+    step = requests.get(page.url.replace("/setup/hubspot", "/setup/tripletex"), headers=IN_FRAME)
     assert step.status_code == 200 and "Connect Tripletex" in text_of(step.text)
 
 
@@ -83,7 +83,7 @@ def test_a_login_token_expires_after_a_minute(installed):
     db.execute("update login_tokens set expires_at = '2000-01-01T00:00:00+00:00'")
     db.conn.commit()
     db.close()
-    assert requests.get(url).status_code == 403
+    assert requests.get(url, headers=IN_FRAME).status_code == 403
 
 
 def test_a_correctly_signed_request_for_the_installed_portal_is_accepted(installed):

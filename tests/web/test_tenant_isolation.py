@@ -2,11 +2,13 @@
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from tests.journey import DEMO_PORTAL, connect_tripletex, install, text_of
+from tests.journey import (DEMO_PORTAL, IN_FRAME, TOP_LEVEL, connect_tripletex, framed, install,
+                           text_of)
 from webapp.portal_lifecycle import check_idle_portals
 
 OTHER_PORTAL = 4000002
@@ -23,7 +25,7 @@ def sign_in_url(stack, portal_id: int) -> str:
 def test_a_login_token_for_one_portal_never_opens_another(stack):
     install(stack, portal_id=DEMO_PORTAL)
     install(stack, portal_id=OTHER_PORTAL)
-    browser = requests.Session()
+    browser = framed()
 
     page = browser.get(sign_in_url(stack, DEMO_PORTAL))
     first = browser.get(stack.app_url + "/setup/hubspot?" + page.url.split("?")[1])
@@ -57,7 +59,8 @@ def test_a_session_cannot_be_switched_to_another_portal_by_editing_it(stack):
     forged = serializer.dumps({"portal_id": OTHER_PORTAL, "user_id": 1})
     page = requests.get(stack.app_url + "/setup/hubspot", cookies={"session": forged})
     assert page.status_code == 401
-    carried = requests.get(stack.app_url + "/setup/hubspot", params={"_s": forged})
+    carried = requests.get(stack.app_url + "/setup/hubspot", params={"_s": forged},
+                           headers=IN_FRAME)
     assert carried.status_code == 401
 
 
@@ -86,7 +89,7 @@ def test_a_portal_named_in_the_extensions_own_url_cannot_override_hubspots(stack
 
 def carried_session(stack, portal_id: int) -> str:
     """The `_s` value a signed-in frame for `portal_id` carries in its links."""
-    page = requests.get(sign_in_url(stack, portal_id))
+    page = requests.get(sign_in_url(stack, portal_id), headers=IN_FRAME)
     return parse_qs(urlsplit(page.url).query)["_s"][0]
 
 
@@ -109,11 +112,43 @@ def test_a_carried_session_never_replaces_the_cookie(stack):
     carried = carried_session(stack, OTHER_PORTAL)
 
     page = victim.get(stack.app_url + "/", params={"lang": "en", "_s": carried},
-                      headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document"})
+                      headers=IN_FRAME)
 
+    assert "You are signed in for HubSpot account 4000002" in text_of(page.text)
     assert "set-cookie" not in {k.lower() for k in page.headers}
     after = victim.get(stack.app_url + "/setup/hubspot")
     assert str(DEMO_PORTAL) in text_of(after.text)
+
+
+@pytest.mark.parametrize("navigation", [
+    TOP_LEVEL,                                                   # pasted into the address bar
+    {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"},
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"},
+    {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"},
+    {},                                                          # a client without Fetch Metadata
+], ids=["pasted", "our-link-top-level", "link-from-elsewhere", "script-not-htmx", "no-metadata"])
+def test_a_url_carrying_a_session_signs_nobody_in_outside_the_frame(stack, navigation):
+    install(stack, portal_id=DEMO_PORTAL)
+    carried = carried_session(stack, DEMO_PORTAL)
+
+    page = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried},
+                        headers=navigation)
+
+    assert page.status_code == 401
+    assert str(DEMO_PORTAL) not in text_of(page.text)
+
+
+def test_our_own_htmx_requests_may_carry_the_session_in_the_url(stack):
+    install(stack, portal_id=DEMO_PORTAL)
+    carried = carried_session(stack, DEMO_PORTAL)
+    htmx = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors",
+            "HX-Request": "true"}
+
+    fragment = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried},
+                            headers=htmx)
+
+    assert fragment.status_code == 200
+    assert str(DEMO_PORTAL) in text_of(fragment.text)
 
 
 def test_a_sign_in_link_opened_top_level_is_refused(stack):

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import requests
 
-from tests.journey import DEMO_PORTAL, connect_tripletex, install, post_step, text_of
+from tests.journey import (DEMO_PORTAL, connect_tripletex, install, post_step, text_of,
+                           uninstall)
 from webapp.portal_lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
 from webapp.storage.credentials import HUBSPOT_OAUTH
 
@@ -22,10 +23,10 @@ def finished_setup(stack, browser):
 
 
 def test_uninstall_from_our_page_tells_hubspot_and_erases_credentials(stack, browser, db):
-    done = finished_setup(stack, browser)
+    finished_setup(stack, browser)
     access = next(iter(stack.hubspot_sandbox.state.access_tokens))
 
-    page = post_step(stack, browser, "/account/uninstall", {}, done)
+    page = uninstall(stack, browser)
 
     assert page.status_code == 200
     assert "The app is uninstalled" in text_of(page.text)
@@ -38,12 +39,12 @@ def test_uninstall_from_our_page_tells_hubspot_and_erases_credentials(stack, bro
 
 
 def test_uninstall_when_hubspot_is_down_changes_nothing_and_says_so(stack, browser, db):
-    done = finished_setup(stack, browser)
+    finished_setup(stack, browser)
     stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
     requests.post(stack.hubspot_url + "/_sandbox/faults",
                   json={"status": 503, "path": "^/appinstalls/"}).raise_for_status()
 
-    page = post_step(stack, browser, "/account/uninstall", {}, done)
+    page = uninstall(stack, browser)
 
     assert page.status_code == 502
     assert "The app is still installed" in text_of(page.text)
@@ -83,8 +84,8 @@ def test_a_refused_refresh_is_not_taken_for_an_uninstall_while_the_token_lives(s
 
 
 def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db):
-    done = finished_setup(stack, browser)
-    post_step(stack, browser, "/account/uninstall", {}, done)
+    finished_setup(stack, browser)
+    uninstall(stack, browser)
     assert purge_expired(db, timedelta(days=30)) == []
     assert db["installations"].get(DEMO_PORTAL)["plan"] == "standard"
 
@@ -96,8 +97,8 @@ def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db):
 
 
 def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser, db):
-    done = finished_setup(stack, browser)
-    post_step(stack, browser, "/account/uninstall", {}, done)
+    finished_setup(stack, browser)
+    uninstall(stack, browser)
 
     again, landing = install(stack, requests.Session())
 
@@ -111,8 +112,8 @@ def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, brows
     from webapp.jobs import upkeep
     from webapp.jobs.queue import huey
     assert upkeep.daily_upkeep.task_class in huey._registry._periodic_tasks
-    done = finished_setup(stack, browser)
-    post_step(stack, browser, "/account/uninstall", {}, done)
+    finished_setup(stack, browser)
+    uninstall(stack, browser)
 
     kept = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=30))
     purged = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=0))
@@ -123,8 +124,8 @@ def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, brows
 
 def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db):
     from webapp.storage.installations import Installations
-    done = finished_setup(stack, browser)
-    post_step(stack, browser, "/account/uninstall", {}, done)
+    finished_setup(stack, browser)
+    uninstall(stack, browser)
     due = Installations(db).due_for_purge(timedelta(0))
     install(stack, requests.Session())                     # between the listing and the delete
     assert due == [DEMO_PORTAL]
@@ -133,11 +134,23 @@ def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db):
 
 
 def test_a_session_from_before_an_uninstall_stays_dead_after_a_reinstall(stack, browser, db):
-    done = finished_setup(stack, browser)
+    finished_setup(stack, browser)
     old_cookie = browser.cookies.get("session")
-    post_step(stack, browser, "/account/uninstall", {}, done)
+    uninstall(stack, browser)
     install(stack, requests.Session())
 
     stale = requests.get(stack.app_url + "/setup/hubspot", cookies={"session": old_cookie})
 
     assert stale.status_code == 401
+
+
+def test_an_uninstall_sent_without_its_confirmation_only_asks(stack, browser, db):
+    finished_setup(stack, browser)
+    any_form = browser.get(stack.app_url + "/setup/plan")
+
+    page = post_step(stack, browser, "/account/uninstall", {}, any_form)
+
+    assert page.url.endswith("/account/uninstall")
+    assert "Uninstall Tripletex Sync?" in text_of(page.text)
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+    assert db["credentials"].count >= 2

@@ -45,6 +45,15 @@ class TransportError(ApiError):
         self.ambiguous = ambiguous
 
 
+class DeadlineExceeded(TransportError):
+    """The time a person may wait ran out before the service answered (or before a retry)."""
+
+    def __init__(self, service: str, seconds: float, *, ambiguous: bool):
+        super().__init__(service, f"no answer within the {seconds:g} seconds allowed",
+                         ambiguous=ambiguous)
+        self.seconds = seconds
+
+
 class BadRequest(ApiError):
     """400 or 422: the request was refused as invalid; repeating it will not help."""
 

@@ -1,6 +1,7 @@
 """HTTP plumbing shared by the API clients: timeouts, retries, pacing, redaction, paging."""
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import re
@@ -11,13 +12,16 @@ from typing import Any
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .errors import ApiError, RateLimited, ServerError, TransportError
+from .errors import ApiError, DeadlineExceeded, RateLimited, ServerError, TransportError
 
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 
+# Secrets by parameter name. `code` is one only on an OAuth redirect (Tripletex's `code=NOK`
+# is a currency), so it is matched only in a callback's query string.
 _SECRET_PARAMS = re.compile(
-    r"(?i)\b(consumerToken|employeeToken|token|access_token|refresh_token|client_secret|code|"
+    r"(?i)\b(consumerToken|employeeToken|token|access_token|refresh_token|client_secret|"
     r"hapikey|login|_s)=([^&\s\"']+)")
+_OAUTH_CODE = re.compile(r"(?i)(/callback\?(?:[^\s\"'#]*?&)?code=)([^&\s\"'#]+)")
 _SESSION_PATH = re.compile(r"(/token/session/)(?![:>])([^/?\s\"']+)")
 _AUTH_HEADER = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
 
@@ -25,6 +29,7 @@ _AUTH_HEADER = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
 def redact(text: str) -> str:
     """Hide tokens in URLs, paths and auth headers before anything is logged."""
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
+    text = _OAUTH_CODE.sub(r"\1***", text)
     text = _SESSION_PATH.sub(r"\1***", text)
     return _AUTH_HEADER.sub(lambda m: f"{m.group(1)} ***", text)
 
@@ -56,12 +61,30 @@ def install_redaction() -> None:
 install_redaction()
 
 
+class Deadline:
+    """When a whole chain of calls must be over, because a person is waiting for the answer.
+
+    Per-call timeouts alone do not bound a dozen calls in a row: every call, retry and
+    pause of a request a person waits on draws on one deadline instead.
+    """
+
+    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic):
+        self.seconds = seconds
+        self._monotonic = monotonic
+        self.at = monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left; zero or less once the deadline has passed."""
+        return self.at - self._monotonic()
+
+
 class Transport:
     """Send requests with a timeout; retry what is safe to retry, and nothing else.
 
     Retries: 429 (and 423) on any method, since the service refused without acting;
     5xx and lost answers only on idempotent requests. A non-idempotent request that
     may have been processed raises at once, so the caller can look before retrying.
+    With a `deadline`, no call, retry or pause runs past it.
     """
 
     def __init__(self, service: str, *, error_parser: Callable[[str, requests.Response], ApiError],
@@ -71,7 +94,7 @@ class Transport:
                  max_attempts: int = 5, backoff_base: float = 0.5, backoff_cap: float = 30.0,
                  max_wait: float = 60.0, sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic,
-                 jitter: Callable[[], float] = random.random):
+                 jitter: Callable[[], float] = random.random, deadline: Deadline | None = None):
         self.service = service
         self.session = session or requests.Session()
         self.timeout = timeout
@@ -86,7 +109,17 @@ class Transport:
         self.monotonic = monotonic
         self._jitter = jitter
         self._not_before = 0.0
+        self.deadline = deadline
         self.log = logging.getLogger(f"webapp.clients.{service.lower()}")
+
+    def fork(self) -> Transport:
+        """A transport for another thread: its own connections, the same rules and deadline.
+
+        Only for transports on a plain `requests.Session`, which threads must not share.
+        """
+        twin = copy.copy(self)
+        twin.session = requests.Session()
+        return twin
 
     def request(self, method: str, url: str, *, idempotent: bool | None = None,
                 **kwargs: Any) -> requests.Response:
@@ -94,20 +127,21 @@ class Transport:
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
-        kwargs.setdefault("timeout", self.timeout)
+        wanted = kwargs.pop("timeout", self.timeout)
         for attempt in range(1, self.max_attempts + 1):
             self._wait_for_pacing()
             started = self.monotonic()
             try:
-                response = self.session.request(method, url, **kwargs)
+                response = self.session.request(method, url,
+                                                timeout=self.call_timeout(wanted), **kwargs)
             except requests.RequestException as exc:
                 sent = not _never_sent(exc)
                 self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
                                  (self.monotonic() - started) * 1000, type(exc).__name__)
-                error = TransportError(self.service, _describe(exc), ambiguous=sent)
+                error = self._transport_error(exc, sent)
                 if (sent and not idempotent) or attempt == self.max_attempts:
                     raise error from exc
-                self.sleep(self._backoff(attempt))
+                self._pause(self._backoff(attempt), error)
                 continue
             self._log_response(method, url, response, started)
             self._remember_pacing(response)
@@ -118,8 +152,32 @@ class Transport:
                 isinstance(error, ServerError) and idempotent)
             if not retriable or attempt == self.max_attempts:
                 raise error
-            self.sleep(self._delay(attempt, self._wait_hint(response)))
+            self._pause(self._delay(attempt, self._wait_hint(response)), error)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def call_timeout(self, wanted: float) -> float:
+        """The call's timeout: what was asked for, but never past the deadline."""
+        if self.deadline is None:
+            return wanted
+        left = self.deadline.remaining()
+        if left <= 0:
+            raise DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=False)
+        return min(wanted, left)
+
+    def _transport_error(self, exc: requests.RequestException, sent: bool) -> TransportError:
+        if self.deadline is not None and isinstance(exc, requests.Timeout) and \
+                self.deadline.remaining() <= 0:
+            return DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=sent)
+        return TransportError(self.service, _describe(exc), ambiguous=sent)
+
+    def _pause(self, seconds: float, error: ApiError | None = None) -> None:
+        """Wait before the next attempt, unless it could not finish before the deadline.
+
+        Then `error` (what the last attempt got) is raised at once, rather than after a sleep.
+        """
+        if self.deadline is not None and seconds >= self.deadline.remaining():
+            raise error or DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=False)
+        self.sleep(seconds)
 
     def _delay(self, attempt: int, hint: float | None) -> float:
         delay = self._backoff(attempt)
@@ -135,7 +193,7 @@ class Transport:
     def _wait_for_pacing(self) -> None:
         wait = self._not_before - self.monotonic()
         if wait > 0:
-            self.sleep(min(wait, self.max_wait))
+            self._pause(min(wait, self.max_wait))
 
     def _remember_pacing(self, response: requests.Response) -> None:
         wait = self._pace_hint(response)

@@ -79,6 +79,10 @@ def _pace(response: requests.Response) -> float | None:
     return None
 
 
+# See account_details: the first version of the account API that gives the portal's name.
+ACCOUNT_INFO_VERSION = "2027-03-beta"
+
+
 class HubSpotClient:
     """One portal's view of HubSpot through its OAuth token."""
 
@@ -127,8 +131,9 @@ class HubSpotClient:
         if not token or not token.get("refresh_token"):
             raise TokenRefused(SERVICE, "no refresh token is stored")
         try:
+            timeout = self.transport.call_timeout(self.transport.timeout)
             return self.oauth.refresh_token(self.token_url, refresh_token=token["refresh_token"],
-                                            timeout=self.transport.timeout)
+                                            timeout=timeout)
         except OAuthError as exc:
             if exc.error == "invalid_grant":
                 raise TokenRefused(SERVICE, exc.description or "refresh token refused",
@@ -275,6 +280,15 @@ class HubSpotClient:
         """Create a custom property; a Conflict means it exists already."""
         return _json(self.request("POST", f"/crm/properties/{self.version}/{object_type}",
                                   json=definition))
+
+    def account_details(self) -> dict:
+        """The portal's time zone, currencies and UI domain, and (beta) its name.
+
+        Only the 2027-03-beta version of the account information API names the portal
+        (`portalName`); the stable 2026-03 one answers the same without it. Callers treat
+        the name as optional and fall back to the portal's domain.
+        """
+        return _json(self.request("GET", f"/account-info/{ACCOUNT_INFO_VERSION}/details"))
 
     def uninstall(self) -> None:
         """Uninstall the app from this portal (HubSpot removes cards and webhooks)."""

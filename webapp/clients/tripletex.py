@@ -1,6 +1,7 @@
 """Client for Tripletex API v2: sessions, envelopes, paging, batches. Knows nothing of our data."""
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -39,8 +40,8 @@ class SessionCache(Protocol):
 class MemorySessionCache:
     """Keeps the session for the life of one client."""
 
-    def __init__(self) -> None:
-        self.session: Session | None = None
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
 
     def load(self) -> Session | None:
         return self.session
@@ -132,6 +133,18 @@ class TripletexClient:
                                        auth=(str(self.company_id), session.token))
             except (Unauthorized, NotFound):
                 pass
+
+    def fork(self) -> TripletexClient:
+        """A client for another thread: the same token, company, rules, deadline and session.
+
+        The session is made (or read) here, once, so parallel calls do not each create one,
+        and the twin keeps it in memory: stored sessions live in a database connection that
+        belongs to this thread.
+        """
+        twin = copy.copy(self)
+        twin.sessions = MemorySessionCache(self._session())
+        twin.transport = self.transport.fork()
+        return twin
 
     def _session(self) -> Session:
         session = self.sessions.load()

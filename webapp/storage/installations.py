@@ -30,13 +30,18 @@ class Installations:
         return row
 
     def record_install(self, portal_id: int, *, hub_domain: str, user_id: int | None,
-                       user_email: str | None, scopes: list[str]) -> dict:
-        """Create the installation, or reactivate it; settings of a reinstall are kept."""
+                       user_email: str | None, scopes: list[str],
+                       portal_name: str | None = None) -> dict:
+        """Create the installation, or reactivate it; settings of a reinstall are kept.
+
+        Without a name from HubSpot, the portal is named by its domain.
+        """
         now = isoformat(utcnow())
         existing = self.get(portal_id)
         with write_transaction(self.db):
             self.db["installations"].upsert({
-                "portal_id": portal_id, "hub_domain": hub_domain, "portal_name": hub_domain,
+                "portal_id": portal_id, "hub_domain": hub_domain,
+                "portal_name": portal_name or hub_domain,
                 "status": ACTIVE, "installed_by_user_id": user_id,
                 "installed_by_email": user_email, "scopes": json.dumps(sorted(scopes)),
                 "installed_at": existing["installed_at"] if existing else now,

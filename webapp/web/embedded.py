@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
-from ..client_factory import interactive
 from ..db import get_db
 from ..i18n import normalise
 from ..portal_lifecycle import ensure_portal_properties
 from ..storage import login_tokens
 from ..storage.installations import ACTIVE, Installations
 from .auth import sign_in
+from .deadline import interactive_config
 from .sessions import carry_in_links, framed_navigation, redirect_to
 from .signed import signed_by_hubspot
 
@@ -57,7 +57,7 @@ def open_settings():
     carry_in_links()
     try:
         # Properties a newer release added are created on the portal's next use.
-        ensure_portal_properties(interactive(current_app.config), get_db(),
+        ensure_portal_properties(interactive_config(), get_db(),
                                  current_app.extensions["secret_box"], found["portal_id"])
     except Exception:   # noqa: BLE001 - the user is signed in; this is retried next time
         current_app.logger.exception("property upkeep for portal %s failed", found["portal_id"])

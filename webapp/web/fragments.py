@@ -30,3 +30,11 @@ def go_to(endpoint: str, render_fragment, **values):
     response = render_fragment()
     response.headers["HX-Push-Url"] = session_url(endpoint, **values)
     return response
+
+
+def reshown_by(endpoint: str, **values):
+    """Name the page a form lives on, so a form sent with a lapsed token is shown there again."""
+    def mark(view):
+        view.reshown_by = (endpoint, values)
+        return view
+    return mark

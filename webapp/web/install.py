@@ -10,13 +10,15 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, render_template, request
 from requests import RequestException
 
-from ..client_factory import hubspot_for_token, interactive
+from ..client_factory import INTERACTIVE_CALL_TIMEOUT, hubspot_for_token
 from ..clients.errors import ApiError
 from ..db import get_db
 from ..hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
-from ..portal_lifecycle import (InstallRefused, ensure_portal_properties, record_install,
-                                uninstall)
+from ..portal_lifecycle import (InstallRefused, account_of, ensure_portal_properties,
+                                record_install, uninstall)
 from .auth import current_installation, portal_required, sign_in, sign_out
+from .deadline import interactive_config
+from .fragments import reshown_by
 from .sessions import redirect_to
 
 bp = Blueprint("install", __name__)
@@ -38,7 +40,8 @@ def init_app(app: Flask) -> None:
                           f"{config['HUBSPOT_API_VERSION']}/token"),
         client_kwargs={"scope": " ".join(REQUIRED_SCOPES),
                        "token_endpoint_auth_method": "client_secret_post",
-                       "timeout": config["HTTP_TIMEOUT"]})
+                       # The code exchange runs while the user waits on the callback.
+                       "timeout": min(config["HTTP_TIMEOUT"], INTERACTIVE_CALL_TIMEOUT)})
     app.register_blueprint(bp)
 
 
@@ -80,11 +83,12 @@ def callback():
         return _failed("bad_answer", 502)
     if not _is_token(token):
         return _failed("bad_answer", 502)
-    config = interactive(current_app.config)
+    config = interactive_config()
+    client = hubspot_for_token(config, token)
     try:
-        info = hubspot_for_token(config, token).introspect(token["access_token"])
+        info = client.introspect(token["access_token"])
         installation = record_install(config, get_db(), current_app.extensions["secret_box"],
-                                      dict(token), info)
+                                      dict(token), info, account_of(client))
     except ApiError as exc:
         current_app.logger.warning("could not introspect a new install: %s", exc)
         return _failed("unreachable", 502)
@@ -107,13 +111,24 @@ def _failed(reason: str, status: int):
     return render_template("install/failed.html", reason=reason), status
 
 
+@bp.get("/account/uninstall")
+@portal_required
+def confirm_uninstall():
+    """Ask before uninstalling: a real page, so it works without JavaScript."""
+    return render_template("install/uninstall_confirm.html",
+                           grace_days=current_app.config["UNINSTALL_GRACE_DAYS"])
+
+
 @bp.post("/account/uninstall")
+@reshown_by("install.confirm_uninstall")
 @portal_required
 def uninstall_app():
     """Uninstall from HubSpot; the portal's credentials go now, its data after the grace period."""
+    if request.form.get("confirm") != "yes":
+        return redirect_to("install.confirm_uninstall")
     portal_id = current_installation()["portal_id"]
     try:
-        uninstall(interactive(current_app.config), get_db(), current_app.extensions["secret_box"],
+        uninstall(interactive_config(), get_db(), current_app.extensions["secret_box"],
                   portal_id, tell_hubspot=True)
     except ApiError as exc:
         current_app.logger.warning("uninstall of portal %s failed: %s", portal_id, exc)

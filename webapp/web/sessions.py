@@ -5,9 +5,10 @@ Inside HubSpot the app is a third-party frame. A browser that stores no cookie f
 still sends what the page's own links, forms and htmx requests carry. Flask-WTF keeps its
 CSRF secret in the session, so CSRF protection works the same either way.
 
-A carried session is never written into the cookie, and one in the URL is accepted only on a
-navigation that stays on our site or happens inside a frame (which only HubSpot may show):
-otherwise a link planted by someone else could sign a victim into the planter's portal.
+A carried session is never written into the cookie, and one in the URL counts only inside a
+frame (which only HubSpot may show) or on a request our own page's script makes. Never on a
+top-level navigation: a URL pasted into another browser, opened from history or planted in a
+link would otherwise sign in whoever opens it. Links that leave the frame never carry it.
 """
 from __future__ import annotations
 
@@ -22,11 +23,16 @@ _FRAMED = {"iframe", "frame"}
 
 
 def url_carry_allowed(req: Request) -> bool:
-    """Whether `?_s=` may sign this request in (browsers tell us through Fetch Metadata)."""
-    site = req.headers.get("Sec-Fetch-Site")
-    if site is None or site in ("same-origin", "none"):
-        return True      # our own links, or a client that sends no Fetch Metadata
-    return req.headers.get("Sec-Fetch-Dest") in _FRAMED
+    """Whether `?_s=` may sign this request in: a framed navigation or our own htmx request.
+
+    Browsers say which through Fetch Metadata. A client that sends none gets no session from
+    the URL (its cookie still counts): every browser we support sends it.
+    """
+    if req.headers.get("Sec-Fetch-Dest") in _FRAMED:
+        return True
+    return (req.headers.get("Sec-Fetch-Dest") == "empty"
+            and req.headers.get("Sec-Fetch-Site") == "same-origin"
+            and req.headers.get("HX-Request") == "true")
 
 
 class PortableSessionInterface(SecureCookieSessionInterface):
@@ -91,9 +97,8 @@ def redirect_to(endpoint: str, code: int = 303, **values):
 
 
 def framed_navigation() -> bool:
-    """False when a browser says this is not a frame (e.g. a link opened top-level)."""
-    dest = request.headers.get("Sec-Fetch-Dest")
-    return dest is None or dest in _FRAMED
+    """True only when the browser says it is loading a frame (not a link opened top-level)."""
+    return request.headers.get("Sec-Fetch-Dest") in _FRAMED
 
 
 def init_app(app: Flask) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
 
-from ..client_factory import interactive, tripletex_for_portal, tripletex_for_token
+from ..client_factory import tripletex_for_portal, tripletex_for_token
 from ..clients.errors import ApiError
 from ..db import get_db
 from ..plans import find_plan, invoices_this_month
+from ..storage.attempts import Attempts
 from ..storage.credentials import Credentials
 from ..storage.installations import Installations
 from ..timeutil import oslo_today
@@ -19,11 +20,17 @@ from ..tripletex_link import TripletexLink
 from ..tripletex_connection import (NotEntitled, Problem, TokenInputError, UnknownCompany,
                                     connect, explain, read_token)
 from .auth import current_installation, portal_required
-from .fragments import go_to, render_page
+from .deadline import interactive_config
+from .fragments import go_to, render_page, reshown_by
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 
 STEPS = ("hubspot", "tripletex", "check", "plan", "done")
+
+# Each of these actions calls Tripletex a dozen times: enough for typos and retries, too few
+# for anyone to use us to hammer Tripletex (attempts allowed, window in seconds).
+PER_PORTAL = (5, 60.0)
+PER_ADDRESS = (20, 600.0)
 
 
 def _link() -> TripletexLink:
@@ -32,7 +39,7 @@ def _link() -> TripletexLink:
 
 def _portal_client(portal_id: int):
     credentials = Credentials(get_db(), current_app.extensions["secret_box"])
-    return tripletex_for_portal(interactive(current_app.config), credentials, portal_id)
+    return tripletex_for_portal(interactive_config(), credentials, portal_id)
 
 
 def _steps() -> tuple[str, ...]:
@@ -100,6 +107,7 @@ def step(name: str):
 
 
 @bp.post("/tripletex")
+@reshown_by("setup.step", name="tripletex")
 @portal_required
 def connect_tripletex():
     """Try the pasted token against Tripletex; store it (encrypted) only when it works."""
@@ -108,10 +116,11 @@ def connect_tripletex():
         token = read_token(request.form.get("token"))
     except TokenInputError as exc:
         return _render("tripletex", status=422, refusal=exc.reason)
-    return _try_connect(portal_id, token.token, None)
+    return _too_many_attempts("tripletex") or _try_connect(portal_id, token.token, None)
 
 
 @bp.post("/tripletex/company")
+@reshown_by("setup.step", name="tripletex")
 @portal_required
 def choose_company():
     """An accountant's token: connect the client company the user picked."""
@@ -123,11 +132,25 @@ def choose_company():
         company_id = int(request.form.get("company_id", ""))
     except ValueError:
         return _render("tripletex", status=422, problem=Problem("choose_company"))
-    return _try_connect(portal_id, token, company_id)
+    return _too_many_attempts("tripletex") or _try_connect(portal_id, token, company_id)
+
+
+def _too_many_attempts(step: str):
+    """The step again with "wait N seconds" when this portal or address tried too often."""
+    portal_id = current_installation()["portal_id"]
+    wait = Attempts(get_db()).take({f"tripletex:portal:{portal_id}": PER_PORTAL,
+                                    f"tripletex:address:{request.remote_addr}": PER_ADDRESS})
+    if not wait:
+        return None
+    current_app.logger.warning("portal %s: too many Tripletex attempts from %s",
+                               portal_id, request.remote_addr)
+    response = _render(step, status=429, problem=Problem("too_many_attempts", {"seconds": wait}))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _try_connect(portal_id: int, token: str, company_id: int | None):
-    config = interactive(current_app.config)
+    config = interactive_config()
     try:
         result = connect(lambda t, c: tripletex_for_token(config, t, c), token, company_id,
                          today=oslo_today())
@@ -139,40 +162,51 @@ def _try_connect(portal_id: int, token: str, company_id: int | None):
     except ApiError as exc:
         current_app.logger.info("Tripletex refused to connect portal %s: %s", portal_id, exc)
         problem = explain(exc)
-        # A refused consumer token is the operator's configuration, not the user's input.
-        status = 503 if problem.kind == "consumer_token_refused" else _status_for(exc)
-        return _render("tripletex", status=status, problem=problem)
+        return _render("tripletex", status=_status_for(exc, problem), problem=problem)
     if result.companies:
         _link().remember_choice(portal_id, token, result.companies)
         return _render("tripletex")
     _link().store(portal_id, token, result)
-    _run_check(portal_id, result.probes)
     return _next("check")
 
 
+@bp.get("/tripletex/disconnect")
+@portal_required
+def confirm_disconnect():
+    """Ask before disconnecting: a real page, so it works without JavaScript."""
+    if not _state(current_installation())["done"]["tripletex"]:
+        return _next("tripletex")
+    return _render("tripletex", confirming="disconnect")
+
+
 @bp.post("/tripletex/disconnect")
+@reshown_by("setup.confirm_disconnect")
 @portal_required
 def disconnect_tripletex():
+    if request.form.get("confirm") != "yes":
+        return go_to("setup.confirm_disconnect", lambda: _render("tripletex",
+                                                                 confirming="disconnect"))
     portal_id = current_installation()["portal_id"]
     _link().disconnect(portal_id, _portal_client(portal_id))
     return _next("tripletex")
 
 
 @bp.post("/check")
+@reshown_by("setup.step", name="check")
 @portal_required
 def run_check():
     portal_id = current_installation()["portal_id"]
     if not _state(current_installation())["done"]["tripletex"]:
         return _next("tripletex")
-    _run_check(portal_id)
+    refused = _too_many_attempts("check")
+    if refused:
+        return refused
+    _link().check(portal_id, _portal_client(portal_id))
     return _next("check")
 
 
-def _run_check(portal_id: int, probes=None) -> None:
-    _link().check(portal_id, _portal_client(portal_id), probes)
-
-
 @bp.post("/plan")
+@reshown_by("setup.step", name="plan")
 @portal_required
 def choose_plan():
     installation = current_installation()
@@ -185,8 +219,13 @@ def choose_plan():
     return _next("done")
 
 
-def _status_for(exc: ApiError) -> int:
-    # The user's input was refused (422), or Tripletex could not answer now (429/502).
+def _status_for(exc: ApiError, problem: Problem) -> int:
+    # The user's input was refused (422), or Tripletex could not answer now (429/502/504);
+    # a refused consumer token is the operator's configuration, not the user's input (503).
+    if problem.kind == "consumer_token_refused":
+        return 503
+    if problem.kind == "too_slow":
+        return 504
     if exc.status == 429:
         return 429
     if exc.status is None or exc.status >= 500:

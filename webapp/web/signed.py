@@ -1,15 +1,18 @@
 """Requests HubSpot signs for us (hubspot.fetch from the settings page and app cards).
 
 The signature covers the URL HubSpot called, so it is rebuilt from PUBLIC_BASE_URL rather
-than from what a proxy passed on; the raw body is read before anything parses it.
+than from what a proxy passed on; the raw body is read before anything parses it. Each
+signature is acted on once: a copy replayed within its five minutes is refused.
 """
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify, make_response, request
 
-from ..hubspot_signature import SignatureInvalid, verify_v3
+from ..db import get_db
+from ..hubspot_signature import MAX_AGE_MS, SignatureInvalid, verify_v3
+from ..storage import signed_requests
 
 
 def public_url() -> str:
@@ -42,18 +45,33 @@ def _context() -> dict:
 
 
 def signed_by_hubspot(view):
-    """Refuse the request unless HubSpot signed it (v3) within the last five minutes."""
+    """Refuse the request unless HubSpot signed it (v3) within the last five minutes, once."""
     @wraps(view)
     def wrapped(*args, **kwargs):
+        timestamp = request.headers.get("X-HubSpot-Request-Timestamp")
+        signature = request.headers.get("X-HubSpot-Signature-v3")
         try:
             verify_v3(current_app.config["HUBSPOT_CLIENT_SECRET"], request.method, public_url(),
-                      request.get_data(cache=True),
-                      request.headers.get("X-HubSpot-Request-Timestamp"),
-                      request.headers.get("X-HubSpot-Signature-v3"))
+                      request.get_data(cache=True), timestamp, signature)
             g.hubspot = _context()
         except SignatureInvalid as exc:
             current_app.logger.info("refused a request signed for HubSpot: %s", exc.reason)
             return jsonify(error="invalid_signature",
                            message="This request is not signed by HubSpot: " + exc.reason), 401
-        return view(*args, **kwargs)
+        # Valid until five minutes after its timestamp, however far ahead that was.
+        expires_at = (int(timestamp) + MAX_AGE_MS) / 1000
+        if not signed_requests.claim(get_db(), signature, expires_at):
+            current_app.logger.warning("refused a replayed HubSpot request for portal %s",
+                                       g.hubspot["portal_id"])
+            return jsonify(error="replayed",
+                           message="This signed request was already used. HubSpot signs each "
+                                   "request anew; send a new one."), 409
+        try:
+            response = make_response(view(*args, **kwargs))
+        except Exception:
+            signed_requests.release(get_db(), signature)
+            raise
+        if response.status_code >= 500:
+            signed_requests.release(get_db(), signature)     # HubSpot will retry it
+        return response
     return wrapped

@@ -36,8 +36,7 @@ chromium:
 
 ## make screenshots: refresh the README's screenshots from the browser tests
 screenshots: install chromium
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser \
-	  tests/browser/test_install_journey.py tests/browser/test_inside_hubspot.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser
 
 migrate: install
 	$(BIN)/flask --app wsgi migrate

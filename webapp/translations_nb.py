@@ -186,7 +186,6 @@ NB: dict[str, str] = {
     "Credit notes": "Kreditnotaer",
     "Priority support": "Prioritert brukerstøtte",
     "NOK {price} / month": "{price} kr / måned",
-    "Free": "Gratis",
     "Unlimited invoices": "Ubegrenset antall fakturaer",
     "{n} invoices a month": "{n} fakturaer i måneden",
     "Invoices created this month: {n}": "Fakturaer laget denne måneden: {n}",

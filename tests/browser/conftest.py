@@ -12,7 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.journey import install
 
 from .errors import BrowserErrors
 
@@ -151,6 +154,25 @@ def page(context) -> Page:
 def https_stack(make_stack):
     """The stack with the app on https://127.0.0.1 and a parent site on https://localhost."""
     return make_stack(https=True)
+
+
+@pytest.fixture
+def hubspot_installed(https_stack, monkeypatch):
+    """The HTTPS stack with the app installed in the demo portal."""
+    # The sandbox and our test client call the app over HTTPS with its self-signed certificate.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(https_stack.ca_file))
+    with requests.Session() as browser:
+        install(https_stack, browser)
+    return https_stack
+
+
+def sign_in_url(stack, portal_id: int = 4000001) -> str:
+    """The single-use URL the settings page gets from its signed hubspot.fetch call."""
+    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
+        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
+        "portalId": portal_id, "body": {"locale": "en-us"}}).json()
+    assert reply["status"] == 200, reply
+    return reply["body"]["url"]
 
 
 class Shots:

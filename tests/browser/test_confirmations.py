@@ -19,7 +19,7 @@ def user_page(request, new_context) -> Page:
     return new_context(java_script_enabled=request.param == "with JavaScript").new_page()
 
 
-def test_disconnect_asks_first_and_cancel_keeps_the_connection(stack, user_page):
+def test_disconnect_asks_first_and_cancel_keeps_the_connection(stack, user_page, shots):
     page = user_page
     installed_and_connected(stack, page)
     page.goto(f"{stack.app_url}/setup/tripletex")
@@ -28,6 +28,7 @@ def test_disconnect_asks_first_and_cancel_keeps_the_connection(stack, user_page)
     confirm = page.get_by_test_id("confirm-disconnect")
     expect(confirm).to_contain_text("Disconnect Tripletex?")
     expect(confirm).to_contain_text("still exists in Tripletex")
+    shots(page, "14-confirm-disconnect-en")
     confirm.get_by_role("link", name="Cancel").click()
     expect(page.get_by_test_id("company-name")).to_have_text("Nordvik Demo AS")
 

@@ -9,26 +9,9 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.journey import install
+from .conftest import sign_in_url
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def hubspot_installed(https_stack, monkeypatch):
-    # The sandbox and our test client call the app over HTTPS with its self-signed certificate.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(https_stack.ca_file))
-    with requests.Session() as browser:
-        install(https_stack, browser)
-    return https_stack
-
-
-def settings_page_url(stack) -> str:
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
-        "portalId": 4000001, "body": {"locale": "en-us"}}).json()
-    assert reply["status"] == 200, reply
-    return reply["body"]["url"]
 
 
 @pytest.mark.parametrize("cookies", ["third-party allowed", "third-party blocked", "none kept"])
@@ -40,7 +23,7 @@ def test_the_stepper_works_inside_hubspots_iframe(hubspot_installed, new_context
                           cookies=cookies != "none kept")
     page = context.new_page()
 
-    page.goto(stack.framed(settings_page_url(stack)))
+    page.goto(stack.framed(sign_in_url(stack)))
 
     frame = page.frame_locator("#app-frame")
     token = frame.locator("input[name=token]")               # the first step still open
@@ -65,7 +48,7 @@ def test_the_stepper_works_inside_hubspots_iframe(hubspot_installed, new_context
 
 def test_the_session_cookie_is_fit_for_a_third_party_frame(hubspot_installed):
     with requests.Session() as browser:
-        reply = browser.get(settings_page_url(hubspot_installed), allow_redirects=False)
+        reply = browser.get(sign_in_url(hubspot_installed), allow_redirects=False)
     cookie = reply.headers["Set-Cookie"]
     for attribute in ("Secure", "HttpOnly", "SameSite=None", "Partitioned"):
         assert attribute in cookie

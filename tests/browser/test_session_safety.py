@@ -12,25 +12,9 @@ import requests
 from itsdangerous.timed import TimestampSigner
 from playwright.sync_api import expect
 
-from tests.journey import install
+from .conftest import sign_in_url
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def hubspot_installed(https_stack, monkeypatch):
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(https_stack.ca_file))
-    with requests.Session() as browser:
-        install(https_stack, browser)
-    return https_stack
-
-
-def sign_in_url(stack) -> str:
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
-        "portalId": 4000001, "body": {"locale": "en-us"}}).json()
-    assert reply["status"] == 200, reply
-    return reply["body"]["url"]
 
 
 def open_in_hubspot(stack, new_context):
@@ -94,17 +78,22 @@ def test_links_that_leave_the_frame_never_carry_the_session(stack, page, browser
     assert leaving.get_attribute("href") == "/install"
 
 
+def connect_later(frame, monkeypatch, seconds: int) -> None:
+    """Paste the token, then click Connect `seconds` later on the app's signing clock."""
+    frame.locator("input[name=token]").fill("demo-employee-token")
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + seconds)
+    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
+
+
 def test_a_form_left_open_past_its_token_recovers_in_place(hubspot_installed, new_context,
                                                            monkeypatch, browser_errors):
     stack = hubspot_installed
     browser_errors.allow(r"status of 400")
     context, page, frame = open_in_hubspot(stack, new_context)
-    frame.locator("input[name=token]").fill("demo-employee-token")
 
     # 62 minutes later: the form's CSRF token (an hour) has lapsed, the session (two) has not.
-    real = TimestampSigner.get_timestamp
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 62 * 60)
-    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
+    connect_later(frame, monkeypatch, 62 * 60)
 
     expect(frame.get_by_test_id("form-expired")).to_contain_text("nothing was sent")
     expect(frame.locator(".progress li.current")).to_contain_text("Connect Tripletex")
@@ -119,11 +108,8 @@ def test_a_form_sent_after_the_session_ended_says_so(hubspot_installed, new_cont
     stack = hubspot_installed
     browser_errors.allow(r"status of 401")
     context, page, frame = open_in_hubspot(stack, new_context)
-    frame.locator("input[name=token]").fill("demo-employee-token")
 
-    real = TimestampSigner.get_timestamp
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3 * 3600)
-    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
+    connect_later(frame, monkeypatch, 3 * 3600)              # past the session's two hours
 
     expect(frame.locator("[role=alert] h1")).to_have_text("Your session has ended")
     expect(frame.locator("[role=alert]")).to_contain_text("from the app's settings in HubSpot")

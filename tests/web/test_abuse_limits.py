@@ -121,3 +121,31 @@ def test_attempts_per_client_address_are_limited_across_portals(make_stack):
 
     assert refused.status_code == 429
     assert "wait" in text_of(refused.text)
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_limit(stack, browser):
+    # No proxy is configured (TXSYNC_PROXY_COUNT=0), so X-Forwarded-For is the client's word.
+    install(stack, browser)
+    for n in range(5):
+        browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
+        assert connect_tripletex(stack, browser, "demo-revoked-token").status_code == 422
+    browser.headers["X-Forwarded-For"] = "198.51.100.7"
+    assert connect_tripletex(stack, browser, "demo-employee-token").status_code == 429
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_allowance(make_stack):
+    stack = make_stack(app_config={"PROXY_COUNT": 1})
+    for n in range(5):
+        requests.post(stack.hubspot_url + "/_sandbox/portals", json={
+            "id": 4200000 + n, "name": f"Kontor {n} AS", "domain": f"kontor{n}.example"}
+        ).raise_for_status()
+    browsers = [install(stack, portal_id=4200000 + n)[0] for n in range(5)]
+    for n, browser in enumerate(browsers):
+        browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
+    answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
+               for b in browsers for _ in range(4)]
+    assert answers == [422] * 20          # 20 from five addresses: no address is at its limit
+
+    other = install(stack, portal_id=4000001)[0]
+    other.headers["X-Forwarded-For"] = "203.0.113.0"
+    assert connect_tripletex(stack, other, "demo-employee-token").status_code == 200

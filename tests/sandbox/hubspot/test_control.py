@@ -187,15 +187,20 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize("method, path, body, field", MALFORMED,
-                         ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED])
-def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing(
-        base, clock, method, path, body, field):
+def _with_records(base, clock, path: str) -> str:
+    """Freeze the clock, make a company and a contact, and fill their ids into `path`."""
     clock.freeze()
     ui = f"{base}/_sandbox/{UI}"
     company = requests.post(f"{ui}/companies", json={"properties": {"name": "Før AS"}}).json()
     contact = requests.post(f"{ui}/contacts", json={"properties": {"email": "for@x.no"}}).json()
-    url = f"{base}/_sandbox/{path.format(company=company['id'], contact=contact['id'])}"
+    return f"{base}/_sandbox/{path.format(company=company['id'], contact=contact['id'])}"
+
+
+@pytest.mark.parametrize("method, path, body, field", MALFORMED,
+                         ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED])
+def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing(
+        base, clock, method, path, body, field):
+    url = _with_records(base, clock, path)
     before = _world(base)
     refused = requests.request(method, url, json=body)
     assert refused.status_code == 400
@@ -219,11 +224,7 @@ BODY_TAKERS = [("POST", "portals"), ("POST", f"{UI}/companies"),
     ("name=Skjema+AS", "application/x-www-form-urlencoded")])
 def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(
         base, clock, method, path, data, content_type):
-    clock.freeze()
-    ui = f"{base}/_sandbox/{UI}"
-    company = requests.post(f"{ui}/companies", json={"properties": {"name": "Før AS"}}).json()
-    contact = requests.post(f"{ui}/contacts", json={"properties": {"email": "for@x.no"}}).json()
-    url = f"{base}/_sandbox/{path.format(company=company['id'], contact=contact['id'])}"
+    url = _with_records(base, clock, path)
     before = _world(base)
     refused = requests.request(method, url, data=data, headers={"Content-Type": content_type})
     assert (refused.status_code, refused.json()["message"]) == (

@@ -7,6 +7,7 @@ own page (done, or explained), not with gunicorn killing the request.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.journey import connect_tripletex, install, text_of
+from tests.journey import IN_FRAME, connect_tripletex, install, text_of
 from tests.servers import InFlight, LateApp, serving
 from webapp.sandbox.hubspot import create_app as create_hubspot
 from webapp.sandbox.tripletex import create_app as create_tripletex
@@ -36,13 +37,6 @@ class Served:
     tripletex_calls: InFlight
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def production_stack(folder: Path):
     """Both sandboxes in this process, the app under gunicorn exactly as the README runs it."""
@@ -50,7 +44,11 @@ def production_stack(folder: Path):
         late = {name: LateApp() for name in ("hubspot", "tripletex")}
         hubspot_url = stack.enter_context(serving(late["hubspot"], poll_interval=0.05))
         tripletex_url = stack.enter_context(serving(late["tripletex"], poll_interval=0.05))
-        app_url = f"http://127.0.0.1:{free_port()}"
+        # Bound here and handed to gunicorn (`fd://`), so no other process can take the port.
+        listener = stack.enter_context(socket.socket())
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        app_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         late["hubspot"].app = create_hubspot({"demo": True,
                                               "redirect_uris": [f"{app_url}/oauth/callback"]})
         tripletex = create_tripletex({"demo": True})
@@ -64,8 +62,9 @@ def production_stack(folder: Path):
         log = open(folder / "gunicorn.log", "w+")
         stack.callback(log.close)
         server = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "-b", app_url.removeprefix("http://"),
-             "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "-b", f"fd://{listener.fileno()}",
+             "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            pass_fds=[listener.fileno()])
         stack.callback(stop, server)
         wait_until_up(app_url + "/healthz", server, log)
         yield Served(app_url, hubspot_url, tripletex_url, tripletex.wsgi_app), log
@@ -148,7 +147,19 @@ def test_slow_tripletex_cannot_hold_the_production_server_hostage(tmp_path):
         # The working connection made before is untouched by the failed replacement.
         assert "Nordvik Demo AS" in text_of(other.get(served.app_url + "/setup/tripletex").text)
 
+        # A framed sign-in: its URLs carry the login token, then the session, through the log.
+        framed = requests.Session()
+        framed.headers.update(IN_FRAME)
+        login = requests.post(served.hubspot_url + "/_sandbox/fetch", json={
+            "method": "POST", "url": served.app_url + "/hubspot/settings/session",
+            "portalId": 4000001}, timeout=60).json()["body"]["url"]
+        inside = framed.get(login)
+        assert "_s=" in inside.url
+        carried = inside.url.split("_s=", 1)[1].split("&", 1)[0]
+        framed.get(inside.url.replace("/setup/check", "/setup/tripletex"))
+
         log.seek(0)
         written = log.read()
         assert "WORKER TIMEOUT" not in written
-        assert "login=" not in written.replace("login=***", "")
+        assert "GET /setup/" in written and "_s=***" in written
+        assert login.split("login=", 1)[1] not in written and carried not in written

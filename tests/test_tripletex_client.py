@@ -11,7 +11,7 @@ from werkzeug import Response
 from webapp.clients.errors import (BadRequest, Conflict, DeadlineExceeded, ServerError,
                                    TransportError)
 from webapp.clients.http import Deadline, redact
-from webapp.clients.tripletex import TripletexClient
+from webapp.clients.tripletex import Session, TripletexClient
 
 SESSION_TOKEN = "eyJ0b2tlbklkIjoxLCJ0b2tlbiI6InNlc3Npb24tMSJ9"
 EMPLOYEE_TOKEN = "employee-secret-token"
@@ -348,20 +348,43 @@ def test_each_call_waits_only_for_what_is_left_of_the_deadline(httpserver, make_
     assert raised.value.ambiguous is True          # the request went out; it may have run
 
 
-def test_a_forked_client_shares_the_session_and_the_deadline(httpserver, make_client):
+def test_calls_made_at_once_share_one_session_and_the_deadline(httpserver, make_client):
     expect_session(httpserver)
     httpserver.expect_request("/v2/customer/1", headers={
         "Authorization": basic(0, SESSION_TOKEN)}).respond_with_json({"value": {"id": 1}})
     deadline = Deadline(30.0)
     client = make_client(deadline=deadline)
+    seen = []
 
-    twin = client.fork()
+    def read(twin):
+        seen.append((twin.transport.deadline, twin.transport.session))
+        return twin.get("/customer/1")
 
-    assert twin.get("/customer/1") == {"id": 1}
-    assert twin.transport.deadline is deadline
-    assert twin.transport.session is not client.transport.session
+    assert client.concurrently(read, read, read) == [{"id": 1}] * 3
+
+    assert all(d is deadline for d, _ in seen)
+    assert len({id(s) for _, s in seen}) == 3 and client.transport.session not in {
+        s for _, s in seen}                            # threads never share a connection pool
     assert [r.path for r, _ in httpserver.log].count("/v2/token/session/:create") == 1
     assert client.sessions.load().token == SESSION_TOKEN
+
+
+def test_a_session_that_died_is_renewed_once_for_all_calls_and_kept(httpserver, make_client):
+    renewed = "eyJ0b2tlbklkIjoyLCJ0b2tlbiI6InNlc3Npb24tMiJ9"
+    httpserver.expect_request("/v2/token/session/:create", method="POST").respond_with_json(
+        session_reply(renewed), status=201)
+    httpserver.expect_request("/v2/customer/1", headers={
+        "Authorization": basic(0, SESSION_TOKEN)}).respond_with_json(
+        api_error(401, 3000, "Unauthorized"), status=401)
+    httpserver.expect_request("/v2/customer/1", headers={
+        "Authorization": basic(0, renewed)}).respond_with_json({"value": {"id": 1}})
+    client = make_client()
+    client.sessions.save(Session(SESSION_TOKEN, "2026-11-26"))      # stored, but dead
+
+    assert client.concurrently(*[lambda twin: twin.get("/customer/1")] * 9) == [{"id": 1}] * 9
+
+    assert [r.path for r, _ in httpserver.log].count("/v2/token/session/:create") == 1
+    assert client.sessions.load().token == renewed                  # the next page reuses it
 
 
 @pytest.mark.parametrize("line, logged", [
@@ -379,3 +402,24 @@ def test_a_forked_client_shares_the_session_and_the_deadline(httpserver, make_cl
 ])
 def test_logs_redact_secrets_by_name_and_keep_harmless_values(line, logged):
     assert redact(line) == logged
+
+
+def test_an_answer_that_trickles_in_is_cut_off_at_the_deadline(httpserver, make_client):
+    # Each byte arrives well within the socket timeout; the whole answer never would.
+    def trickle(request):
+        def body():
+            yield b'{"value": {"id": 1, "pad": "'
+            for _ in range(15):
+                time.sleep(0.1)
+                yield b"x"
+            yield b'"}}'
+        return Response(body(), content_type="application/json")
+    expect_session(httpserver)
+    httpserver.expect_request("/v2/customer/1").respond_with_handler(trickle)
+    client = make_client(timeout=30.0, deadline=Deadline(0.5))
+    client.create_session()
+
+    with pytest.raises(DeadlineExceeded) as raised:
+        client.get("/customer/1")
+
+    assert raised.value.ambiguous is True

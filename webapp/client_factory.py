@@ -12,6 +12,9 @@ from .storage.credentials import TRIPLETEX_EMPLOYEE, Credentials
 from .storage.tokens import HubSpotTokens, TripletexSessions
 
 
+INTERACTIVE_CALL_TIMEOUT = 10.0       # seconds, for any one call a person waits on
+
+
 def _transport_options(config: dict) -> dict:
     options = {"timeout": config["HTTP_TIMEOUT"], "max_attempts": config["HTTP_MAX_ATTEMPTS"]}
     if "HTTP_MAX_WAIT" in config:
@@ -31,8 +34,6 @@ def interactive(config: dict, deadline: Deadline | None = None) -> dict:
                 HTTP_MAX_ATTEMPTS=min(config["HTTP_MAX_ATTEMPTS"], 2), HTTP_MAX_WAIT=2.0,
                 HTTP_DEADLINE=deadline)
 
-
-INTERACTIVE_CALL_TIMEOUT = 10.0       # seconds, for any one call a person waits on
 
 
 def tripletex_for_token(config: dict, token: str, company_id: int = 0) -> TripletexClient:

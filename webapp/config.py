@@ -50,7 +50,7 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "UNINSTALL_GRACE_DAYS": (30, "Days an uninstalled portal's data is kept before it is purged."),
     "HTTP_TIMEOUT": (30.0, "Seconds to wait for HubSpot or Tripletex before giving up on a request."),
     "HTTP_MAX_ATTEMPTS": (5, "Attempts per API request when the service answers 429 or 5xx."),
-    "HTTP_INTERACTIVE_DEADLINE": (20.0, "Seconds a page may spend on all its calls to HubSpot and Tripletex while a person waits; past it the page says so and stores nothing half-done. Keep it well under the server's timeout."),
+    "HTTP_INTERACTIVE_DEADLINE": (20.0, "Seconds a page may spend on all its calls to HubSpot and Tripletex while a person waits; past it the page says so and stores nothing half-done. Keep it well under the read timeout of the proxy in front."),
     "LOG_LEVEL": ("INFO", "Python logging level."),
 }
 

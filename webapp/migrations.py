@@ -109,3 +109,4 @@ def abuse_limits(db: Database) -> None:
     db["attempts"].create({"id": int, "key": str, "at": float}, pk="id",
                           not_null={"key", "at"})
     db["attempts"].create_index(["key", "at"])
+    db["attempts"].create_index(["at"])

@@ -19,7 +19,8 @@ from .storage.credentials import HUBSPOT_OAUTH, Credentials
 from .storage.installations import ACTIVE, Installations
 from .storage.sqlite import write_transaction
 from .timeutil import parse, utcnow
-from .tripletex_link import TripletexLink, end_session
+from .tripletex_connection import end_session
+from .tripletex_link import TripletexLink
 
 log = logging.getLogger(__name__)
 

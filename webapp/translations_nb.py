@@ -229,8 +229,8 @@ NB: dict[str, str] = {
         "Avbryt",
     "Coming next: the sync":
         "Kommer snart: synkroniseringen",
-    "Disconnect Tripletex?":
-        "Koble fra Tripletex?",
+    "Disconnect {company} from HubSpot {portal}?":
+        "Koble {company} fra HubSpot {portal}?",
     "Disconnect…":
         "Koble fra …",
     "Domain":
@@ -267,8 +267,10 @@ NB: dict[str, str] = {
         "Tripletex svarer for sakte.",
     "Tripletex is checked for what the sync will need: bank account, VAT codes and access.":
         "Tripletex er sjekket for det synkroniseringen trenger: bankkonto, mva-koder og tilganger.",
-    "Uninstall Tripletex Sync?":
-        "Avinstallere Tripletex Sync?",
+    "Uninstall Tripletex Sync from {portal}?":
+        "Avinstallere Tripletex Sync fra {portal}?",
+    "HubSpot account {portal}, Hub ID {hub_id}":
+        "HubSpot-konto {portal}, Hub-ID {hub_id}",
     "Uninstall from HubSpot…":
         "Avinstaller fra HubSpot …",
     "We stopped waiting after {seconds} seconds, and nothing was saved. Tripletex is probably busy: try again in a few minutes.":

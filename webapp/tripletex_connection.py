@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
 
 from .clients.errors import (ApiError, BadRequest, DeadlineExceeded, Forbidden, RateLimited,
                              ServerError, TransportError, Unauthorized)
 from .clients.tripletex import SERVICE, Session, TripletexClient
 from .timeutil import oslo_today
-
-T = TypeVar("T")
 
 ClientFactory = Callable[[str, int], TripletexClient]   # (employee token, company id) -> client
 
@@ -118,8 +114,20 @@ def connect(make_client: ClientFactory, token: str, company_id: int | None = Non
     """
     client = make_client(token, 0)
     client.create_session()
-    who, reachable = concurrently(client, TripletexClient.who_am_i,
-                                  TripletexClient.companies_with_login_access)
+    try:
+        result = _connect(make_client, client, token, company_id, today or oslo_today())
+    except BaseException:
+        end_session(client)           # nothing will use this session; do not leave it open
+        raise
+    if result.session is None:
+        end_session(client)           # an accountant still has to choose a company
+    return result
+
+
+def _connect(make_client: ClientFactory, client: TripletexClient, token: str,
+             company_id: int | None, today: date) -> Connected:
+    who, reachable = client.concurrently(TripletexClient.who_am_i,
+                                         TripletexClient.companies_with_login_access)
     employee = who.get("employee") or {}
     own = who.get("company") or {}
     own_id = int(own.get("id") or who.get("companyId") or 0)
@@ -133,7 +141,7 @@ def connect(make_client: ClientFactory, token: str, company_id: int | None = Non
         chosen = make_client(token, company_id)
         chosen.sessions = client.sessions          # one session serves every client company
         chosen_id, company = company_id, chosen.company(company_id)
-    items = check_company(chosen, today or oslo_today())
+    items = check_company(chosen, today)
     slow = next((i.problem for i in items if i.problem and i.problem.kind == "too_slow"), None)
     if slow:
         # Entitlements went unchecked: storing the token now would only look like success.
@@ -144,16 +152,14 @@ def connect(make_client: ClientFactory, token: str, company_id: int | None = Non
     return Connected(chosen_id, company, employee, session=client.sessions.load(), check=items)
 
 
-def concurrently(client: TripletexClient, *calls: Callable[[TripletexClient], T]) -> list[T]:
-    """Make independent calls at once, each on its own fork of `client`; results in order.
-
-    A person waits for these, and Tripletex may take seconds a call: a dozen calls in a row
-    would add up to minutes, at once they take about as long as the slowest.
-    """
-    forks = [client.fork() for _ in calls]       # here, so the session is made only once
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        futures = [pool.submit(call, fork) for call, fork in zip(calls, forks)]
-        return [future.result() for future in futures]
+def end_session(client: TripletexClient | None) -> None:
+    """Revoke the client's session token, if Tripletex answers; it lapses at midnight anyway."""
+    if client is None:
+        return
+    try:
+        client.delete_session()
+    except ApiError:
+        pass
 
 
 @dataclass
@@ -203,8 +209,8 @@ def check_company(client: TripletexClient, today: date) -> list[CheckItem]:
     endpoints = _endpoint_probes(today)
     probes = [_endpoint_check(path, area, params) for path, (area, params) in endpoints.items()]
     try:
-        return concurrently(client, _check_bank_account,
-                            lambda c: _check_vat_types(c, today), *probes)
+        return client.concurrently(_check_bank_account, lambda c: _check_vat_types(c, today),
+                                   *probes)
     except ApiError as exc:
         # No session could be made, so nothing was checked: every item fails the same way.
         problem = explain(exc)

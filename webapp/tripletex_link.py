@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from .clients.errors import ApiError
 from .clients.tripletex import TripletexClient
 from .crypto import SecretBox
 from .storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
@@ -18,7 +17,7 @@ from .storage.installations import Installations
 from .storage.sqlite import write_transaction
 from .timeutil import isoformat, oslo_today, parse, utcnow
 from .storage.tokens import TripletexSessions
-from .tripletex_connection import CheckItem, Connected, check_company
+from .tripletex_connection import CheckItem, Connected, check_company, end_session
 
 CONNECTION = "tripletex_connection"       # settings: company, employee, when
 CHECK = "connection_check"                # settings: the last check's items
@@ -105,16 +104,6 @@ class TripletexLink:
                 self.credentials.delete(portal_id, kind)
             for key in (CONNECTION, CHECK, CHOICES):
                 self.installs.delete_setting(portal_id, key)
-
-
-def end_session(client: TripletexClient | None) -> None:
-    """Revoke the client's session token, if Tripletex answers; it lapses at midnight anyway."""
-    if client is None:
-        return
-    try:
-        client.delete_session()
-    except ApiError:
-        pass
 
 
 def _outcome(items: list[CheckItem]) -> dict:

@@ -26,7 +26,7 @@ def test_disconnect_asks_first_and_cancel_keeps_the_connection(stack, user_page,
 
     page.get_by_role("link", name="Disconnect…").click()
     confirm = page.get_by_test_id("confirm-disconnect")
-    expect(confirm).to_contain_text("Disconnect Tripletex?")
+    expect(confirm).to_contain_text("Disconnect Nordvik Demo AS from HubSpot Nordisk Demo AS?")
     expect(confirm).to_contain_text("still exists in Tripletex")
     shots(page, "14-confirm-disconnect-en")
     confirm.get_by_role("link", name="Cancel").click()
@@ -51,7 +51,7 @@ def test_uninstall_asks_first_and_cancel_keeps_the_app(stack, user_page, browser
     page.locator(".danger-zone summary").click()
     page.get_by_role("link", name="Uninstall from HubSpot…").click()
     dialog = page.get_by_test_id("confirm-uninstall")
-    expect(dialog).to_contain_text("Uninstall Tripletex Sync?")
+    expect(dialog).to_contain_text("Uninstall Tripletex Sync from Nordisk Demo AS?")
     expect(dialog).to_contain_text("Nothing is deleted in HubSpot or Tripletex")
     dialog.get_by_role("link", name="Cancel").click()
     expect(page).to_have_url(f"{stack.app_url}/setup/done")

@@ -8,7 +8,6 @@ place.
 import re
 
 import pytest
-import requests
 from itsdangerous.timed import TimestampSigner
 from playwright.sync_api import expect
 
@@ -46,9 +45,22 @@ def test_a_url_copied_from_the_frame_signs_nobody_in_elsewhere(hubspot_installed
     assert reply.status == 401
     expect(elsewhere.get_by_role("heading", level=1)).to_have_text("Open the app from HubSpot")
     expect(elsewhere.locator("main")).not_to_contain_text("4000001")
-    # Even in the same browser, opened top-level it is no sign-in.
-    same = context.new_page()
-    assert same.goto(carried).status == 401
+
+
+def test_a_frame_link_opened_in_a_new_tab_shows_no_session_in_its_address(
+        hubspot_installed, new_context, browser_errors):
+    stack = hubspot_installed
+    browser_errors.allow(r"status of 401")
+    context, page, frame = open_in_hubspot(stack, new_context)
+    link = frame.locator(".progress a[href*='/setup/hubspot']")
+    assert "_s=" in link.get_attribute("href")
+
+    # "Open link in new tab": a top-level load of the link's address, in the same browser.
+    tab = context.new_page()
+    tab.goto(stack.app_url + link.get_attribute("href"))
+
+    assert tab.url == f"{stack.app_url}/setup/hubspot"
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Open the app from HubSpot")
 
 
 def test_error_pages_inside_the_frame_keep_the_user_in_the_frame(hubspot_installed, new_context,

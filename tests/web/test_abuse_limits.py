@@ -108,11 +108,7 @@ def test_the_check_shares_the_limit(stack, browser):
 def test_attempts_per_client_address_are_limited_across_portals(make_stack):
     # Five portals from one address, four attempts each: the address's 20 run out first.
     stack = make_stack()
-    for n in range(5):
-        requests.post(stack.hubspot_url + "/_sandbox/portals", json={
-            "id": 4100000 + n, "name": f"Portal {n} AS", "domain": f"portal{n}.example"}
-        ).raise_for_status()
-    browsers = [install(stack, portal_id=4100000 + n)[0] for n in range(5)]
+    browsers = five_portals(stack, 4100000)
     answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
                for b in browsers for _ in range(4)]
     assert answers == [422] * 20
@@ -123,23 +119,33 @@ def test_attempts_per_client_address_are_limited_across_portals(make_stack):
     assert "wait" in text_of(refused.text)
 
 
-def test_a_forged_forwarded_address_does_not_dodge_the_limit(stack, browser):
-    # No proxy is configured (TXSYNC_PROXY_COUNT=0), so X-Forwarded-For is the client's word.
-    install(stack, browser)
-    for n in range(5):
+def test_a_forged_forwarded_address_does_not_dodge_the_limit(make_stack):
+    # No proxy is configured (TXSYNC_PROXY_COUNT=0), so X-Forwarded-For is the client's word:
+    # twenty attempts over five portals, each claiming another address, use up this address.
+    stack = make_stack()
+    browsers = five_portals(stack, 4300000)
+    for n, browser in enumerate(browsers):
         browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
-        assert connect_tripletex(stack, browser, "demo-revoked-token").status_code == 422
-    browser.headers["X-Forwarded-For"] = "198.51.100.7"
-    assert connect_tripletex(stack, browser, "demo-employee-token").status_code == 429
+    answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
+               for b in browsers for _ in range(4)]
+    assert answers == [422] * 20
+
+    browsers[0].headers["X-Forwarded-For"] = "198.51.100.7"
+    assert connect_tripletex(stack, browsers[0], "demo-employee-token").status_code == 429
+
+
+def five_portals(stack, first_id: int) -> list:
+    """Install the app in five new portals; a signed-in browser for each."""
+    for n in range(5):
+        requests.post(stack.hubspot_url + "/_sandbox/portals", json={
+            "id": first_id + n, "name": f"Kontor {n} AS", "domain": f"kontor{n}.example"}
+        ).raise_for_status()
+    return [install(stack, portal_id=first_id + n)[0] for n in range(5)]
 
 
 def test_behind_a_proxy_each_client_address_has_its_own_allowance(make_stack):
     stack = make_stack(app_config={"PROXY_COUNT": 1})
-    for n in range(5):
-        requests.post(stack.hubspot_url + "/_sandbox/portals", json={
-            "id": 4200000 + n, "name": f"Kontor {n} AS", "domain": f"kontor{n}.example"}
-        ).raise_for_status()
-    browsers = [install(stack, portal_id=4200000 + n)[0] for n in range(5)]
+    browsers = five_portals(stack, 4200000)
     for n, browser in enumerate(browsers):
         browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
     answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code

@@ -1,8 +1,9 @@
 """Bad or hostile input anywhere in the journey gets a 4xx with a clear message, never a 500."""
 import pytest
 import requests
+from itsdangerous.timed import TimestampSigner
 
-from tests.journey import connect_tripletex, install, post_step, text_of
+from tests.journey import DEMO_PORTAL, connect_tripletex, install, post_step, text_of
 
 
 def test_an_htmx_request_without_a_session_gets_a_stepper_shaped_401(stack):
@@ -58,3 +59,24 @@ def test_odd_addresses_get_a_4xx_page(stack, browser, path):
 def test_unknown_steps_are_404(stack, browser):
     install(stack, browser)
     assert browser.get(stack.app_url + "/setup/nowhere").status_code == 404
+
+
+@pytest.mark.parametrize("path, asks", [
+    ("/account/uninstall", "Uninstall Tripletex Sync from Nordisk Demo AS?"),
+    ("/setup/tripletex/disconnect", "Disconnect Nordvik Demo AS from HubSpot Nordisk Demo AS?"),
+])
+def test_a_confirmation_sent_with_a_lapsed_token_asks_again_and_does_nothing(
+        stack, browser, db, monkeypatch, path, asks):
+    install(stack, browser)
+    connect_tripletex(stack, browser, "demo-employee-token")
+    page = browser.get(stack.app_url + path)
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 62 * 60)
+
+    reply = post_step(stack, browser, path, {"confirm": "yes"}, page)
+
+    assert reply.status_code == 400
+    assert "nothing was sent" in text_of(reply.text) and asks in text_of(reply.text)
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
+    assert db.execute("select count(*) from credentials where kind = 'tripletex_employee'"
+                      ).fetchone()[0] == 1

@@ -258,5 +258,14 @@ def test_a_disconnect_sent_without_its_confirmation_only_asks(stack, user, db):
     page = post_step(stack, user, "/setup/tripletex/disconnect", {}, step)
 
     assert page.url.endswith("/setup/tripletex/disconnect")
-    assert "Disconnect Tripletex?" in text_of(page.text)
+    assert "Disconnect Nordvik Demo AS from HubSpot Nordisk Demo AS?" in text_of(page.text)
     assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]
+
+
+def test_a_connect_that_fails_leaves_no_session_open_at_tripletex(stack, user, db):
+    page = connect_tripletex(stack, user, "demo-no-entitlements-token")
+
+    assert page.status_code == 422
+    log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()["counts"]
+    assert any(e.startswith("DELETE /v2/token/session/") for e in log), log
+    assert_nothing_stored(db)

@@ -6,6 +6,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous.timed import TimestampSigner
 
 from tests.journey import (DEMO_PORTAL, IN_FRAME, TOP_LEVEL, connect_tripletex, framed, install,
                            text_of)
@@ -159,3 +160,36 @@ def test_a_sign_in_link_opened_top_level_is_refused(stack):
     assert "work only inside HubSpot" in text_of(page.text)
     framed = requests.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "iframe"})
     assert framed.status_code == 200                      # still unused: the refusal burnt nothing
+
+
+def test_a_lapsed_frame_session_never_falls_back_to_another_portals_cookie(stack, monkeypatch):
+    # Portal B signed in last in this browser (its cookie is HubSpot-wide, partitioned); the
+    # frame for portal A sat idle past its two hours.
+    frame_for_a, _ = install(stack, portal_id=DEMO_PORTAL)
+    carried_a = carried_session(stack, DEMO_PORTAL)
+    browser_b, _ = install(stack, portal_id=OTHER_PORTAL)
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3 * 3600)
+
+    page = browser_b.get(stack.app_url + "/setup/hubspot", params={"_s": carried_a},
+                         headers=IN_FRAME)
+    form = browser_b.post(stack.app_url + "/setup/plan", params={"_s": carried_a},
+                          data={"plan": "free"}, headers=IN_FRAME)
+
+    assert page.status_code == 401 and str(OTHER_PORTAL) not in text_of(page.text)
+    assert form.status_code == 401
+    assert "Your session has ended" in text_of(form.text)
+    assert str(OTHER_PORTAL) not in text_of(form.text)
+
+
+def test_a_frame_link_opened_in_a_tab_of_its_own_loses_the_session_from_its_url(stack):
+    install(stack, portal_id=DEMO_PORTAL)
+    carried = carried_session(stack, DEMO_PORTAL)
+
+    reply = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried, "lang": "nb"},
+                         headers=TOP_LEVEL, allow_redirects=False)
+
+    assert reply.status_code == 303
+    assert reply.headers["Location"] == "/setup/hubspot?lang=nb"
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+    assert carried not in reply.text

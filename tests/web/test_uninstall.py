@@ -151,6 +151,6 @@ def test_an_uninstall_sent_without_its_confirmation_only_asks(stack, browser, db
     page = post_step(stack, browser, "/account/uninstall", {}, any_form)
 
     assert page.url.endswith("/account/uninstall")
-    assert "Uninstall Tripletex Sync?" in text_of(page.text)
+    assert "Uninstall Tripletex Sync from Nordisk Demo AS?" in text_of(page.text)
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
     assert db["credentials"].count >= 2

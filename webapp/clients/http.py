@@ -15,6 +15,7 @@ from urllib3.exceptions import NewConnectionError
 from .errors import ApiError, DeadlineExceeded, RateLimited, ServerError, TransportError
 
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
+BODY_CHUNK = 64 * 1024
 
 # Secrets by parameter name. `code` is one only on an OAuth redirect (Tripletex's `code=NOK`
 # is a currency), so it is matched only in a callback's query string.
@@ -132,8 +133,10 @@ class Transport:
             self._wait_for_pacing()
             started = self.monotonic()
             try:
-                response = self.session.request(method, url,
-                                                timeout=self.call_timeout(wanted), **kwargs)
+                response = self.session.request(method, url, timeout=self.call_timeout(wanted),
+                                                stream=self.deadline is not None, **kwargs)
+                if self.deadline is not None:
+                    self._read_before_deadline(response)
             except requests.RequestException as exc:
                 sent = not _never_sent(exc)
                 self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
@@ -163,6 +166,23 @@ class Transport:
         if left <= 0:
             raise DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=False)
         return min(wanted, left)
+
+    def _read_before_deadline(self, response: requests.Response) -> None:
+        """Read the body a chunk at a time, giving up once the deadline has passed.
+
+        A socket timeout bounds each read, not the whole answer: one that trickles in would
+        otherwise keep a person waiting for as long as it takes.
+        """
+        chunks = []
+        try:
+            for chunk in response.iter_content(BODY_CHUNK):
+                chunks.append(chunk)
+                if self.deadline.remaining() <= 0:
+                    raise DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=True)
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)      # what `.content` and `.json()` then read
 
     def _transport_error(self, exc: requests.RequestException, sent: bool) -> TransportError:
         if self.deadline is not None and isinstance(exc, requests.Timeout) and \

@@ -13,6 +13,9 @@ from sqlite_utils import Database
 from .sqlite import write_transaction
 
 
+FORGET_AFTER = 86400.0      # seconds; longer than any window a limit uses
+
+
 class Attempts:
     """Count attempts per key (a portal, a client address) and say how long to wait."""
 
@@ -28,6 +31,8 @@ class Attempts:
         """
         now = self.clock()
         with write_transaction(self.db):
+            # Keys that never come back (an address seen once) would otherwise stay for ever.
+            self.db.execute("delete from attempts where at <= ?", [now - FORGET_AFTER])
             wait = 0.0
             for key, (allowed, window) in limits.items():
                 self.db.execute("delete from attempts where key = ? and at <= ?",

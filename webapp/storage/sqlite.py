@@ -51,11 +51,13 @@ def _tighten(path: str) -> None:
     for name in (path, f"{path}-wal", f"{path}-shm"):
         try:
             mode = os.stat(name).st_mode & 0o777
-            if mode & 0o007:
-                os.chmod(name, 0o600)
-                log.warning("%s was open to other users (mode %o); it is now 0600", name, mode)
         except FileNotFoundError:
             continue
+        if not mode & 0o007:
+            continue
+        try:
+            os.chmod(name, 0o600)
+            log.warning("%s was open to other users (mode %o); it is now 0600", name, mode)
         except PermissionError:
             log.warning("%s is open to other users (mode %o) and not ours to chmod", name, mode)
 

@@ -115,7 +115,7 @@ def _failed(reason: str, status: int):
 @portal_required
 def confirm_uninstall():
     """Ask before uninstalling: a real page, so it works without JavaScript."""
-    return render_template("install/uninstall_confirm.html",
+    return render_template("install/uninstall_confirm.html", installation=current_installation(),
                            grace_days=current_app.config["UNINSTALL_GRACE_DAYS"])
 
 

@@ -12,6 +12,8 @@ link would otherwise sign in whoever opens it. Links that leave the frame never 
 """
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, Request, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
@@ -47,9 +49,17 @@ class PortableSessionInterface(SecureCookieSessionInterface):
             candidates.append((request.args.get(SESSION_PARAM), "url", CARRIED_LIFETIME))
         candidates.append((request.cookies.get(self.get_cookie_name(app)), "cookie",
                            int(app.permanent_session_lifetime.total_seconds())))
+        carried_sent = False
         for value, source, max_age in candidates:
             if not value:
                 continue
+            if source != "cookie":
+                carried_sent = True
+            elif carried_sent:
+                # The frame's own session lapsed. The cookie belongs to the whole top-level
+                # site (HubSpot), so it may be another portal's, opened in another tab:
+                # falling back to it would let this frame act on that portal.
+                break
             try:
                 data = serializer.loads(value, max_age=max_age)
             except BadSignature:
@@ -101,8 +111,25 @@ def framed_navigation() -> bool:
     return request.headers.get("Sec-Fetch-Dest") in _FRAMED
 
 
+def keep_out_of_the_address_bar():
+    """Send a top-level page load that carries `?_s=` to the same URL without it.
+
+    A link of the frame opened in a tab of its own (a middle click, "Open in new tab") is a
+    top-level navigation: the session would not count there, but it would sit in the address
+    bar and the history. The redirect leaves only the clean URL behind.
+    """
+    if request.method != "GET" or SESSION_PARAM not in request.args or \
+            request.headers.get("Sec-Fetch-Dest") != "document":
+        return None
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != SESSION_PARAM])
+    response = redirect(request.path + (f"?{query}" if query else ""), code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = PortableSessionInterface()
+    app.before_request(keep_out_of_the_address_bar)
     secure = app.config["PUBLIC_BASE_URL"].startswith("https://")
     # A third-party frame only gets cookies that are SameSite=None, which requires Secure;
     # Partitioned (CHIPS) keeps them working where unpartitioned third-party cookies are off.

@@ -58,8 +58,9 @@ def signed_by_hubspot(view):
             current_app.logger.info("refused a request signed for HubSpot: %s", exc.reason)
             return jsonify(error="invalid_signature",
                            message="This request is not signed by HubSpot: " + exc.reason), 401
-        # Valid until five minutes after its timestamp, however far ahead that was.
-        expires_at = (int(timestamp) + MAX_AGE_MS) / 1000
+        # Valid until five minutes after its timestamp, however far ahead that was; a second
+        # more, as the check's clock and ours round differently.
+        expires_at = (int(timestamp) + MAX_AGE_MS) / 1000 + 1
         if not signed_requests.claim(get_db(), signature, expires_at):
             current_app.logger.warning("refused a replayed HubSpot request for portal %s",
                                        g.hubspot["portal_id"])

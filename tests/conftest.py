@@ -3,6 +3,8 @@ import itertools
 import os
 import tempfile
 from contextlib import ExitStack
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 # Before webapp is imported: the worker's queue module reads config at import time,
 # and tests must never touch the developer's instance folder.
@@ -55,24 +57,37 @@ def box():
     return SecretBox(TEST_KEY)
 
 
-class Sleeper:
-    """Records waits instead of waiting, and moves a fake monotonic clock."""
+OSLO = ZoneInfo("Europe/Oslo")
+START = datetime(2026, 11, 24, 12, 0, tzinfo=OSLO).timestamp()
 
-    def __init__(self):
-        self.now = 1000.0
-        self.waits = []
+
+class FakeClock:
+    """A clock (webapp.timeutil.Clock's methods) that never waits: each sleep is recorded and
+    moves both its monotonic time and its wall time on. It starts at noon, 24 Nov 2026, Oslo."""
+
+    def __init__(self, epoch: float = START):
+        self.epoch, self.elapsed, self.waits = epoch, 0.0, []
 
     def sleep(self, seconds):
         self.waits.append(round(seconds, 3))
-        self.now += seconds
+        self.elapsed += seconds
 
     def monotonic(self):
-        return self.now
+        return 1000.0 + self.elapsed
+
+    def time(self):
+        return self.epoch + self.elapsed
+
+    def now(self):
+        return datetime.fromtimestamp(self.time(), timezone.utc)
+
+    def today(self):
+        return datetime.fromtimestamp(self.time(), OSLO).date()
 
 
 @pytest.fixture
 def sleeper():
-    return Sleeper()
+    return FakeClock()
 
 
 @pytest.fixture

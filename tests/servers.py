@@ -5,7 +5,32 @@ import ssl
 import threading
 from contextlib import contextmanager
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+ANSWER = "tests.servers.answer"
+
+
+class KeepsItsAnswer:
+    """Leave the app's answer (an iterable) in the environ, for ClosesOnDrop."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ[ANSWER] = answer = self.app(environ, start_response)
+        return answer
+
+
+class ClosesOnDrop(WSGIRequestHandler):
+    """Close the answer when the browser drops the connection (e.g. navigating away while a
+    script loads). Werkzeug's dev server then skips closing it, so a file being sent stays
+    open, and the test fails on its ResourceWarning though nothing is wrong with the app."""
+
+    def connection_dropped(self, error, environ=None):
+        answer = (environ or {}).get(ANSWER)
+        if hasattr(answer, "close"):
+            answer.close()
+        super().connection_dropped(error, environ)
 
 
 @contextmanager
@@ -18,7 +43,8 @@ def serving(app, host: str = "127.0.0.1", port: int = 0, *,
     differs from the address bound, e.g. "localhost" for a different site on 127.0.0.1.
     Stopping waits for the server's next poll, up to `poll_interval` seconds.
     """
-    server = make_server(host, port, app, threaded=True, ssl_context=ssl_context)
+    server = make_server(host, port, KeepsItsAnswer(app), threaded=True, ssl_context=ssl_context,
+                         request_handler=ClosesOnDrop)
     thread = threading.Thread(target=server.serve_forever, args=(poll_interval,), daemon=True)
     thread.start()
     scheme = "https" if ssl_context else "http"

@@ -6,6 +6,7 @@ import pytest
 from werkzeug import Response
 
 from webapp.clients.errors import RateLimited, ServerError
+from tests.conftest import FakeClock
 from tests.token_store import MemoryTokens
 from webapp.clients.hubspot import HubSpotClient, SearchTooBroad, TokenRefused
 
@@ -18,12 +19,16 @@ def fresh_token(access="access-1", refresh="refresh-1", expires_at=NOW + 1800):
 
 
 @pytest.fixture
+def sleeper():
+    return FakeClock(epoch=NOW)
+
+
+@pytest.fixture
 def make_client(httpserver, sleeper):
-    def make(token=None, clock=lambda: NOW, **options):
+    def make(token=None, **options):
         tokens = MemoryTokens(token or fresh_token())
         client = HubSpotClient(httpserver.url_for(""), "2026-03", "client-id", "client-secret",
-                               tokens, clock=clock, sleep=sleeper.sleep,
-                               monotonic=sleeper.monotonic, jitter=lambda: 1.0, **options)
+                               tokens, clock=sleeper, jitter=lambda: 1.0, **options)
         return client, tokens
     return make
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from webapp.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from webapp.portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "hubspot"

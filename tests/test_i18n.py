@@ -4,15 +4,15 @@ import re
 import string
 from pathlib import Path
 
-from webapp.translations_nb import NB
+from webapp.web.translations_nb import NB
 
 ROOT = Path(__file__).resolve().parent.parent
 _LITERAL = r'''"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*\''''
-_CALL = re.compile(r"\b_\(\s*((?:(?:" + _LITERAL + r")\s*)+)")
+_CALL = re.compile(r"\b(?:N_|_)\(\s*((?:(?:" + _LITERAL + r")\s*)+)")
 
 
 def translatable_strings() -> set[str]:
-    """Every literal passed to _() in templates and in the web package."""
+    """Every literal passed to _() or N_() in templates and in the product's code."""
     found = set()
     sources = list((ROOT / "templates").rglob("*.html")) + list((ROOT / "webapp").rglob("*.py"))
     for path in sources:

@@ -1,7 +1,7 @@
 """Plans: limits count the invoices the app made in the current Oslo calendar month."""
 from datetime import datetime, timezone
 
-from webapp.plans import find_plan, invoices_this_month, month_start_utc, within_limit
+from webapp.portal.plans import find_plan, invoices_this_month, month_start_utc, within_limit
 from webapp.config import DEFAULT_PLANS
 
 

@@ -3,7 +3,6 @@ import base64
 import json
 import logging
 import time
-from datetime import date
 
 import pytest
 from werkzeug import Response
@@ -39,10 +38,8 @@ def api_error(status, code, message, field=None):
 @pytest.fixture
 def make_client(httpserver, sleeper):
     def make(**options):
-        options.setdefault("today", lambda: date(2026, 11, 24))
         return TripletexClient(httpserver.url_for("/v2"), CONSUMER_TOKEN, EMPLOYEE_TOKEN,
-                               sleep=sleeper.sleep, monotonic=sleeper.monotonic,
-                               jitter=lambda: 1.0, **options)
+                               clock=sleeper, jitter=lambda: 1.0, **options)
     return make
 
 
@@ -245,7 +242,7 @@ def test_a_lost_answer_to_a_post_is_reported_as_ambiguous(httpserver, make_clien
 
 def test_unreachable_service_is_a_transport_error_that_never_reached_it(make_client, sleeper):
     client = TripletexClient("http://127.0.0.1:9/v2", CONSUMER_TOKEN, EMPLOYEE_TOKEN,
-                             sleep=sleeper.sleep, monotonic=sleeper.monotonic, max_attempts=2)
+                             clock=sleeper, max_attempts=2)
     with pytest.raises(TransportError) as raised:
         client.create_session()
     assert raised.value.ambiguous is False
@@ -309,7 +306,7 @@ def test_a_deadline_stops_retries_that_could_not_finish_in_time(httpserver, make
     expect_session(httpserver)
     httpserver.expect_request("/v2/customer/1").respond_with_json(
         api_error(503, 1000, "Service Unavailable"), status=503)
-    deadline = Deadline(3.0, monotonic=sleeper.monotonic)
+    deadline = Deadline(3.0, sleeper)
     client = make_client(max_attempts=5, backoff_base=2.0, deadline=deadline)
 
     with pytest.raises(ServerError):
@@ -322,10 +319,10 @@ def test_a_deadline_stops_retries_that_could_not_finish_in_time(httpserver, make
 
 def test_no_call_starts_once_the_deadline_has_passed(httpserver, make_client, sleeper):
     expect_session(httpserver)
-    deadline = Deadline(5.0, monotonic=sleeper.monotonic)
+    deadline = Deadline(5.0, sleeper)
     client = make_client(deadline=deadline)
     client.create_session()
-    sleeper.now += 5.0
+    sleeper.elapsed += 5.0
 
     with pytest.raises(DeadlineExceeded) as raised:
         client.get("/customer/1")

@@ -35,10 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import i18n
-    from .web import embedded, errors, home, install, security, sessions, setup
+    from .web import embedded, errors, home, i18n, install, problems, security, sessions, setup
     sessions.init_app(app)
     i18n.init_app(app)
+    problems.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.jinja_env.filters["local_time"] = for_display

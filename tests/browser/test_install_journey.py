@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from webapp.translations_nb import NB
+from webapp.web.translations_nb import NB
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import requests
 from tests.journey import connect_tripletex, disconnect_tripletex, install, post_step, text_of
 from webapp.clients.tripletex import TripletexClient
 from webapp.storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
-from webapp.tripletex_connection import read_token
+from webapp.portal.tripletex_token import read_token
 
 APP_NAME = "Tripletex Sync for HubSpot"
 

@@ -6,8 +6,8 @@ import requests
 
 from tests.journey import (DEMO_PORTAL, authorize_page, callback_url, code_and_state, consent,
                            connect_tripletex, install, text_of)
-from webapp.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
-from webapp.hubspot_properties import PROPERTIES, PROPERTY_SET
+from webapp.portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from webapp.portal.hubspot_properties import PROPERTIES, PROPERTY_SET
 from webapp.storage.credentials import HUBSPOT_OAUTH
 
 

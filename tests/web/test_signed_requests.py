@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from tests.journey import DEMO_PORTAL, IN_FRAME, framed, install, text_of
-from webapp.hubspot_signature import sign_v3
+from webapp.clients.hubspot_signature import sign_v3
 
 SECRET = "sandbox-client-secret"          # the sandbox app's client secret
 

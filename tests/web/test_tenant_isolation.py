@@ -10,7 +10,7 @@ from itsdangerous.timed import TimestampSigner
 
 from tests.journey import (DEMO_PORTAL, IN_FRAME, TOP_LEVEL, connect_tripletex, framed, install,
                            text_of)
-from webapp.portal_lifecycle import check_idle_portals
+from webapp.portal.lifecycle import check_idle_portals
 
 OTHER_PORTAL = 4000002
 

@@ -5,7 +5,7 @@ import requests
 
 from tests.journey import (DEMO_PORTAL, connect_tripletex, install, post_step, text_of,
                            uninstall)
-from webapp.portal_lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
+from webapp.portal.lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
 from webapp.storage.credentials import HUBSPOT_OAUTH
 
 

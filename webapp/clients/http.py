@@ -7,7 +7,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -62,6 +62,31 @@ def install_redaction() -> None:
 install_redaction()
 
 
+class Clock(Protocol):
+    """What the clients need of a clock. The app passes its one Clock (webapp.timeutil), tests
+    a fake one; clients built alone read the system's."""
+
+    def time(self) -> float: ...           # seconds since the epoch
+    def monotonic(self) -> float: ...
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The system's time, for clients built without the app's clock."""
+
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
 class Deadline:
     """When a whole chain of calls must be over, because a person is waiting for the answer.
 
@@ -69,14 +94,14 @@ class Deadline:
     pause of a request a person waits on draws on one deadline instead.
     """
 
-    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic):
+    def __init__(self, seconds: float, clock: Clock = SYSTEM_CLOCK):
         self.seconds = seconds
-        self._monotonic = monotonic
-        self.at = monotonic() + seconds
+        self.clock = clock
+        self.at = clock.monotonic() + seconds
 
     def remaining(self) -> float:
         """Seconds left; zero or less once the deadline has passed."""
-        return self.at - self._monotonic()
+        return self.at - self.clock.monotonic()
 
 
 class Transport:
@@ -93,8 +118,7 @@ class Transport:
                  pace_hint: Callable[[requests.Response], float | None] = lambda r: None,
                  session: requests.Session | None = None, timeout: float = 30.0,
                  max_attempts: int = 5, backoff_base: float = 0.5, backoff_cap: float = 30.0,
-                 max_wait: float = 60.0, sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic,
+                 max_wait: float = 60.0, clock: Clock = SYSTEM_CLOCK,
                  jitter: Callable[[], float] = random.random, deadline: Deadline | None = None):
         self.service = service
         self.session = session or requests.Session()
@@ -106,8 +130,7 @@ class Transport:
         self._error_parser = error_parser
         self._wait_hint = wait_hint
         self._pace_hint = pace_hint
-        self.sleep = sleep
-        self.monotonic = monotonic
+        self.clock = clock
         self._jitter = jitter
         self._not_before = 0.0
         self.deadline = deadline
@@ -131,7 +154,7 @@ class Transport:
         wanted = kwargs.pop("timeout", self.timeout)
         for attempt in range(1, self.max_attempts + 1):
             self._wait_for_pacing()
-            started = self.monotonic()
+            started = self.clock.monotonic()
             try:
                 response = self.session.request(method, url, timeout=self.call_timeout(wanted),
                                                 stream=self.deadline is not None, **kwargs)
@@ -140,7 +163,7 @@ class Transport:
             except requests.RequestException as exc:
                 sent = not _never_sent(exc)
                 self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
-                                 (self.monotonic() - started) * 1000, type(exc).__name__)
+                                 (self.clock.monotonic() - started) * 1000, type(exc).__name__)
                 error = self._transport_error(exc, sent)
                 if (sent and not idempotent) or attempt == self.max_attempts:
                     raise error from exc
@@ -197,7 +220,7 @@ class Transport:
         """
         if self.deadline is not None and seconds >= self.deadline.remaining():
             raise error or DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=False)
-        self.sleep(seconds)
+        self.clock.sleep(seconds)
 
     def _delay(self, attempt: int, hint: float | None) -> float:
         delay = self._backoff(attempt)
@@ -211,18 +234,18 @@ class Transport:
         return ceiling / 2 + ceiling / 2 * self._jitter()
 
     def _wait_for_pacing(self) -> None:
-        wait = self._not_before - self.monotonic()
+        wait = self._not_before - self.clock.monotonic()
         if wait > 0:
             self._pause(min(wait, self.max_wait))
 
     def _remember_pacing(self, response: requests.Response) -> None:
         wait = self._pace_hint(response)
         if wait and wait > 0:
-            self._not_before = self.monotonic() + wait
+            self._not_before = self.clock.monotonic() + wait
 
     def _log_response(self, method: str, url: str, response: requests.Response,
                       started: float) -> None:
-        elapsed = (self.monotonic() - started) * 1000
+        elapsed = (self.clock.monotonic() - started) * 1000
         request_id = (response.headers.get("x-tlx-request-id")
                       or response.headers.get("X-HubSpot-Correlation-Id") or "-")
         level = logging.INFO if response.status_code < 400 else logging.WARNING

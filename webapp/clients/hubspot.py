@@ -1,8 +1,7 @@
 """Client for HubSpot's date-versioned CRM and OAuth APIs. Knows nothing of our data."""
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -12,7 +11,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from .errors import ApiError, BadRequest, TransportError, UnexpectedResponse, error_class_for
-from .http import Transport, header_float, json_or_none, paginate
+from .http import SYSTEM_CLOCK, Clock, Transport, header_float, json_or_none, paginate
 
 SERVICE = "HubSpot"
 BATCH_SIZE = 100
@@ -88,7 +87,7 @@ class HubSpotClient:
 
     def __init__(self, api_base: str, api_version: str, client_id: str, client_secret: str,
                  tokens: TokenStore, *, transport: Transport | None = None,
-                 clock: Callable[[], float] = time.time, **transport_options: Any):
+                 clock: Clock = SYSTEM_CLOCK, **transport_options: Any):
         self.api_base = api_base.rstrip("/")
         self.version = api_version
         self.tokens = tokens
@@ -98,7 +97,7 @@ class HubSpotClient:
                                    token=tokens.load(), update_token=self._store_refreshed)
         self.transport = transport or Transport(
             SERVICE, error_parser=parse_error, wait_hint=_wait_hint, pace_hint=_pace,
-            session=self.oauth, **transport_options)
+            session=self.oauth, clock=clock, **transport_options)
         self._next_search = 0.0
 
     @property
@@ -112,16 +111,16 @@ class HubSpotClient:
         # Authlib dates expiry by time.time(); date it by our clock, which decides refreshes
         # (ensure_fresh_token). A float also keeps authlib's own int-only expiry check out.
         if token.get("expires_in") is not None:
-            token["expires_at"] = self._clock() + float(token["expires_in"])
+            token["expires_at"] = self._clock.time() + float(token["expires_in"])
         self.tokens.save(dict(token))
 
     def ensure_fresh_token(self) -> None:
         """Refresh the access token before it expires, one refresher per portal at a time."""
-        if not _expires_soon(self.oauth.token, self._clock()):
+        if not _expires_soon(self.oauth.token, self._clock.time()):
             return
         with self.tokens.refresh_lock():
             latest = self.tokens.load()
-            if latest and not _expires_soon(latest, self._clock()):
+            if latest and not _expires_soon(latest, self._clock.time()):
                 self.oauth.token = latest     # another process refreshed while we waited
                 return
             self.refresh(latest or self.oauth.token)
@@ -251,11 +250,10 @@ class HubSpotClient:
         return paginate(page)
 
     def _pace_search(self) -> None:
-        monotonic = self.transport.monotonic
-        wait = self._next_search - monotonic()
+        wait = self._next_search - self._clock.monotonic()
         if wait > 0:
-            self.transport.sleep(wait)
-        self._next_search = max(monotonic(), self._next_search) + SEARCH_INTERVAL
+            self._clock.sleep(wait)
+        self._next_search = max(self._clock.monotonic(), self._next_search) + SEARCH_INTERVAL
 
     # Schema and install
 

@@ -7,19 +7,21 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any, Protocol, TypeVar
 
 import requests
 
-from ..timeutil import oslo_today
 from .errors import ApiError, NotFound, Unauthorized, UnexpectedResponse, error_class_for
-from .http import Transport, header_float, json_or_none
+from .http import SYSTEM_CLOCK, Clock, Transport, header_float, json_or_none
 
 SERVICE = "Tripletex"
 PAGE_SIZE = 1000          # Tripletex's own default `count`
 BATCH_SIZE = 100          # ids per `GET ?id=` and objects per `/list` write
 SESSION_DAYS = 2          # expirationDate is a date in Oslo; the session dies at its midnight
+# Tripletex's dates (sessions, invoices, filters) are Norwegian calendar days.
+TRIPLETEX_ZONE = ZoneInfo("Europe/Oslo")
 # Most list endpoints filter by `id=1,2,3`; these take `ids` instead (2.74 spec) and would
 # silently ignore `id`, answering with every row.
 T = TypeVar("T")
@@ -101,16 +103,16 @@ class TripletexClient:
     def __init__(self, base_url: str, consumer_token: str, employee_token: str, *,
                  company_id: int = 0, session_cache: SessionCache | None = None,
                  transport: Transport | None = None,
-                 today: Callable[[], date] = oslo_today, **transport_options: Any):
+                 clock: Clock = SYSTEM_CLOCK, **transport_options: Any):
         self.base_url = base_url.rstrip("/")
         self._consumer_token = consumer_token
         self._employee_token = employee_token
         self.company_id = company_id
         self.sessions = session_cache or MemorySessionCache()
-        self._today = today
+        self.clock = clock
         self.transport = transport or Transport(
             SERVICE, error_parser=parse_error, wait_hint=_reset_seconds, pace_hint=_pace,
-            **transport_options)
+            clock=clock, **transport_options)
 
     # Sessions
 
@@ -145,6 +147,9 @@ class TripletexClient:
                                        auth=(str(self.company_id), session.token))
             except (Unauthorized, NotFound):
                 pass
+
+    def _today(self) -> date:
+        return datetime.fromtimestamp(self.clock.time(), TRIPLETEX_ZONE).date()
 
     def concurrently(self, *calls: Callable[[TripletexClient], T]) -> list[T]:
         """Make independent calls at once, each on a twin of this client; results in order.

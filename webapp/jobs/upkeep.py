@@ -7,7 +7,7 @@ from datetime import timedelta
 from huey import crontab
 
 from ..crypto import SecretBox
-from ..portal_lifecycle import check_idle_portals, purge_expired
+from ..portal.lifecycle import check_idle_portals, purge_expired
 from ..storage.sqlite import connect
 from .queue import config, huey
 

@@ -6,8 +6,8 @@ are created. Creating is idempotent: what exists already is left alone.
 """
 from __future__ import annotations
 
-from .clients.errors import Conflict
-from .clients.hubspot import HubSpotClient
+from ..clients.errors import Conflict
+from ..clients.hubspot import HubSpotClient
 
 PROPERTY_SET = 1
 GROUP = {"name": "tripletex_sync", "label": "Tripletex Sync", "displayOrder": -1}

@@ -9,17 +9,17 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from .client_factory import hubspot_for_portal, tripletex_for_portal
-from .clients.errors import ApiError, Unauthorized
-from .clients.hubspot import TokenRefused
-from .crypto import SecretBox
+from ..collaborators import hubspot_for_portal, tripletex_for_portal
+from ..clients.errors import ApiError, Unauthorized
+from ..clients.hubspot import TokenRefused
+from ..crypto import SecretBox
 from .hubspot_app import REQUIRED_SCOPES
 from .hubspot_properties import ensure_properties
-from .storage.credentials import HUBSPOT_OAUTH, Credentials
-from .storage.installations import ACTIVE, Installations
-from .storage.sqlite import write_transaction
-from .timeutil import parse, utcnow
-from .tripletex_connection import end_session
+from ..storage.credentials import HUBSPOT_OAUTH, Credentials
+from ..storage.installations import ACTIVE, Installations
+from ..storage.sqlite import write_transaction
+from ..timeutil import parse, utcnow
+from .tripletex_connect import end_session
 from .tripletex_link import TripletexLink
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from datetime import datetime, time, timezone
 
 from sqlite_utils import Database
 
-from .timeutil import OSLO, utcnow
+from ..timeutil import OSLO, utcnow
 
 
 def find_plan(plans: list[dict], plan_id: str | None) -> dict | None:

@@ -10,14 +10,15 @@ from datetime import timedelta
 
 from sqlite_utils import Database
 
-from .clients.tripletex import TripletexClient
-from .crypto import SecretBox
-from .storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
-from .storage.installations import Installations
-from .storage.sqlite import write_transaction
-from .timeutil import isoformat, oslo_today, parse, utcnow
-from .storage.tokens import TripletexSessions
-from .tripletex_connection import CheckItem, Connected, check_company, end_session
+from ..clients.tripletex import TripletexClient
+from ..crypto import SecretBox
+from ..storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
+from ..storage.installations import Installations
+from ..storage.sqlite import write_transaction
+from ..timeutil import isoformat, oslo_today, parse, utcnow
+from ..storage.tokens import TripletexSessions
+from .connection_check import CheckItem, check_company
+from .tripletex_connect import Connected, end_session
 
 CONNECTION = "tripletex_connection"       # settings: company, employee, when
 CHECK = "connection_check"                # settings: the last check's items

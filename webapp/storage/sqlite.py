@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..migrations import migrations
+from .migrations import migrations
 
 log = logging.getLogger(__name__)
 

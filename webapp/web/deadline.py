@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from ..client_factory import interactive
+from ..collaborators import interactive
 from ..clients.http import Deadline
 
 

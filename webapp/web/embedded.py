@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
 from ..db import get_db
-from ..i18n import normalise
-from ..portal_lifecycle import ensure_portal_properties
+from .i18n import normalise
+from ..portal.lifecycle import ensure_portal_properties
 from ..storage import login_tokens
 from ..storage.installations import ACTIVE, Installations
 from .auth import sign_in

@@ -5,7 +5,7 @@ from flask import Flask, current_app, g, jsonify, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..i18n import gettext as _
+from .i18n import gettext as _
 from .auth import current_installation
 from .fragments import is_htmx
 from .sessions import session_url

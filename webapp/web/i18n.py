@@ -53,7 +53,7 @@ def language_url(code: str) -> str:
     Only the path and `lang` are kept: no other query key may reach url_for, and an OAuth
     code or a sign-in token in the current URL must not be replayed by a language link.
     """
-    from .web.sessions import session_url
+    from .sessions import session_url
     if request.method == "GET" and request.endpoint not in (None, "static") and \
             request.endpoint not in _NOT_REVISITABLE:
         return session_url(request.endpoint, **dict(request.view_args or {}, lang=code))

@@ -10,11 +10,11 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, render_template, request
 from requests import RequestException
 
-from ..client_factory import INTERACTIVE_CALL_TIMEOUT, hubspot_for_token
+from ..collaborators import INTERACTIVE_CALL_TIMEOUT, hubspot_for_token
 from ..clients.errors import ApiError
 from ..db import get_db
-from ..hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
-from ..portal_lifecycle import (InstallRefused, account_of, ensure_portal_properties,
+from ..portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from ..portal.lifecycle import (InstallRefused, account_of, ensure_portal_properties,
                                 record_install, uninstall)
 from .auth import current_installation, portal_required, sign_in, sign_out
 from .deadline import interactive_config

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
 
-from ..client_factory import tripletex_for_portal, tripletex_for_token
+from ..collaborators import tripletex_for_portal, tripletex_for_token
 from ..clients.errors import ApiError
 from ..db import get_db
-from ..plans import find_plan, invoices_this_month
+from ..portal.plans import find_plan, invoices_this_month
 from ..storage.attempts import Attempts
 from ..storage.credentials import Credentials
 from ..storage.installations import Installations
 from ..timeutil import oslo_today
-from ..tripletex_link import TripletexLink
-from ..tripletex_connection import (NotEntitled, Problem, TokenInputError, UnknownCompany,
-                                    connect, explain, read_token)
+from ..portal.tripletex_link import TripletexLink
+from ..portal.problems import Problem, explain
+from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
+from ..portal.tripletex_token import TokenInputError, read_token
 from .auth import current_installation, portal_required
 from .deadline import interactive_config
 from .fragments import go_to, render_page, reshown_by

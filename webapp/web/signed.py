@@ -11,7 +11,7 @@ from functools import wraps
 from flask import current_app, g, jsonify, make_response, request
 
 from ..db import get_db
-from ..hubspot_signature import MAX_AGE_MS, SignatureInvalid, verify_v3
+from ..clients.hubspot_signature import MAX_AGE_MS, SignatureInvalid, verify_v3
 from ..storage import signed_requests
 
 

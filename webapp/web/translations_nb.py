@@ -129,7 +129,7 @@ NB: dict[str, str] = {
     "The integration module is not active in the Tripletex company. Activate it, then create the token again.":
         "Integrasjonsmodulen er ikke aktivert i Tripletex-selskapet. Aktiver den, og lag nøkkelen på nytt.",
     "The token is missing access the sync needs.": "Nøkkelen mangler tilganger synkroniseringen trenger.",
-    "Missing:": "Mangler:",
+    "Missing: {which}.": "Mangler: {which}.",
     "Create a new token with “All entitlements”, from an employee who has access to these areas, and paste it here.":
         "Lag en ny nøkkel med «Alle tilganger», fra en ansatt som har tilgang til disse områdene, og lim den inn her.",
     "Tripletex asked us to slow down.": "Tripletex ba oss sende færre forespørsler.",
@@ -144,8 +144,8 @@ NB: dict[str, str] = {
     "Tripletex refuses to create invoices until the company's bank account (account 1920) has an account number. In Tripletex: Accounting, Chart of accounts, account 1920, enter the bank account number.":
         "Tripletex lager ikke fakturaer før selskapets bankkonto (konto 1920) har et kontonummer. I Tripletex: Regnskap, Kontoplan, konto 1920, fyll inn bankkontonummeret.",
     "No outgoing VAT codes are available.": "Ingen utgående mva-koder er tilgjengelige.",
-    "In Tripletex, check the company's VAT settings: VAT codes {codes} must be active.":
-        "Sjekk selskapets mva-innstillinger i Tripletex: mva-kodene {codes} må være aktive.",
+    "In Tripletex, check the company's VAT settings: outgoing VAT code 3 (25 %) must be active, or code 6 for a company not registered for VAT.":
+        "Sjekk selskapets mva-innstillinger i Tripletex: utgående mva-kode 3 (25 %) må være aktiv, eller kode 6 for et selskap som ikke er mva-registrert.",
     "Choose one of the companies listed.": "Velg et av selskapene i listen.",
     "The list of companies has expired.": "Listen over selskaper er utløpt.",
     "Paste the token again.": "Lim inn nøkkelen på nytt.",

@@ -1,7 +1,7 @@
 """hubspot.fetch emulation: what the app's backend receives from a card or settings page."""
 import requests
 
-from webapp.hubspot_signature import verify_v3
+from webapp.clients.hubspot_signature import verify_v3
 
 from .conftest import CLIENT_SECRET, DEMO
 

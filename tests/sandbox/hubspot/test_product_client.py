@@ -38,11 +38,27 @@ def _route(template: str) -> str:
     return re.sub(r"\{\w+Id\}$", "{objectId}", template)
 
 
+class SandboxTime:
+    """The sandbox's wall clock (token expiry), and waits recorded rather than slept."""
+
+    def __init__(self, clock, sleeper):
+        self.clock, self.sleeper = clock, sleeper
+
+    def time(self):
+        return self.clock.now()
+
+    def monotonic(self):
+        return self.sleeper.monotonic()
+
+    def sleep(self, seconds):
+        self.sleeper.sleep(seconds)
+
+
 @pytest.fixture
 def client(base, token, clock, sleeper):
     tokens = MemoryTokens(dict(token, expires_at=clock.now() + token["expires_in"]))
-    hs = HubSpotClient(base, "2026-03", CLIENT_ID, CLIENT_SECRET, tokens, clock=clock.now,
-                       sleep=sleeper.sleep, monotonic=sleeper.monotonic, jitter=lambda: 1.0,
+    hs = HubSpotClient(base, "2026-03", CLIENT_ID, CLIENT_SECRET, tokens,
+                       clock=SandboxTime(clock, sleeper), jitter=lambda: 1.0,
                        timeout=2.0)
     hs.seen = []
     hs.oauth.hooks["response"].append(lambda response, *a, **k: hs.seen.append(response))

@@ -13,7 +13,7 @@ import requests
 from flask import Flask, request
 
 from tests.servers import serving
-from webapp.hubspot_signature import verify_v3
+from webapp.clients.hubspot_signature import verify_v3
 from webapp.sandbox.hubspot.settings_extension import TEXT
 
 from .conftest import APP_ID, CLIENT_SECRET, DEMO, EMPTY, install

@@ -1,7 +1,7 @@
 """The signer against HubSpot's published vectors (brief §3.5), directly and over HTTP."""
 import requests
 
-from webapp.hubspot_signature import verify_v3
+from webapp.clients.hubspot_signature import verify_v3
 from webapp.sandbox.hubspot.signing import (decode_uri, signature_v1, signature_v2, signature_v3,
                                             webhook_headers)
 

@@ -3,7 +3,7 @@ import json
 
 import requests
 
-from webapp.hubspot_signature import verify_v3
+from webapp.clients.hubspot_signature import verify_v3
 from webapp.sandbox.hubspot import create_app
 from webapp.sandbox.hubspot.settings import DEFAULTS
 from webapp.sandbox.hubspot.signing import signature_v1

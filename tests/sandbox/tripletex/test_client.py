@@ -6,37 +6,36 @@ import requests
 
 from webapp.clients.errors import BadRequest, Conflict, Forbidden
 from webapp.clients.tripletex import TripletexClient
-from webapp.tripletex_connection import check_company
+from webapp.portal.connection_check import check_company
+
+from tests.conftest import FakeClock
 
 from .conftest import CONSUMER
 
 TODAY = date(2026, 11, 24)
 
 
-class SandboxSleeper:
-    """Waits by moving the sandbox's clock, so pacing meets the real rate limiter."""
+class SandboxClock(FakeClock):
+    """Waits by moving the sandbox's clock too, so pacing meets the real rate limiter."""
 
     def __init__(self, api):
-        self.api, self.now, self.waits = api, 1000.0, []
+        super().__init__()
+        self.api = api
 
     def sleep(self, seconds):
-        self.waits.append(round(seconds, 3))
-        self.now += seconds
+        super().sleep(seconds)
         self.api.state.clock.advance(seconds)
-
-    def monotonic(self):
-        return self.now
 
 
 def _client(api, token, **options) -> TripletexClient:
-    options.setdefault("today", lambda: TODAY)
+    options.setdefault("clock", FakeClock())
     return TripletexClient(api.url("/v2"), CONSUMER, token, **options)
 
 
 def test_sessions_expire_at_oslo_midnight_and_a_revoked_one_is_renewed(api):
-    today = [TODAY]
+    clock = FakeClock()
     token = api.token(api.company())
-    tx = _client(api, token, today=lambda: today[0])
+    tx = _client(api, token, clock=clock)
     tx.who_am_i()
     first = tx.sessions.load().token
     requests.delete(api.url(f"/v2/token/session/{first}"), auth=("0", first))
@@ -44,7 +43,7 @@ def test_sessions_expire_at_oslo_midnight_and_a_revoked_one_is_renewed(api):
     assert tx.sessions.load().token != first
     assert api.counts()["GET /v2/token/session/>whoAmI"] == 3
     api.advance(2 * 86400)                             # 26 Nov in Oslo: the session is dead
-    today[0] = date(2026, 11, 26)
+    clock.elapsed += 2 * 86400
     assert tx.who_am_i()["companyId"]
     assert tx.sessions.load().expiration_date == "2026-11-28"
     lagging = _client(api, token)                      # a client whose calendar lags
@@ -55,9 +54,8 @@ def test_sessions_expire_at_oslo_midnight_and_a_revoked_one_is_renewed(api):
 
 def test_pacing_on_the_rate_limit_headers_never_meets_a_429(make_sandbox):
     api = make_sandbox(rate_limit=5, rate_window=10)
-    sleeper = SandboxSleeper(api)
-    tx = _client(api, api.token(api.company()), sleep=sleeper.sleep,
-                 monotonic=sleeper.monotonic, jitter=lambda: 1.0)
+    sleeper = SandboxClock(api)
+    tx = _client(api, api.token(api.company()), clock=sleeper, jitter=lambda: 1.0)
     for _ in range(12):
         assert tx.get("/currency/1")["code"] == "NOK"
     statuses = [e["status"] for e in api.control("GET", "requests")["requests"]]

@@ -4,7 +4,6 @@ What is retried: 429 on anything (Tripletex refused without acting); 5xx, timeou
 answers only on reads and idempotent writes. A POST or an action whose answer was lost is never
 sent again: the caller hears "ambiguous" and looks before retrying.
 """
-from datetime import date
 
 import pytest
 
@@ -20,9 +19,7 @@ def client(api, sleeper):
     company = api.company()
 
     def make(**options):
-        options.setdefault("today", lambda: date(2026, 11, 24))
-        return TripletexClient(api.url("/v2"), CONSUMER, api.token(company),
-                               sleep=sleeper.sleep, monotonic=sleeper.monotonic,
+        return TripletexClient(api.url("/v2"), CONSUMER, api.token(company), clock=sleeper,
                                jitter=lambda: 1.0, **options)
     make.company = company
     return make

@@ -11,9 +11,11 @@ import requests
 from flask import Response, request as flask_request
 from openapi_core.contrib.requests import RequestsOpenAPIResponse
 
+from tests.conftest import FakeClock
 from webapp.clients.errors import Forbidden
 from webapp.clients.tripletex import TripletexClient
-from webapp.tripletex_connection import check_company, connect
+from webapp.portal.connection_check import check_company
+from webapp.portal.tripletex_connect import connect
 
 from . import openapi_check
 from .conftest import CONSUMER
@@ -184,7 +186,7 @@ def test_the_checkers_reject_what_breaks_the_spec(tx):
 
 
 def _client(api, http, token, **options) -> TripletexClient:
-    return TripletexClient(api.url("/v2"), CONSUMER, token, session=http, today=lambda: TODAY,
+    return TripletexClient(api.url("/v2"), CONSUMER, token, session=http, clock=FakeClock(),
                            **options)
 
 

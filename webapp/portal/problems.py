@@ -1,0 +1,167 @@
+"""The problems a user must fix, and what to tell them: one vocabulary for every place that
+explains a failure (the setup pages, and later the sync log, alerts and the CLI).
+
+A `Problem` names its kind and carries the details that fill in its message. The messages
+are English source strings, marked with N_ for translation; whoever shows them translates
+(the web layer through gettext, a log as they are). Never a stack trace, never a token.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..clients.errors import (ApiError, BadRequest, DeadlineExceeded, Forbidden, RateLimited,
+                              ServerError, TransportError, Unauthorized)
+
+
+def N_(text: str) -> str:
+    """Mark a string for translation where it is defined; it is translated where it is shown."""
+    return text
+
+
+@dataclass
+class Problem:
+    """A failure explained: `kind` picks the message, `detail` fills it in."""
+
+    kind: str
+    detail: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence of a message; `code` names a detail shown after it verbatim (to copy)."""
+
+    text: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a problem says: a headline, then a sentence, a list, and a closing paragraph.
+
+    Placeholders ({seconds}) are filled from the problem's details; a sentence whose
+    details are missing is left out rather than shown half-filled.
+    """
+
+    title: str
+    text: Text | None = None
+    items: tuple[Text, ...] = ()
+    after: Text | None = None
+
+
+# The Tripletex areas ("Adapted setup" entitlements) the connection check names.
+AREAS = {"customers": N_("Customers"), "contacts": N_("Contacts"), "products": N_("Products"),
+         "orders": N_("Orders"), "invoices": N_("Invoices"), "payments": N_("Payments"),
+         "currencies": N_("Currencies")}
+
+MESSAGES: dict[str, Message] = {
+    "employee_token_refused": Message(
+        N_("Tripletex did not accept this token."),
+        Text(N_("Tripletex does not say why. The usual causes are:")),
+        (Text(N_("The token was revoked or deleted in Tripletex. Create a new one.")),
+         Text(N_("The token was created for another application. In “Adapted setup”, the "
+                 "application name must be exactly:"), code="app_name"),
+         Text(N_("The integration module is not active in the Tripletex company. Activate "
+                 "it, then create the token again.")))),
+    "missing_entitlements": Message(
+        N_("The token is missing access the sync needs."), Text(N_("Missing: {which}.")),
+        after=Text(N_("Create a new token with “All entitlements”, from an employee who has "
+                      "access to these areas, and paste it here."))),
+    "rate_limited": Message(N_("Tripletex asked us to slow down."),
+                            Text(N_("Try again in {seconds} seconds."))),
+    "too_many_attempts": Message(N_("Too many attempts in a short time."),
+                                 Text(N_("For your security, wait {seconds} seconds and try "
+                                         "again."))),
+    "too_slow": Message(N_("Tripletex is answering too slowly."),
+                        Text(N_("We stopped waiting after {seconds} seconds, and nothing was "
+                                "saved. Tripletex is probably busy: try again in a few "
+                                "minutes."))),
+    "unreachable": Message(N_("Tripletex did not answer in time."),
+                           Text(N_("This is usually temporary. Try again in a minute; nothing "
+                                   "was saved."))),
+    "consumer_token_refused": Message(
+        N_("This app is not set up correctly."),
+        Text(N_("Tripletex refused the app's own credentials (its consumer token). This is "
+                "not a problem with your token: contact whoever runs this app."))),
+    "no_bank_account": Message(
+        N_("No bank account number is registered."),
+        Text(N_("Tripletex refuses to create invoices until the company's bank account "
+                "(account 1920) has an account number. In Tripletex: Accounting, Chart of "
+                "accounts, account 1920, enter the bank account number."))),
+    "no_vat_types": Message(
+        N_("No outgoing VAT codes are available."),
+        Text(N_("In Tripletex, check the company's VAT settings: outgoing VAT code 3 (25 %) "
+                "must be active, or code 6 for a company not registered for VAT."))),
+    "choose_company": Message(N_("Choose one of the companies listed.")),
+    "choice_expired": Message(N_("The list of companies has expired."),
+                              Text(N_("Paste the token again."))),
+    "choose_plan": Message(N_("Choose one of the plans.")),
+    "unexpected": Message(
+        N_("Tripletex answered with an unexpected error."),
+        Text(N_("Try again. If it keeps happening, contact support and give this reference:"),
+             code="request_id")),
+}
+
+
+def message(problem: Problem) -> Message:
+    """The message for a problem; an unknown kind reads as unexpected."""
+    return MESSAGES.get(problem.kind, MESSAGES["unexpected"])
+
+
+def fill(text: Text | None, detail: dict,
+         translate: Callable[[str], str] = lambda s: s) -> str | None:
+    """The sentence in the reader's language with its details filled in, or None if any is
+    missing."""
+    if text is None:
+        return None
+    try:
+        return translate(text.text).format(**detail)
+    except (KeyError, IndexError):
+        return None
+
+
+def as_text(problem: Problem, translate: Callable[[str], str] = lambda s: s, **extra) -> str:
+    """The whole message as one line, for a log, an alert or the CLI."""
+    detail = details(problem, translate, **extra)
+    shown = message(problem)
+    parts = [translate(shown.title)]
+    for text in (shown.text, *shown.items, shown.after):
+        sentence = fill(text, detail, translate)
+        if sentence:
+            parts.append(sentence + (f" {detail[text.code]}" if text.code in detail else ""))
+    return " ".join(parts)
+
+
+def details(problem: Problem, translate: Callable[[str], str] = lambda s: s, **extra) -> dict:
+    """The problem's details ready to show: area names translated and listed."""
+    detail = dict(extra, **problem.detail)
+    if problem.kind == "missing_entitlements":
+        which = [translate(AREAS.get(w, w)) for w in detail.get("which") or []]
+        detail.pop("which", None)
+        if which:
+            detail["which"] = ", ".join(which)
+    return detail
+
+
+def explain(error: ApiError, *, area: str | None = None) -> Problem:
+    """Turn a Tripletex error into something the user can act on, never a stack trace.
+
+    `area` names the entitlement the failed call needed, when a refusal should name it.
+    """
+    fields = error.fields()
+    if isinstance(error, BadRequest) and "arg:consumerToken" in fields:
+        return Problem("consumer_token_refused")
+    if isinstance(error, BadRequest) and "arg:employeeToken" in fields:
+        return Problem("employee_token_refused")
+    if isinstance(error, Unauthorized):
+        return Problem("employee_token_refused")
+    if isinstance(error, Forbidden):
+        return Problem("missing_entitlements", {"which": [area]} if area else {})
+    if isinstance(error, RateLimited):
+        return Problem("rate_limited", {"seconds": int(error.retry_after or 10)})
+    if isinstance(error, DeadlineExceeded):
+        return Problem("too_slow", {"seconds": round(error.seconds)})
+    if isinstance(error, (TransportError, ServerError)):
+        return Problem("unreachable")
+    return Problem("unexpected", {"request_id": error.request_id or "-",
+                                  "status": error.status or "-"})

@@ -1,5 +1,6 @@
 """The demo portal `make run` seeds: Norwegian companies, contacts, products, deals in the pipeline."""
 import requests
+from stdnum.no import orgnr
 
 from webapp.sandbox import demo_data
 from webapp.sandbox.tripletex import create_app as tripletex_app
@@ -22,13 +23,15 @@ def test_demo_portal_and_its_users_and_an_empty_second_portal(base):
     assert demo["installed"] is False
 
 
-def test_about_25_norwegian_companies_mostly_with_valid_organisation_numbers(base):
+def test_25_norwegian_companies_with_valid_organisation_numbers_but_four_malformed(base, sb):
     companies = _all(base, "companies")
-    numbers = [c["properties"]["orgnr"] for c in companies]
-    valid = [n for n in numbers if demo_data.is_valid_org_number(n)]
+    numbers = {c["properties"]["name"]: c["properties"]["orgnr"] for c in companies}
+    world = demo_data.build(sb.settings["seed"])["companies"]
+    malformed = {c["name"] for c in world if c["org_number_malformed"]}
     assert len(companies) == 25 and all(c["properties"]["name"].endswith(" AS") for c in companies)
     assert any(ch in "".join(c["properties"]["name"] for c in companies) for ch in "æøå")
-    assert 20 <= len(valid) < 25 and len(numbers) - len(valid) == 4
+    assert len(malformed) == 4
+    assert {name for name, number in numbers.items() if not orgnr.is_valid(number)} == malformed
 
 
 def test_some_companies_match_the_tripletex_demo_customers(base):

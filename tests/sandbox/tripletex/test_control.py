@@ -1,8 +1,8 @@
 """The control API at /_sandbox/: companies and tokens, payments, clock, faults, log, reset."""
 import pytest
 import requests
+from stdnum.no import kontonr, orgnr
 
-from webapp.sandbox import demo_data
 from webapp.sandbox.tripletex import control, create_app, faults
 from webapp.sandbox.tripletex.state import DEFAULT_SETTINGS
 
@@ -40,8 +40,8 @@ def test_with_accountant_adds_a_token_that_reaches_two_client_companies(api):
     listed = {c["id"]: c for c in api.control("GET", "companies")["companies"]}
     assert set(clients) <= set(listed)
     for company in [firm] + [listed[c] for c in clients]:
-        assert demo_data.is_valid_org_number(company["organizationNumber"])
-    assert all(listed[c]["bankAccountNumber"] for c in clients)
+        assert orgnr.is_valid(company["organizationNumber"])
+    assert all(kontonr.is_valid(listed[c]["bankAccountNumber"]) for c in clients)
     assert firm["bankAccountNumber"] == ""
 
 

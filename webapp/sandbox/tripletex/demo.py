@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from stdnum.no import kontonr
+
 from .. import demo_data
 from . import crud, seed
 from .entities import CUSTOMER, PRODUCT
@@ -20,15 +22,12 @@ TRIPLETEX_ONLY_PRODUCTS = [("SERV-ANNUAL", "Årlig service", 4500.00, 3)]
 
 
 def bank_account_number(rng: random.Random) -> str:
-    """An 11-digit Norwegian account number with a valid mod-11 check digit."""
-    weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    """Generate a valid 11-digit Norwegian bank account number (kontonummer) at bank 1503."""
     while True:
-        digits = "1503" + "".join(rng.choice("0123456789") for _ in range(6))
-        check = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return digits + str(check)
+        body = "1503" + "".join(rng.choice(demo_data.DIGITS) for _ in range(6))
+        number = demo_data.with_check_digit(body, kontonr)
+        if number:
+            return number
 
 
 def seed_demo(app) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.conftest import TEST_KEY
 from webapp import create_app
 from webapp.db import connect
-from webapp.jobs.heartbeat import record_heartbeat
+from webapp.storage.heartbeats import Heartbeats
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +28,9 @@ def test_production_pages_do_not_claim_sandbox_mode(tmp_path):
 
 def test_home_shows_the_worker_as_not_started_then_running(app, client):
     assert "Not started yet" in client.get("/").get_data(as_text=True)
-    record_heartbeat(app.config["DATABASE"], worker="test-worker")
+    db = connect(app.config["DATABASE"])
+    Heartbeats(db).record("test-worker")
+    db.close()
     page = client.get("/").get_data(as_text=True)
     assert "Running (last seen" in page
 

@@ -1,6 +1,8 @@
 """Plans: limits count the invoices the app made in the current Oslo calendar month."""
 from datetime import datetime, timezone
 
+from tests.conftest import FakeClock
+from webapp.collaborators import Collaborators
 from webapp.portal.plans import find_plan, invoices_this_month, month_start_utc, within_limit
 from webapp.config import DEFAULT_PLANS
 
@@ -16,7 +18,7 @@ def test_the_month_starts_at_midnight_in_oslo_not_utc():
     assert month_start_utc(now) == datetime(2026, 2, 28, 23, 0, tzinfo=timezone.utc)
 
 
-def test_only_this_months_successful_invoices_count(fresh_db):
+def test_only_this_months_successful_invoices_count(fresh_db, box):
     fresh_db["installations"].insert({"portal_id": 1, "status": "active", "installed_at": "x",
                                       "updated_at": "x"})
     log_invoice(fresh_db, "2026-02-28T22:59:59+00:00")        # February in Oslo
@@ -24,8 +26,8 @@ def test_only_this_months_successful_invoices_count(fresh_db):
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00")
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", status="failed")
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", action="customer_created")
-    now = datetime(2026, 3, 15, tzinfo=timezone.utc)
-    assert invoices_this_month(fresh_db, 1, now) == 2
+    clock = FakeClock(epoch=datetime(2026, 3, 15, tzinfo=timezone.utc).timestamp())
+    assert invoices_this_month(Collaborators({}, fresh_db, box, clock), 1) == 2
 
 
 def test_limits_and_unlimited_plans():

@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from webapp import create_app
+from webapp.config import default_instance_path, load_config
 from webapp.db import connect
-from webapp.jobs.queue import config, make_huey
+from webapp.jobs.queue import make_huey
+
+# What `flask --app wsgi worker` reads: the tests' instance folder (tests/conftest.py).
+config = load_config(default_instance_path())
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +56,7 @@ def worker_process():
 
 
 def test_worker_runs_tasks_queued_by_another_process(worker_process):
-    from webapp.jobs.heartbeat import heartbeat
+    heartbeat = create_app().extensions["tasks"].heartbeat      # the web app's side
     assert wait_for(lambda: heartbeats() == 1), "the worker never announced itself"
     db = connect(config["DATABASE"])
     with db.atomic():

@@ -12,7 +12,9 @@ from .clients.http import RedactingFilter
 from .config import default_instance_path, load_config
 from .crypto import SecretBox
 from .extensions import csrf
-from .timeutil import for_display
+from .jobs.queue import make_huey
+from .jobs.tasks import declare
+from .timeutil import SYSTEM_CLOCK, for_display
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,26 +24,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(default_instance_path()),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(app.instance_path, test_config))
-    # Nothing we accept is large (hubspot.fetch caps bodies at 1 MB); refuse bigger before reading.
-    if app.config.get("MAX_CONTENT_LENGTH") is None:       # Flask's default: no limit
-        app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     configure_logging(app.config["LOG_LEVEL"])
     if app.config["PROXY_COUNT"]:
         # Only the client address: URLs are built from PUBLIC_BASE_URL, never from headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0,
                                 x_host=0, x_port=0, x_prefix=0)
     app.extensions["secret_box"] = SecretBox(app.config["ENCRYPTION_KEY"])
+    app.extensions["clock"] = SYSTEM_CLOCK
+    # The queue and its tasks, from this app's configuration: the pages enqueue, the worker
+    # (`flask --app wsgi worker`) runs them.
+    app.extensions["huey"] = make_huey(app.config)
+    app.extensions["tasks"] = declare(app.extensions["huey"], app.config)
 
     db.init_app(app)
     csrf.init_app(app)
 
     from .web import embedded, errors, home, i18n, install, problems, security, sessions, setup
     sessions.init_app(app)
+    app.jinja_env.filters["local_time"] = for_display
     i18n.init_app(app)
     problems.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    app.jinja_env.filters["local_time"] = for_display
     app.register_blueprint(home.bp)
     install.init_app(app)
     app.register_blueprint(setup.bp)

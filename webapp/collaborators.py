@@ -1,69 +1,160 @@
-"""Build API clients for a portal from configuration and stored (encrypted) credentials."""
+"""What every flow works with, built in one place: configuration, the database, the secret box,
+the clock, and the stores and API clients made from them.
+
+The web layer makes one per request, for a person who is waiting (short calls, one deadline
+for all of them, short lock waits); the worker makes one per task. Flows take it as their
+first argument instead of passing (config, db, box) along by position.
+"""
 from __future__ import annotations
 
-from contextlib import nullcontext
+import dataclasses
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from functools import cached_property
 
 from sqlite_utils import Database
 
 from .clients.http import Deadline
 from .clients.hubspot import HubSpotClient
-from .clients.tripletex import MemorySessionCache, TripletexClient
-from .storage.credentials import TRIPLETEX_EMPLOYEE, Credentials
-from .storage.tokens import HubSpotTokens, TripletexSessions
+from .clients.tripletex import MemorySessionCache, Session, TripletexClient
+from .crypto import SecretBox
+from .storage.attempts import Attempts
+from .storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
+from .storage.heartbeats import Heartbeats
+from .storage.installations import Installations
+from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, lease
+from .storage.login_tokens import LoginTokens
+from .storage.signed_requests import SignedRequests
+from .storage.sqlite import connect
+from .storage.sync_log import SyncLog
+from .timeutil import SYSTEM_CLOCK, Clock
+
+CALL_TIMEOUT_WHILE_PERSON_WAITS = 10.0     # seconds, for any one call a person waits on
 
 
-INTERACTIVE_CALL_TIMEOUT = 10.0       # seconds, for any one call a person waits on
+@dataclass(frozen=True)
+class Collaborators:
+    config: dict
+    db: Database
+    box: SecretBox
+    clock: Clock = SYSTEM_CLOCK
+    deadline: Deadline | None = None        # set while a person waits for the answer
+
+    @classmethod
+    @contextmanager
+    def opened(cls, config: dict, clock: Clock = SYSTEM_CLOCK) -> Iterator[Collaborators]:
+        """Collaborators on a connection of their own (a worker's task), closed afterwards."""
+        db = connect(config["DATABASE"])
+        try:
+            yield cls(config, db, SecretBox(config["ENCRYPTION_KEY"]), clock)
+        finally:
+            db.close()
+
+    def while_person_waits(self, seconds: float) -> Collaborators:
+        """The same collaborators for a person waiting: calls answer within seconds, retries
+        rather say "try again in N seconds" than sleep behind a spinner, and every call of
+        every client shares one deadline."""
+        config = dict(self.config,
+                      HTTP_TIMEOUT=min(self.config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS),
+                      HTTP_MAX_ATTEMPTS=min(self.config["HTTP_MAX_ATTEMPTS"], 2),
+                      HTTP_MAX_WAIT=min(self.config["HTTP_MAX_WAIT"], 2.0))
+        return dataclasses.replace(self, config=config, deadline=Deadline(seconds, self.clock))
+
+    # Stores
+
+    @cached_property
+    def installations(self) -> Installations:
+        return Installations(self.db, self.clock)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        return Credentials(self.db, self.box, self.clock)
+
+    @cached_property
+    def login_tokens(self) -> LoginTokens:
+        return LoginTokens(self.db, self.clock)
+
+    @cached_property
+    def attempts(self) -> Attempts:
+        return Attempts(self.db, self.clock)
+
+    @cached_property
+    def heartbeats(self) -> Heartbeats:
+        return Heartbeats(self.db, self.clock)
+
+    @cached_property
+    def signed_requests(self) -> SignedRequests:
+        return SignedRequests(self.db, self.clock)
+
+    @cached_property
+    def sync_log(self) -> SyncLog:
+        return SyncLog(self.db)
+
+    # Clients
+
+    def _transport(self) -> dict:
+        return {"timeout": self.config["HTTP_TIMEOUT"],
+                "max_attempts": self.config["HTTP_MAX_ATTEMPTS"],
+                "max_wait": self.config["HTTP_MAX_WAIT"], "deadline": self.deadline,
+                "clock": self.clock}
+
+    def tripletex_for_token(self, token: str, company_id: int = 0) -> TripletexClient:
+        """A client for a token being tried out; its session is not stored anywhere."""
+        return TripletexClient(self.config["TRIPLETEX_API_BASE"],
+                               self.config["TRIPLETEX_CONSUMER_TOKEN"], token,
+                               company_id=company_id, session_cache=MemorySessionCache(),
+                               **self._transport())
+
+    def tripletex(self, portal_id: int) -> TripletexClient | None:
+        """The portal's connected client, reusing its stored session; None when not connected."""
+        token = self.credentials.get(portal_id, TRIPLETEX_EMPLOYEE)
+        if not token:
+            return None
+        meta = self.credentials.meta(portal_id, TRIPLETEX_EMPLOYEE)
+        return TripletexClient(self.config["TRIPLETEX_API_BASE"],
+                               self.config["TRIPLETEX_CONSUMER_TOKEN"], token,
+                               company_id=int(meta.get("company_id") or 0),
+                               session_cache=StoredSession(self.credentials, portal_id),
+                               **self._transport())
+
+    def hubspot(self, portal_id: int) -> HubSpotClient:
+        """The portal's HubSpot client; refreshed tokens are stored, one refresher at a time."""
+        wait = WAIT_WHILE_PERSON_WAITS if self.deadline else WAIT
+        return self._hubspot(StoredToken(self, portal_id, lock_wait=wait))
+
+    def hubspot_for_token(self, token: dict) -> HubSpotClient:
+        """A client for a token that belongs to no stored installation yet (an install)."""
+        return self._hubspot(HeldToken(token))
+
+    def _hubspot(self, tokens) -> HubSpotClient:
+        return HubSpotClient(self.config["HUBSPOT_API_BASE"], self.config["HUBSPOT_API_VERSION"],
+                             self.config["HUBSPOT_CLIENT_ID"], self.config["HUBSPOT_CLIENT_SECRET"],
+                             tokens, **self._transport())
 
 
-def _transport_options(config: dict) -> dict:
-    options = {"timeout": config["HTTP_TIMEOUT"], "max_attempts": config["HTTP_MAX_ATTEMPTS"]}
-    if "HTTP_MAX_WAIT" in config:
-        options["max_wait"] = config["HTTP_MAX_WAIT"]
-    if config.get("HTTP_DEADLINE") is not None:
-        options["deadline"] = config["HTTP_DEADLINE"]
-    return options
+class StoredToken:
+    """One portal's HubSpot OAuth token in the credentials table; a lease serialises refreshes
+    across processes, and a person's request waits for it only briefly."""
+
+    def __init__(self, collaborators: Collaborators, portal_id: int, *, lock_wait: float):
+        self.c = collaborators
+        self.portal_id = portal_id
+        self.lock_wait = lock_wait
+
+    def load(self) -> dict | None:
+        return self.c.credentials.get(self.portal_id, HUBSPOT_OAUTH)
+
+    def save(self, token: dict) -> None:
+        meta = self.c.credentials.meta(self.portal_id, HUBSPOT_OAUTH)
+        self.c.credentials.put(self.portal_id, HUBSPOT_OAUTH, token, meta=meta)
+
+    def refresh_lock(self) -> AbstractContextManager:
+        return lease(self.c.db, f"hubspot-refresh:{self.portal_id}", wait=self.lock_wait,
+                     clock=self.c.clock)
 
 
-def interactive(config: dict, deadline: Deadline | None = None) -> dict:
-    """The configuration for calls a person waits on: answer within seconds, and rather say
-    "try again in N seconds" than sleep out a rate limit behind a spinner.
-
-    With `deadline`, every client built from it shares that one limit on the whole chain.
-    """
-    return dict(config, HTTP_TIMEOUT=min(config["HTTP_TIMEOUT"], INTERACTIVE_CALL_TIMEOUT),
-                HTTP_MAX_ATTEMPTS=min(config["HTTP_MAX_ATTEMPTS"], 2), HTTP_MAX_WAIT=2.0,
-                HTTP_DEADLINE=deadline)
-
-
-
-def tripletex_for_token(config: dict, token: str, company_id: int = 0) -> TripletexClient:
-    """A client for a token being tried out; its session is not stored anywhere."""
-    return TripletexClient(config["TRIPLETEX_API_BASE"], config["TRIPLETEX_CONSUMER_TOKEN"],
-                           token, company_id=company_id, session_cache=MemorySessionCache(),
-                           **_transport_options(config))
-
-
-def tripletex_for_portal(config: dict, credentials: Credentials,
-                         portal_id: int) -> TripletexClient | None:
-    """The portal's connected client, reusing its cached session; None when not connected."""
-    token = credentials.get(portal_id, TRIPLETEX_EMPLOYEE)
-    if not token:
-        return None
-    company_id = int(credentials.meta(portal_id, TRIPLETEX_EMPLOYEE).get("company_id") or 0)
-    return TripletexClient(config["TRIPLETEX_API_BASE"], config["TRIPLETEX_CONSUMER_TOKEN"],
-                           token, company_id=company_id,
-                           session_cache=TripletexSessions(credentials, portal_id),
-                           **_transport_options(config))
-
-
-def hubspot_for_portal(config: dict, db: Database, credentials: Credentials,
-                       portal_id: int) -> HubSpotClient:
-    return HubSpotClient(config["HUBSPOT_API_BASE"], config["HUBSPOT_API_VERSION"],
-                         config["HUBSPOT_CLIENT_ID"], config["HUBSPOT_CLIENT_SECRET"],
-                         HubSpotTokens(db, credentials, portal_id), **_transport_options(config))
-
-
-class _HeldToken:
+class HeldToken:
     """A token not (yet) stored anywhere, e.g. the one an install has just received."""
 
     def __init__(self, token: dict):
@@ -75,12 +166,25 @@ class _HeldToken:
     def save(self, token: dict) -> None:
         self.token = token
 
-    def refresh_lock(self):
+    def refresh_lock(self) -> AbstractContextManager:
         return nullcontext()
 
 
-def hubspot_for_token(config: dict, token: dict) -> HubSpotClient:
-    """A client for a token that belongs to no stored installation yet."""
-    return HubSpotClient(config["HUBSPOT_API_BASE"], config["HUBSPOT_API_VERSION"],
-                         config["HUBSPOT_CLIENT_ID"], config["HUBSPOT_CLIENT_SECRET"],
-                         _HeldToken(token), **_transport_options(config))
+class StoredSession:
+    """One portal's Tripletex session token, kept (encrypted) between requests and jobs."""
+
+    def __init__(self, credentials: Credentials, portal_id: int):
+        self.credentials = credentials
+        self.portal_id = portal_id
+
+    def load(self) -> Session | None:
+        value = self.credentials.get(self.portal_id, TRIPLETEX_SESSION)
+        return Session(**value) if value else None
+
+    def save(self, session: Session) -> None:
+        self.credentials.put(self.portal_id, TRIPLETEX_SESSION,
+                             {"token": session.token, "expiration_date": session.expiration_date},
+                             expires_at=session.expiration_date)
+
+    def clear(self) -> None:
+        self.credentials.delete(self.portal_id, TRIPLETEX_SESSION)

@@ -50,8 +50,10 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "UNINSTALL_GRACE_DAYS": (30, "Days an uninstalled portal's data is kept before it is purged."),
     "HTTP_TIMEOUT": (30.0, "Seconds to wait for HubSpot or Tripletex before giving up on a request."),
     "HTTP_MAX_ATTEMPTS": (5, "Attempts per API request when the service answers 429 or 5xx."),
+    "HTTP_MAX_WAIT": (60.0, "Longest single wait, in seconds, before retrying an API request, whatever the service's Retry-After asks (a page a person waits on waits at most 2 s)."),
     "HTTP_INTERACTIVE_DEADLINE": (20.0, "Seconds a page may spend on all its calls to HubSpot and Tripletex while a person waits; past it the page says so and stores nothing half-done. Keep it well under the read timeout of the proxy in front."),
     "LOG_LEVEL": ("INFO", "Python logging level."),
+    "MAX_CONTENT_LENGTH": (1024 * 1024, "Largest request body accepted, in bytes; anything larger is refused (413) before it is read. hubspot.fetch caps bodies at 1 MB."),
 }
 
 # Names are shown in the user's language (`name` may also be a plain string).

@@ -1,6 +1,11 @@
-"""Clock and time-zone helpers: storage is UTC, what users see is Europe/Oslo."""
+"""The clock and time-zone helpers: storage is UTC, what users see is Europe/Oslo.
+
+One `Clock` is passed to storage and the API clients alike, so a test that moves time moves
+it for all of them; nothing else reads the system's time.
+"""
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -8,8 +13,31 @@ from zoneinfo import ZoneInfo
 OSLO = ZoneInfo("Europe/Oslo")
 
 
+class Clock:
+    """The system's time: wall time (aware UTC, or epoch seconds), a monotonic clock, a sleep."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def time(self) -> float:
+        return time.time()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def today(self) -> date:
+        """Today in Norway, which is what Tripletex dates mean."""
+        return oslo_today(self.now())
+
+
+SYSTEM_CLOCK = Clock()
+
+
 def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
+    """Return the current time as an aware UTC datetime (prefer a Clock's `now`)."""
     return datetime.now(timezone.utc)
 
 

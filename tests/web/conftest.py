@@ -30,3 +30,10 @@ def db_for():
     yield open_for
     for database in opened:
         database.close()
+
+
+@pytest.fixture
+def collab(stack, db):
+    """The stack app's collaborators on the test's own connection (as the worker has them)."""
+    from webapp.collaborators import Collaborators
+    return Collaborators(stack.app.config, db, stack.app.extensions["secret_box"])

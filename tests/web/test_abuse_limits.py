@@ -6,7 +6,7 @@ import requests
 
 from tests.journey import DEMO_PORTAL, IN_FRAME, connect_tripletex, install, post_step, text_of
 from tests.web.test_signed_requests import signed_post
-from webapp.storage import login_tokens
+from webapp.storage.login_tokens import LoginTokens
 
 
 def login_token_count(db) -> int:
@@ -46,14 +46,14 @@ def test_hubspots_own_retry_after_a_server_error_still_works(installed, db, monk
     # HubSpot retries a hubspot.fetch once after a 5xx; the sandbox does the same, and with its
     # clock frozen the retry carries the very same timestamp and signature.
     requests.post(installed.hubspot_url + "/_sandbox/clock", json={"freeze": True})
-    real_mint, failures = login_tokens.mint, []
+    real_mint, failures = LoginTokens.mint, []
 
-    def mint_failing_once(*args, **kwargs):
+    def mint_failing_once(self, *args, **kwargs):
         if not failures:
             failures.append("boom")
             raise RuntimeError("the database went away")
-        return real_mint(*args, **kwargs)
-    monkeypatch.setattr(login_tokens, "mint", mint_failing_once)
+        return real_mint(self, *args, **kwargs)
+    monkeypatch.setattr(LoginTokens, "mint", mint_failing_once)
 
     reply = requests.post(installed.hubspot_url + "/_sandbox/fetch", json={
         "method": "POST", "url": installed.app_url + "/hubspot/settings/session",

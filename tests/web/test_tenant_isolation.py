@@ -65,11 +65,10 @@ def test_a_session_cannot_be_switched_to_another_portal_by_editing_it(stack):
     assert carried.status_code == 401
 
 
-def test_an_uninstalled_portal_cannot_get_a_sign_in_link(stack, db):
+def test_an_uninstalled_portal_cannot_get_a_sign_in_link(stack, db, collab):
     browser, _ = install(stack, portal_id=OTHER_PORTAL)
     requests.post(stack.hubspot_url + f"/_sandbox/portals/{OTHER_PORTAL}/uninstall")
-    assert check_idle_portals(stack.app.config, db, stack.app.extensions["secret_box"],
-                              idle_for=timedelta(0)) == [OTHER_PORTAL]
+    assert check_idle_portals(collab, idle_for=timedelta(0)) == [OTHER_PORTAL]
     reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
         "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
         "portalId": OTHER_PORTAL}).json()

@@ -1,5 +1,6 @@
 """Uninstalling: from our page, or in HubSpot (seen as a refused refresh), then the purge."""
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import requests
 
@@ -52,44 +53,41 @@ def test_uninstall_when_hubspot_is_down_changes_nothing_and_says_so(stack, brows
     assert db["credentials"].count >= 2
 
 
-def test_an_uninstall_made_in_hubspot_is_detected_by_the_daily_check(stack, browser, db):
+def test_an_uninstall_made_in_hubspot_is_detected_by_the_daily_check(stack, browser, db, collab):
     finished_setup(stack, browser)
     requests.post(stack.hubspot_url + f"/_sandbox/portals/{DEMO_PORTAL}/uninstall"
                   ).raise_for_status()
 
-    gone = check_idle_portals(stack.app.config, db, stack.app.extensions["secret_box"],
-                              idle_for=timedelta(0))
+    gone = check_idle_portals(collab, idle_for=timedelta(0))
 
     assert gone == [DEMO_PORTAL]
     assert db["installations"].get(DEMO_PORTAL)["status"] == "uninstalled"
     assert db["credentials"].count == 0
 
 
-def test_the_daily_check_leaves_live_and_recently_used_portals_alone(stack, browser, db):
+def test_the_daily_check_leaves_live_and_recently_used_portals_alone(stack, browser, db, collab):
     finished_setup(stack, browser)
-    box = stack.app.extensions["secret_box"]
-    assert check_idle_portals(stack.app.config, db, box) == []          # used just now
-    assert check_idle_portals(stack.app.config, db, box, idle_for=timedelta(0)) == []
+    assert check_idle_portals(collab) == []          # used just now
+    assert check_idle_portals(collab, idle_for=timedelta(0)) == []
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
 
 
 def test_a_refused_refresh_is_not_taken_for_an_uninstall_while_the_token_lives(stack, browser,
-                                                                                db):
+                                                                                db, collab):
     # e.g. a worker that refreshed with a token another worker had already replaced
     finished_setup(stack, browser)
-    box = stack.app.extensions["secret_box"]
-    assert confirm_uninstalled(stack.app.config, db, box, DEMO_PORTAL) is False
+    assert confirm_uninstalled(collab, DEMO_PORTAL) is False
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
     assert db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))
 
 
-def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db):
+def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db, collab):
     finished_setup(stack, browser)
     uninstall(stack, browser)
-    assert purge_expired(db, timedelta(days=30)) == []
+    assert purge_expired(collab, timedelta(days=30)) == []
     assert db["installations"].get(DEMO_PORTAL)["plan"] == "standard"
 
-    assert purge_expired(db, timedelta(0)) == [DEMO_PORTAL]
+    assert purge_expired(collab, timedelta(0)) == [DEMO_PORTAL]
 
     for table in ("installations", "credentials", "settings", "login_tokens"):
         assert db.execute(f"select count(*) from {table} where portal_id = ?",
@@ -108,28 +106,28 @@ def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser,
     assert again.get(stack.app_url + "/setup/").url.endswith("/setup/tripletex")
 
 
-def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, browser, db):
+def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, browser, db, collab):
     from webapp.jobs import upkeep
-    from webapp.jobs.queue import huey
-    assert upkeep.daily_upkeep.task_class in huey._registry._periodic_tasks
+    # Huey's crontab reads UTC: 02:17 is the night in Norway.
+    assert upkeep.SCHEDULE(datetime(2026, 12, 1, 2, 17)) is True
+    assert upkeep.SCHEDULE(datetime(2026, 12, 1, 2, 18)) is False
     finished_setup(stack, browser)
     uninstall(stack, browser)
 
-    kept = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=30))
-    purged = upkeep.run_upkeep(dict(stack.app.config, UNINSTALL_GRACE_DAYS=0))
+    kept = upkeep.run_upkeep(replace(collab, config=dict(collab.config, UNINSTALL_GRACE_DAYS=30)))
+    purged = upkeep.run_upkeep(replace(collab, config=dict(collab.config, UNINSTALL_GRACE_DAYS=0)))
 
     assert kept == {"uninstalled": [], "purged": []}
     assert purged == {"uninstalled": [], "purged": [DEMO_PORTAL]}
 
 
-def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db):
-    from webapp.storage.installations import Installations
+def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db, collab):
     finished_setup(stack, browser)
     uninstall(stack, browser)
-    due = Installations(db).due_for_purge(timedelta(0))
+    due = collab.installations.due_for_purge(timedelta(0))
     install(stack, requests.Session())                     # between the listing and the delete
     assert due == [DEMO_PORTAL]
-    assert Installations(db).purge(DEMO_PORTAL, timedelta(0)) is False
+    assert collab.installations.purge(DEMO_PORTAL, timedelta(0)) is False
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
 
 

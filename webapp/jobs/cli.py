@@ -1,14 +1,14 @@
-"""`flask --app wsgi worker`: run the Huey consumer."""
+"""`flask --app wsgi worker`: run the Huey consumer of the app's queue."""
 import click
-
-from .queue import huey
+from flask import current_app
+from flask.cli import with_appcontext
 
 
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
 def worker_command(workers: int) -> None:
     """Run the background worker until interrupted."""
-    from . import heartbeat, upkeep  # noqa: F401  (registers the periodic tasks)
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
-                                    check_worker_health=True)
+    consumer = current_app.extensions["huey"].create_consumer(
+        workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
     consumer.run()

@@ -7,18 +7,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlite_utils import Database
-
-from ..collaborators import hubspot_for_portal, tripletex_for_portal
 from ..clients.errors import ApiError, Unauthorized
-from ..clients.hubspot import TokenRefused
-from ..crypto import SecretBox
+from ..clients.hubspot import HubSpotClient, TokenRefused
+from ..collaborators import Collaborators
+from ..storage.credentials import HUBSPOT_OAUTH
+from ..storage.installations import ACTIVE
+from ..storage.sqlite import write_transaction
 from .hubspot_app import REQUIRED_SCOPES
 from .hubspot_properties import ensure_properties
-from ..storage.credentials import HUBSPOT_OAUTH, Credentials
-from ..storage.installations import ACTIVE, Installations
-from ..storage.sqlite import write_transaction
-from ..timeutil import parse, utcnow
 from .tripletex_connect import end_session
 from .tripletex_link import TripletexLink
 
@@ -33,8 +29,8 @@ class InstallRefused(Exception):
         self.reason = reason
 
 
-def record_install(config: dict, db: Database, box: SecretBox, token: dict,
-                   info: dict, account: dict | None = None) -> dict:
+def record_install(c: Collaborators, token: dict, info: dict,
+                   account: dict | None = None) -> dict:
     """Store the installation and its encrypted token together, from the token's introspection.
 
     `account` is HubSpot's account information, for the portal's name. Reinstalling
@@ -43,7 +39,7 @@ def record_install(config: dict, db: Database, box: SecretBox, token: dict,
     if not isinstance(info, dict) or info.get("active") is not True or \
             info.get("token_use") != "access_token":
         raise InstallRefused("inactive_token")
-    if str(info.get("app_id")) != str(config["HUBSPOT_APP_ID"]):
+    if str(info.get("app_id")) != str(c.config["HUBSPOT_APP_ID"]):
         raise InstallRefused("other_app")
     try:
         portal_id = int(info["hub_id"])
@@ -54,20 +50,19 @@ def record_install(config: dict, db: Database, box: SecretBox, token: dict,
     missing = sorted(set(REQUIRED_SCOPES) - set(scopes))
     if missing:
         raise InstallRefused("missing_scopes:" + " ".join(missing))
-    installs = Installations(db)
-    with write_transaction(db):
-        name = (account or {}).get("portalName")
-        installation = installs.record_install(
+    name = (account or {}).get("portalName")
+    with write_transaction(c.db):
+        installation = c.installations.record_install(
             portal_id, hub_domain=str(info.get("hub_domain") or "")[:253],
             portal_name=name.strip()[:200] if isinstance(name, str) else None,
             user_id=_int_or_none(info.get("user_id")),
             user_email=info["user"][:254] if isinstance(info.get("user"), str) else None,
             scopes=scopes)
-        Credentials(db, box).put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
+        c.credentials.put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
     return installation
 
 
-def account_of(client) -> dict:
+def account_of(client: HubSpotClient) -> dict:
     """HubSpot's account information for the portal, or {} (it is only for display)."""
     try:
         details = client.account_details()
@@ -77,102 +72,89 @@ def account_of(client) -> dict:
     return details if isinstance(details, dict) else {}
 
 
-def ensure_portal_properties(config: dict, db: Database, box: SecretBox, portal_id: int) -> bool:
+def ensure_portal_properties(c: Collaborators, portal_id: int) -> bool:
     """Create the app's HubSpot properties the portal lacks; False (and logged) on failure."""
-    installs = Installations(db)
-    installation = installs.get(portal_id)
+    installation = c.installations.get(portal_id)
     if installation is None or installation["status"] != ACTIVE:
         return False
-    client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
     try:
-        have = ensure_properties(client, int(installation["property_set"] or 0))
+        have = ensure_properties(c.hubspot(portal_id), int(installation["property_set"] or 0))
     except TokenRefused:
-        confirm_uninstalled(config, db, box, portal_id)
+        confirm_uninstalled(c, portal_id)
         return False
     except ApiError as exc:
         # Not fatal: the set stays behind and is completed on the portal's next use.
         log.warning("could not create HubSpot properties for portal %s: %s", portal_id, exc)
         return False
     if have != installation["property_set"]:
-        installs.set_property_set(portal_id, have)
+        c.installations.set_property_set(portal_id, have)
     return True
 
 
-def uninstall(config: dict, db: Database, box: SecretBox, portal_id: int, *,
-              tell_hubspot: bool) -> None:
+def uninstall(c: Collaborators, portal_id: int, *, tell_hubspot: bool) -> None:
     """Uninstall the app from a portal: erase its credentials now, its data after the grace period.
 
     With `tell_hubspot`, HubSpot is asked first (DELETE external-install); an error there
     other than "already gone" propagates and nothing changes here.
     """
-    credentials = Credentials(db, box)
     if tell_hubspot:
         try:
-            hubspot_for_portal(config, db, credentials, portal_id).uninstall()
+            c.hubspot(portal_id).uninstall()
         except (TokenRefused, Unauthorized):
             pass     # HubSpot no longer knows the install: it is uninstalled already
-    end_session(tripletex_for_portal(config, credentials, portal_id))
-    with write_transaction(db):
-        Installations(db).mark_uninstalled(portal_id)
-        TripletexLink(db, box).forget(portal_id)     # the plan and other settings stay
-        credentials.delete(portal_id)
-        db["login_tokens"].delete_where("portal_id = ?", [portal_id])
+    end_session(c.tripletex(portal_id))
+    with write_transaction(c.db):
+        c.installations.mark_uninstalled(portal_id)
+        TripletexLink(c).forget(portal_id)     # the plan and other settings stay
+        c.credentials.delete(portal_id)
+        c.login_tokens.forget_portal(portal_id)
     log.info("portal %s uninstalled", portal_id)
 
 
-def confirm_uninstalled(config: dict, db: Database, box: SecretBox, portal_id: int) -> bool:
+def confirm_uninstalled(c: Collaborators, portal_id: int) -> bool:
     """After HubSpot refused a refresh: uninstall only if introspection says the token is dead.
 
     Refreshes are leased per portal, so a worker that lost a race reads the newer token
     instead of refreshing; and a refresh token we no longer hold proves nothing.
     """
-    credentials = Credentials(db, box)
-    token = credentials.get(portal_id, HUBSPOT_OAUTH) or {}
+    token = c.credentials.get(portal_id, HUBSPOT_OAUTH) or {}
     refresh_token = token.get("refresh_token")
     if not refresh_token:
         return False
-    client = hubspot_for_portal(config, db, credentials, portal_id)
     try:
-        info = client.introspect(refresh_token, hint="refresh_token")
+        info = c.hubspot(portal_id).introspect(refresh_token, hint="refresh_token")
     except ApiError as exc:
         log.warning("could not introspect portal %s's refresh token: %s", portal_id, exc)
         return False
     if info.get("active"):
         return False
-    uninstall(config, db, box, portal_id, tell_hubspot=False)
+    uninstall(c, portal_id, tell_hubspot=False)
     return True
 
 
-def check_idle_portals(config: dict, db: Database, box: SecretBox,
-                       idle_for: timedelta = timedelta(days=1)) -> list[int]:
+def check_idle_portals(c: Collaborators, idle_for: timedelta = timedelta(days=1)) -> list[int]:
     """Refresh the token of every portal unused for a day; return those found uninstalled.
 
     HubSpot sends no uninstall event to a project app, so a portal that uninstalled us
     shows up only as a refused refresh.
     """
-    cutoff = utcnow() - idle_for
-    rows = db.execute("select c.portal_id, c.updated_at from credentials c join installations i "
-                      "on i.portal_id = c.portal_id where c.kind = ? and i.status = ?",
-                      [HUBSPOT_OAUTH, ACTIVE]).fetchall()
     gone = []
-    for portal_id, updated_at in rows:
-        if parse(updated_at) > cutoff:
-            continue
+    for portal_id in c.credentials.unchanged_since(HUBSPOT_OAUTH, c.clock.now() - idle_for):
         try:
-            client = hubspot_for_portal(config, db, Credentials(db, box), portal_id)
+            client = c.hubspot(portal_id)
             with client.tokens.refresh_lock():
                 client.refresh(client.tokens.load() or {})
         except TokenRefused:
-            if confirm_uninstalled(config, db, box, portal_id):
+            if confirm_uninstalled(c, portal_id):
                 gone.append(portal_id)
         except Exception as exc:   # noqa: BLE001 - one portal's trouble must not stop the rest
             log.warning("idle check of portal %s failed: %s", portal_id, exc)
     return gone
 
 
-def purge_expired(db: Database, grace: timedelta) -> list[int]:
+def purge_expired(c: Collaborators, grace: timedelta) -> list[int]:
     """Delete everything of portals uninstalled longer ago than the grace period."""
-    installs = Installations(db)
+    installs = c.installations
     purged = [p for p in installs.due_for_purge(grace) if installs.purge(p, grace)]
     for portal_id in purged:
         log.info("portal %s purged after its grace period", portal_id)

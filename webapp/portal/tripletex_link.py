@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlite_utils import Database
-
-from ..clients.tripletex import TripletexClient
-from ..crypto import SecretBox
-from ..storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
-from ..storage.installations import Installations
+from ..collaborators import Collaborators, StoredSession
+from ..storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
 from ..storage.sqlite import write_transaction
-from ..timeutil import isoformat, oslo_today, parse, utcnow
-from ..storage.tokens import TripletexSessions
+from ..timeutil import isoformat
 from .connection_check import CheckItem, check_company
 from .tripletex_connect import Connected, end_session
 
@@ -30,10 +25,11 @@ CHOICE_LIFETIME = timedelta(minutes=15)
 class TripletexLink:
     """Read and change one installation's Tripletex connection."""
 
-    def __init__(self, db: Database, box: SecretBox):
-        self.db = db
-        self.credentials = Credentials(db, box)
-        self.installs = Installations(db)
+    def __init__(self, c: Collaborators):
+        self.c = c
+        self.db = c.db
+        self.credentials = c.credentials
+        self.installs = c.installations
 
     def connection(self, portal_id: int) -> dict | None:
         return self.installs.setting(portal_id, CONNECTION)
@@ -44,7 +40,7 @@ class TripletexLink:
     def remember_choice(self, portal_id: int, token: str, companies: list[dict]) -> None:
         with write_transaction(self.db):
             self.credentials.put(portal_id, PENDING, token,
-                                 expires_at=isoformat(utcnow() + CHOICE_LIFETIME))
+                                 expires_at=isoformat(self.c.clock.now() + CHOICE_LIFETIME))
             self.installs.set_setting(portal_id, CHOICES, [_company(c) for c in companies])
 
     def pending_choices(self, portal_id: int) -> list[dict] | None:
@@ -57,9 +53,8 @@ class TripletexLink:
 
     def _pending(self, portal_id: int) -> bool:
         # Read the expiry alone: every page of the stepper asks, and it needs no decryption.
-        row = self.db.execute("select expires_at from credentials where portal_id = ? and "
-                              "kind = ?", [portal_id, PENDING]).fetchone()
-        return row is not None and parse(row[0]) >= utcnow()
+        expires = self.credentials.expires_at(portal_id, PENDING)
+        return expires is not None and expires >= self.c.clock.now()
 
     def store(self, portal_id: int, token: str, result: Connected) -> None:
         """Keep a token that works; a new token replaces the old one and its session."""
@@ -71,7 +66,7 @@ class TripletexLink:
             self.credentials.delete(portal_id, PENDING)
             self.installs.delete_setting(portal_id, CHOICES)
             if result.check:                 # connecting has just run the whole check
-                self.installs.set_setting(portal_id, CHECK, _outcome(result.check))
+                self.installs.set_setting(portal_id, CHECK, self._outcome(result.check))
             else:
                 self.installs.delete_setting(portal_id, CHECK)
             self.installs.set_setting(portal_id, CONNECTION, {
@@ -79,24 +74,27 @@ class TripletexLink:
                 "employee": {"name": " ".join(filter(None, [employee.get("firstName"),
                                                             employee.get("lastName")])),
                              "email": employee.get("email") or ""},
-                "connected_at": isoformat(utcnow())})
+                "connected_at": isoformat(self.c.clock.now())})
             if result.session is not None:
-                TripletexSessions(self.credentials, portal_id).save(result.session)
+                StoredSession(self.credentials, portal_id).save(result.session)
 
-    def check(self, portal_id: int, client: TripletexClient) -> dict:
+    def check(self, portal_id: int) -> dict:
         """Run the connection check and keep its outcome for the check step."""
-        return self.save_check(portal_id, check_company(client, oslo_today()))
-
-    def save_check(self, portal_id: int, items: list[CheckItem]) -> dict:
-        """Keep a connection check's outcome for the check step."""
-        outcome = _outcome(items)
+        items = check_company(self.c.tripletex(portal_id), self.c.clock.today())
+        outcome = self._outcome(items)
         self.installs.set_setting(portal_id, CHECK, outcome)
         return outcome
 
-    def disconnect(self, portal_id: int, client: TripletexClient | None) -> None:
+    def disconnect(self, portal_id: int) -> None:
         """End the session at Tripletex if it still answers, then forget the link."""
-        end_session(client)
+        end_session(self.c.tripletex(portal_id))
         self.forget(portal_id)
+
+    def _outcome(self, items: list[CheckItem]) -> dict:
+        return {"ok": all(i.ok for i in items), "at": isoformat(self.c.clock.now()),
+                "items": [{"key": i.key, "ok": i.ok,
+                           "problem": i.problem.__dict__ if i.problem else None}
+                          for i in items]}
 
     def forget(self, portal_id: int) -> None:
         """Erase the token and what described the link (joins the caller's transaction)."""
@@ -105,12 +103,6 @@ class TripletexLink:
                 self.credentials.delete(portal_id, kind)
             for key in (CONNECTION, CHECK, CHOICES):
                 self.installs.delete_setting(portal_id, key)
-
-
-def _outcome(items: list[CheckItem]) -> dict:
-    return {"ok": all(i.ok for i in items), "at": isoformat(utcnow()),
-            "items": [{"key": i.key, "ok": i.ok,
-                       "problem": i.problem.__dict__ if i.problem else None} for i in items]}
 
 
 def _company(company: dict) -> dict:

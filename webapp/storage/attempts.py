@@ -5,11 +5,10 @@ The web app may run as several processes, so the count lives in the database, no
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
 
 
@@ -19,7 +18,7 @@ FORGET_AFTER = 86400.0      # seconds; longer than any window a limit uses
 class Attempts:
     """Count attempts per key (a portal, a client address) and say how long to wait."""
 
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time):
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK):
         self.db = db
         self.clock = clock
 
@@ -29,7 +28,7 @@ class Attempts:
         `limits` maps key -> (attempts allowed, window in seconds). Returns 0 when the
         attempt is recorded, else the whole seconds to wait (and records nothing).
         """
-        now = self.clock()
+        now = self.clock.time()
         with write_transaction(self.db):
             # Keys that never come back (an address seen once) would otherwise stay for ever.
             self.db.execute("delete from attempts where at <= ?", [now - FORGET_AFTER])
@@ -37,7 +36,7 @@ class Attempts:
             for key, (allowed, window) in limits.items():
                 self.db.execute("delete from attempts where key = ? and at <= ?",
                                 [key, now - window])
-                recent = [row[0] for row in self.db.execute(
+                recent = [row["at"] for row in self.db.query(
                     "select at from attempts where key = ? order by at desc limit ?",
                     [key, allowed])]
                 if len(recent) >= allowed:

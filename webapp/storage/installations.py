@@ -8,18 +8,24 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
-from ..timeutil import isoformat, parse, utcnow
+from ..timeutil import SYSTEM_CLOCK, Clock, isoformat, parse
 from .sqlite import write_transaction
 
 ACTIVE = "active"
 UNINSTALLED = "uninstalled"
+# Every table whose rows belong to one portal; a purge empties them all.
+PORTAL_TABLES = ("login_tokens", "credentials", "settings", "id_mappings", "sync_log")
 
 
 class Installations:
     """Read and change installations; every call names its portal."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK):
         self.db = db
+        self.clock = clock
+
+    def _now(self) -> str:
+        return isoformat(self.clock.now())
 
     def get(self, portal_id: int) -> dict | None:
         try:
@@ -36,7 +42,7 @@ class Installations:
 
         Without a name from HubSpot, the portal is named by its domain.
         """
-        now = isoformat(utcnow())
+        now = self._now()
         existing = self.get(portal_id)
         with write_transaction(self.db):
             self.db["installations"].upsert({
@@ -52,16 +58,16 @@ class Installations:
     def set_property_set(self, portal_id: int, version: int) -> None:
         with write_transaction(self.db):
             self.db["installations"].update(portal_id, {"property_set": version,
-                                                        "updated_at": isoformat(utcnow())})
+                                                        "updated_at": self._now()})
 
     def set_plan(self, portal_id: int, plan_id: str) -> None:
         with write_transaction(self.db):
             self.db["installations"].update(portal_id, {"plan": plan_id,
-                                                        "updated_at": isoformat(utcnow())})
+                                                        "updated_at": self._now()})
 
     def mark_uninstalled(self, portal_id: int) -> None:
         """Mark the portal uninstalled and end every session signed in for it."""
-        now = isoformat(utcnow())
+        now = self._now()
         with write_transaction(self.db):
             self.db.execute("update installations set status = ?, uninstalled_at = ?, "
                             "updated_at = ?, session_epoch = session_epoch + 1 "
@@ -69,10 +75,11 @@ class Installations:
 
     def due_for_purge(self, grace: timedelta) -> list[int]:
         """Portals uninstalled longer ago than the grace period."""
-        cutoff = utcnow() - grace
-        rows = self.db.execute("select portal_id, uninstalled_at from installations "
-                               "where status = ?", [UNINSTALLED]).fetchall()
-        return [pid for pid, at in rows if at and parse(at) < cutoff]
+        cutoff = self.clock.now() - grace
+        rows = self.db.query("select portal_id, uninstalled_at from installations "
+                             "where status = ?", [UNINSTALLED])
+        return [r["portal_id"] for r in rows
+                if r["uninstalled_at"] and parse(r["uninstalled_at"]) < cutoff]
 
     def purge(self, portal_id: int, grace: timedelta) -> bool:
         """Delete everything stored for a portal still uninstalled past the grace period.
@@ -80,11 +87,13 @@ class Installations:
         The check is repeated inside the transaction: a reinstall in the meantime wins.
         """
         with write_transaction(self.db):
-            row = self.db.execute("select uninstalled_at from installations where portal_id = ? "
-                                  "and status = ?", [portal_id, UNINSTALLED]).fetchone()
-            if row is None or not row[0] or parse(row[0]) >= utcnow() - grace:
+            row = next(self.db.query("select uninstalled_at from installations "
+                                     "where portal_id = ? and status = ?",
+                                     [portal_id, UNINSTALLED]), None)
+            if row is None or not row["uninstalled_at"] or \
+                    parse(row["uninstalled_at"]) >= self.clock.now() - grace:
                 return False
-            for table in ("login_tokens", "credentials", "settings", "id_mappings", "sync_log"):
+            for table in PORTAL_TABLES:
                 self.db[table].delete_where("portal_id = ?", [portal_id])
             self.db["installations"].delete_where("portal_id = ?", [portal_id])
         return True
@@ -92,15 +101,15 @@ class Installations:
     # Settings: small JSON values per portal.
 
     def setting(self, portal_id: int, key: str, default: Any = None) -> Any:
-        row = self.db.execute("select value from settings where portal_id = ? and key = ?",
-                              [portal_id, key]).fetchone()
-        return json.loads(row[0]) if row else default
+        row = next(self.db.query("select value from settings where portal_id = ? and key = ?",
+                                 [portal_id, key]), None)
+        return json.loads(row["value"]) if row else default
 
     def set_setting(self, portal_id: int, key: str, value: Any) -> None:
         with write_transaction(self.db):
             self.db["settings"].upsert({"portal_id": portal_id, "key": key,
                                         "value": json.dumps(value),
-                                        "updated_at": isoformat(utcnow())},
+                                        "updated_at": self._now()},
                                        pk=("portal_id", "key"))
 
     def delete_setting(self, portal_id: int, key: str) -> None:

@@ -1,14 +1,17 @@
 """Leases in the database, so the web app and the worker never do the same thing at once."""
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
+
+WAIT = 45.0              # seconds the worker waits for a lease another process holds
+WAIT_WHILE_PERSON_WAITS = 5.0
 
 
 class LockTimeout(Exception):
@@ -16,26 +19,25 @@ class LockTimeout(Exception):
 
 
 @contextmanager
-def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = 45.0,
-          clock: Callable[[], float] = time.time,
-          sleep: Callable[[float], None] = time.sleep) -> Iterator[None]:
+def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = WAIT,
+          clock: Clock = SYSTEM_CLOCK) -> Iterator[None]:
     """Hold the named lease; a crashed holder's lease lapses after `ttl` seconds."""
     holder = uuid.uuid4().hex
-    deadline = clock() + wait
+    deadline = clock.time() + wait
     while True:
-        now = clock()
+        now = clock.time()
         with write_transaction(db):
             db.execute(
                 "insert into locks (name, holder, expires_at) values (?, ?, ?) "
                 "on conflict(name) do update set holder = excluded.holder, "
                 "expires_at = excluded.expires_at where locks.expires_at < ?",
                 [name, holder, now + ttl, now])
-        row = db.execute("select holder from locks where name = ?", [name]).fetchone()
-        if row and row[0] == holder:
+        held = next(db.query("select holder from locks where name = ?", [name]), None)
+        if held and held["holder"] == holder:
             break
         if now >= deadline:
             raise LockTimeout(name)
-        sleep(0.05)
+        clock.sleep(0.05)
     try:
         yield
     finally:

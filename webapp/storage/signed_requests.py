@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import time
-from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
 
 
@@ -21,20 +20,27 @@ def _hash(signature: str) -> str:
     return hashlib.sha256(signature.encode("utf-8", "replace")).hexdigest()
 
 
-def claim(db: Database, signature: str, expires_at: float, *,
-          clock: Callable[[], float] = time.time) -> bool:
-    """Mark the signature used until `expires_at` (epoch seconds); False if it already was."""
-    with write_transaction(db):
-        db.execute("delete from signed_requests where expires_at < ?", [clock()])
-        try:
-            db.execute("insert into signed_requests (signature_hash, expires_at) values (?, ?)",
-                       [_hash(signature), expires_at])
-        except sqlite3.IntegrityError:
-            return False
-    return True
+class SignedRequests:
+    """Remember which HubSpot signatures were acted on, until they would expire anyway."""
 
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK):
+        self.db = db
+        self.clock = clock
 
-def release(db: Database, signature: str) -> None:
-    """Forget a claim whose handling failed, so HubSpot's retry of the same request works."""
-    with write_transaction(db):
-        db.execute("delete from signed_requests where signature_hash = ?", [_hash(signature)])
+    def claim(self, signature: str, expires_at: float) -> bool:
+        """Mark the signature used until `expires_at` (epoch seconds); False if it already was."""
+        with write_transaction(self.db):
+            self.db.execute("delete from signed_requests where expires_at < ?",
+                            [self.clock.time()])
+            try:
+                self.db.execute("insert into signed_requests (signature_hash, expires_at) "
+                                "values (?, ?)", [_hash(signature), expires_at])
+            except sqlite3.IntegrityError:
+                return False
+        return True
+
+    def release(self, signature: str) -> None:
+        """Forget a claim whose handling failed, so HubSpot's retry of the same request works."""
+        with write_transaction(self.db):
+            self.db.execute("delete from signed_requests where signature_hash = ?",
+                            [_hash(signature)])

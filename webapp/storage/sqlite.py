@@ -107,3 +107,8 @@ def migrate(db: Database) -> list[str]:
         pending = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
     return pending
+
+
+def reachable(db: Database) -> None:
+    """Raise unless the database answers (for the health check)."""
+    db.execute("select 1").fetchone()

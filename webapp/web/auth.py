@@ -5,8 +5,8 @@ from functools import wraps
 
 from flask import abort, g, session
 
-from ..db import get_db
-from ..storage.installations import ACTIVE, Installations
+from ..storage.installations import ACTIVE
+from .collaborators import collaborators
 
 
 def sign_out() -> None:
@@ -19,7 +19,7 @@ def sign_out() -> None:
 
 def sign_in(portal_id: int, user_id: int | None, user_email: str | None) -> None:
     """Start a fresh session for one portal (nothing of a previous session survives)."""
-    installation = Installations(get_db()).get(int(portal_id)) or {}
+    installation = collaborators().installations.get(int(portal_id)) or {}
     sign_out()
     session.update(portal_id=int(portal_id), user_id=user_id, user_email=user_email,
                    epoch=installation.get("session_epoch", 0))
@@ -30,7 +30,7 @@ def current_installation() -> dict | None:
     """The signed-in portal's installation, if it is active."""
     if "installation" not in g:
         portal_id = session.get("portal_id")
-        found = Installations(get_db()).get(portal_id) if portal_id else None
+        found = collaborators().installations.get(portal_id) if portal_id else None
         current = found and found["status"] == ACTIVE and \
             session.get("epoch", 0) == found["session_epoch"]
         g.installation = found if current else None

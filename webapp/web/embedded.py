@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
-from ..db import get_db
 from .i18n import normalise
 from ..portal.lifecycle import ensure_portal_properties
-from ..storage import login_tokens
-from ..storage.installations import ACTIVE, Installations
+from ..storage.installations import ACTIVE
 from .auth import sign_in
-from .deadline import interactive_config
+from .collaborators import collaborators
 from .sessions import carry_in_links, framed_navigation, redirect_to
 from .signed import signed_by_hubspot
 
@@ -26,15 +24,15 @@ bp = Blueprint("embedded", __name__)
 @signed_by_hubspot
 def settings_session():
     """Return `{"url": ...}` that signs this HubSpot user in for this portal only."""
-    installation = Installations(get_db()).get(g.hubspot["portal_id"])
+    installation = collaborators().installations.get(g.hubspot["portal_id"])
     if installation is None or installation["status"] != ACTIVE:
         return jsonify(error="not_installed",
                        message="The app is not installed in this HubSpot account."), 404
     body = request.get_json(silent=True) if request.content_length else {}
     locale = body.get("locale") if isinstance(body, dict) else None
-    token = login_tokens.mint(get_db(), installation["portal_id"], g.hubspot["user_id"],
-                              g.hubspot["user_email"], normalise(locale if isinstance(
-                                  locale, str) else None))
+    token = collaborators().login_tokens.mint(
+        installation["portal_id"], g.hubspot["user_id"], g.hubspot["user_email"],
+        normalise(locale if isinstance(locale, str) else None))
     url = current_app.config["PUBLIC_BASE_URL"] + "/hubspot/settings/open?login=" + token
     return jsonify(url=url)
 
@@ -48,7 +46,7 @@ def open_settings():
     """
     if not framed_navigation():
         return render_template("embedded/expired.html", top_level=True), 403
-    found = login_tokens.consume(get_db(), request.args.get("login", ""))
+    found = collaborators().login_tokens.consume(request.args.get("login", ""))
     if found is None:
         return render_template("embedded/expired.html"), 403
     sign_in(found["portal_id"], found["user_id"], found["user_email"])
@@ -57,8 +55,7 @@ def open_settings():
     carry_in_links()
     try:
         # Properties a newer release added are created on the portal's next use.
-        ensure_portal_properties(interactive_config(), get_db(),
-                                 current_app.extensions["secret_box"], found["portal_id"])
+        ensure_portal_properties(collaborators(), found["portal_id"])
     except Exception:   # noqa: BLE001 - the user is signed in; this is retried next time
         current_app.logger.exception("property upkeep for portal %s failed", found["portal_id"])
     return redirect_to("setup.start")

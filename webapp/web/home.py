@@ -1,26 +1,20 @@
 """The landing page and the health check."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, jsonify, render_template, session
 
-from ..db import get_db
-from ..timeutil import for_display, parse, utcnow
+from ..storage.sqlite import reachable
+from ..timeutil import for_display
+from .collaborators import collaborators
 
 bp = Blueprint("home", __name__)
-
-WORKER_STALE_AFTER = timedelta(minutes=3)   # the heartbeat runs every minute
 
 
 def worker_status() -> dict:
     """Say whether a worker has checked in recently."""
-    row = get_db().execute(
-        "select worker, seen_at from worker_heartbeats order by seen_at desc limit 1").fetchone()
-    if row is None:
-        return {"running": False, "last_seen": None}
-    seen = parse(row[1])
-    return {"running": utcnow() - seen < WORKER_STALE_AFTER, "last_seen": for_display(seen)}
+    heartbeats = collaborators().heartbeats
+    seen = heartbeats.latest()
+    return {"running": heartbeats.running(), "last_seen": for_display(seen) if seen else None}
 
 
 @bp.get("/")
@@ -33,6 +27,6 @@ def index():
 
 @bp.get("/healthz")
 def health():
-    get_db().execute("select 1").fetchone()
+    reachable(collaborators().db)
     return jsonify(status="ok", worker=worker_status(),
                    sandbox_mode=current_app.config["SANDBOX_MODE"])

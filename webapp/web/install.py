@@ -10,14 +10,13 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, render_template, request
 from requests import RequestException
 
-from ..collaborators import INTERACTIVE_CALL_TIMEOUT, hubspot_for_token
+from ..collaborators import CALL_TIMEOUT_WHILE_PERSON_WAITS
 from ..clients.errors import ApiError
-from ..db import get_db
 from ..portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
 from ..portal.lifecycle import (InstallRefused, account_of, ensure_portal_properties,
                                 record_install, uninstall)
 from .auth import current_installation, portal_required, sign_in, sign_out
-from .deadline import interactive_config
+from .collaborators import collaborators
 from .fragments import reshown_by
 from .sessions import redirect_to
 
@@ -41,7 +40,7 @@ def init_app(app: Flask) -> None:
         client_kwargs={"scope": " ".join(REQUIRED_SCOPES),
                        "token_endpoint_auth_method": "client_secret_post",
                        # The code exchange runs while the user waits on the callback.
-                       "timeout": min(config["HTTP_TIMEOUT"], INTERACTIVE_CALL_TIMEOUT)})
+                       "timeout": min(config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS)})
     app.register_blueprint(bp)
 
 
@@ -83,12 +82,11 @@ def callback():
         return _failed("bad_answer", 502)
     if not _is_token(token):
         return _failed("bad_answer", 502)
-    config = interactive_config()
-    client = hubspot_for_token(config, token)
+    c = collaborators()
+    client = c.hubspot_for_token(token)
     try:
         info = client.introspect(token["access_token"])
-        installation = record_install(config, get_db(), current_app.extensions["secret_box"],
-                                      dict(token), info, account_of(client))
+        installation = record_install(c, dict(token), info, account_of(client))
     except ApiError as exc:
         current_app.logger.warning("could not introspect a new install: %s", exc)
         return _failed("unreachable", 502)
@@ -96,7 +94,7 @@ def callback():
         current_app.logger.warning("install refused: %s", exc.reason)
         return _failed("refused", 400)
     portal_id = installation["portal_id"]
-    ensure_portal_properties(config, get_db(), current_app.extensions["secret_box"], portal_id)
+    ensure_portal_properties(c, portal_id)
     sign_in(portal_id, installation["installed_by_user_id"], installation["installed_by_email"])
     return redirect_to("setup.step", name="hubspot")
 
@@ -128,8 +126,7 @@ def uninstall_app():
         return redirect_to("install.confirm_uninstall")
     portal_id = current_installation()["portal_id"]
     try:
-        uninstall(interactive_config(), get_db(), current_app.extensions["secret_box"],
-                  portal_id, tell_hubspot=True)
+        uninstall(collaborators(), portal_id, tell_hubspot=True)
     except ApiError as exc:
         current_app.logger.warning("uninstall of portal %s failed: %s", portal_id, exc)
         return render_template("install/uninstall_failed.html"), 502

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
 
-from ..collaborators import tripletex_for_portal, tripletex_for_token
 from ..clients.errors import ApiError
-from ..db import get_db
 from ..portal.plans import find_plan, invoices_this_month
-from ..storage.attempts import Attempts
-from ..storage.credentials import Credentials
-from ..storage.installations import Installations
-from ..timeutil import oslo_today
 from ..portal.tripletex_link import TripletexLink
 from ..portal.problems import Problem, explain
 from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
 from ..portal.tripletex_token import TokenInputError, read_token
 from .auth import current_installation, portal_required
-from .deadline import interactive_config
+from .collaborators import collaborators
 from .fragments import go_to, render_page, reshown_by
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
@@ -35,12 +29,7 @@ PER_ADDRESS = (20, 600.0)
 
 
 def _link() -> TripletexLink:
-    return TripletexLink(get_db(), current_app.extensions["secret_box"])
-
-
-def _portal_client(portal_id: int):
-    credentials = Credentials(get_db(), current_app.extensions["secret_box"])
-    return tripletex_for_portal(interactive_config(), credentials, portal_id)
+    return TripletexLink(collaborators())
 
 
 def _steps() -> tuple[str, ...]:
@@ -81,7 +70,7 @@ def _render(step: str, status: int = 200, **extra):
                    open_steps=[s for s in _steps() if _is_open(s, state["done"])],
                    installation=installation, plans=current_app.config["PLANS"],
                    app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"],
-                   invoices_used=invoices_this_month(get_db(), portal_id),
+                   invoices_used=invoices_this_month(collaborators(), portal_id),
                    choices=_link().pending_choices(portal_id), **extra)
     return render_page("setup/page.html", "setup/_stepper.html", status=status, **context)
 
@@ -139,8 +128,9 @@ def choose_company():
 def _too_many_attempts(step: str):
     """The step again with "wait N seconds" when this portal or address tried too often."""
     portal_id = current_installation()["portal_id"]
-    wait = Attempts(get_db()).take({f"tripletex:portal:{portal_id}": PER_PORTAL,
-                                    f"tripletex:address:{request.remote_addr}": PER_ADDRESS})
+    wait = collaborators().attempts.take({
+        f"tripletex:portal:{portal_id}": PER_PORTAL,
+        f"tripletex:address:{request.remote_addr}": PER_ADDRESS})
     if not wait:
         return None
     current_app.logger.warning("portal %s: too many Tripletex attempts from %s",
@@ -151,10 +141,9 @@ def _too_many_attempts(step: str):
 
 
 def _try_connect(portal_id: int, token: str, company_id: int | None):
-    config = interactive_config()
+    c = collaborators()
     try:
-        result = connect(lambda t, c: tripletex_for_token(config, t, c), token, company_id,
-                         today=oslo_today())
+        result = connect(c.tripletex_for_token, token, company_id, today=c.clock.today())
     except UnknownCompany:
         return _render("tripletex", status=422, problem=Problem("choose_company"))
     except NotEntitled as exc:
@@ -188,7 +177,7 @@ def disconnect_tripletex():
         return go_to("setup.confirm_disconnect", lambda: _render("tripletex",
                                                                  confirming="disconnect"))
     portal_id = current_installation()["portal_id"]
-    _link().disconnect(portal_id, _portal_client(portal_id))
+    _link().disconnect(portal_id)
     return _next("tripletex")
 
 
@@ -202,7 +191,7 @@ def run_check():
     refused = _too_many_attempts("check")
     if refused:
         return refused
-    _link().check(portal_id, _portal_client(portal_id))
+    _link().check(portal_id)
     return _next("check")
 
 
@@ -216,7 +205,7 @@ def choose_plan():
     plan = find_plan(current_app.config["PLANS"], request.form.get("plan"))
     if plan is None:
         return _render("plan", status=422, problem=Problem("choose_plan"))
-    Installations(get_db()).set_plan(installation["portal_id"], plan["id"])
+    collaborators().installations.set_plan(installation["portal_id"], plan["id"])
     return _next("done")
 
 

@@ -10,9 +10,8 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, make_response, request
 
-from ..db import get_db
 from ..clients.hubspot_signature import MAX_AGE_MS, SignatureInvalid, verify_v3
-from ..storage import signed_requests
+from .collaborators import collaborators
 
 
 def public_url() -> str:
@@ -61,7 +60,8 @@ def signed_by_hubspot(view):
         # Valid until five minutes after its timestamp, however far ahead that was; a second
         # more, as the check's clock and ours round differently.
         expires_at = (int(timestamp) + MAX_AGE_MS) / 1000 + 1
-        if not signed_requests.claim(get_db(), signature, expires_at):
+        seen = collaborators().signed_requests
+        if not seen.claim(signature, expires_at):
             current_app.logger.warning("refused a replayed HubSpot request for portal %s",
                                        g.hubspot["portal_id"])
             return jsonify(error="replayed",
@@ -70,9 +70,9 @@ def signed_by_hubspot(view):
         try:
             response = make_response(view(*args, **kwargs))
         except Exception:
-            signed_requests.release(get_db(), signature)
+            seen.release(signature)
             raise
         if response.status_code >= 500:
-            signed_requests.release(get_db(), signature)     # HubSpot will retry it
+            seen.release(signature)     # HubSpot will retry it
         return response
     return wrapped

@@ -1,0 +1,42 @@
+"""The worker's tasks, declared on a Huey instance for one configuration.
+
+Nothing is read at import: the app factory builds the queue from its configuration and calls
+`declare`, so the web app (which enqueues) and the worker (which runs) share one definition,
+and each task opens collaborators of its own from the configuration it was given.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from huey import Huey
+from huey.api import TaskWrapper
+
+from ..collaborators import Collaborators
+from . import heartbeat, upkeep
+
+
+@dataclass(frozen=True)
+class Tasks:
+    heartbeat: TaskWrapper
+    daily_upkeep: TaskWrapper
+
+
+def declare(huey: Huey, config: dict) -> Tasks:
+    """Declare every task on `huey`; calling one of them enqueues it."""
+
+    @huey.periodic_task(heartbeat.SCHEDULE, name="heartbeat")
+    def beat() -> None:
+        with Collaborators.opened(config) as c:
+            heartbeat.beat(c)
+
+    @huey.on_startup(name="announce")
+    def announce() -> None:
+        with Collaborators.opened(config) as c:
+            heartbeat.beat(c)
+
+    @huey.periodic_task(upkeep.SCHEDULE, name="daily_upkeep")
+    def daily_upkeep() -> None:
+        with Collaborators.opened(config) as c:
+            upkeep.run_upkeep(c)
+
+    return Tasks(heartbeat=beat, daily_upkeep=daily_upkeep)

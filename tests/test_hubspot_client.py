@@ -5,7 +5,8 @@ from urllib.parse import parse_qs
 import pytest
 from werkzeug import Response
 
-from webapp.clients.errors import RateLimited, ServerError
+from webapp.clients.errors import (Action, BadRequest, BatchInterrupted, RateLimited,
+                                   ServerError, classify)
 from tests.conftest import FakeClock
 from tests.token_store import MemoryTokens
 from webapp.clients.hubspot import HubSpotClient, SearchTooBroad, TokenRefused
@@ -204,26 +205,95 @@ def test_rate_limit_errors_surface_after_the_last_attempt(httpserver, make_clien
 def test_batch_create_is_not_replayed_after_a_server_error(httpserver, make_client):
     httpserver.expect_request("/crm/objects/2026-03/deals/batch/create",
                               method="POST").respond_with_json({"status": "error"}, status=502)
+    inputs = [{"properties": {"dealname": "x"}}]
 
     client, _ = make_client()
-    with pytest.raises(ServerError):
-        client.batch_create("deals", [{"properties": {"dealname": "x"}}])
+    with pytest.raises(BatchInterrupted) as raised:
+        client.batch_create("deals", inputs)
+
+    stopped = raised.value
+    assert isinstance(stopped.error, ServerError) and stopped.status == 502
+    assert (stopped.written.results, stopped.failed, stopped.unsent) == ([], inputs, [])
+    assert classify(stopped, idempotent=False).action is Action.REREAD    # it may exist now
     assert len(httpserver.log) == 1
 
 
-def test_introspection_sends_client_credentials_without_the_bearer(httpserver, make_client):
-    def introspect(request):
-        form = parse_qs(request.get_data(as_text=True))
-        assert "Authorization" not in request.headers
-        assert form["client_secret"] == ["client-secret"]
-        return Response(json.dumps({"active": True, "hub_id": 4000001, "user_id": 7,
-                                    "scopes": ["oauth"], "token_use": "access_token"}),
+def test_a_batch_that_fails_part_way_hands_back_what_the_earlier_calls_wrote(
+        httpserver, make_client):
+    calls = []
+
+    def create(request):
+        calls.append(request.get_json()["inputs"])
+        headers = {"X-HubSpot-Correlation-Id": f"corr-{len(calls)}"}
+        if len(calls) == 2:                   # without trace ids HubSpot refuses the whole call
+            body = {"status": "error", "category": "VALIDATION_ERROR", "message": "bad",
+                    "correlationId": headers["X-HubSpot-Correlation-Id"]}
+            return Response(json.dumps(body), status=400, headers=headers,
+                            content_type="application/json")
+        inputs = calls[-1]
+        body = {"status": "COMPLETE", "numErrors": 1,
+                "results": [{"id": str(i), "properties": item["properties"]}
+                            for i, item in enumerate(inputs[1:], start=1)],
+                "errors": [{"status": "error", "category": "VALIDATION_ERROR",
+                            "message": "bad name"}]}
+        return Response(json.dumps(body), status=207, headers=headers,
                         content_type="application/json")
-    httpserver.expect_request("/oauth/2026-03/token/introspect",
-                              method="POST").respond_with_handler(introspect)
+    httpserver.expect_request("/crm/objects/2026-03/products/batch/create",
+                              method="POST").respond_with_handler(create)
+    inputs = [{"properties": {"name": f"P{i}"}} for i in range(250)]
+
+    client, _ = make_client()
+    with pytest.raises(BatchInterrupted) as raised:
+        client.batch_create("products", inputs)
+
+    stopped = raised.value
+    written = stopped.written
+    assert [r["properties"]["name"] for r in written.results] == [f"P{i}" for i in range(1, 100)]
+    assert {r.request_id for r in written.results} == {"corr-1"}
+    assert [e["message"] for e in written.errors] == ["bad name"]      # the 207's, kept
+    assert isinstance(stopped.error, BadRequest) and stopped.request_id == "corr-2"
+    assert (stopped.failed, stopped.unsent) == (inputs[100:200], inputs[200:])
+    assert classify(stopped, idempotent=False).action is Action.FATAL
+    assert calls == [inputs[:100], inputs[100:200]]                    # nothing sent twice
+
+
+def test_writes_return_hubspot_s_correlation_id(httpserver, make_client):
+    for method, path in (("POST", "/crm/objects/2026-03/companies"),
+                         ("PATCH", "/crm/objects/2026-03/companies/7"),
+                         ("DELETE", "/crm/objects/2026-03/companies/7")):
+        httpserver.expect_request(path, method=method).respond_with_json(
+            {} if method == "DELETE" else {"id": "7", "properties": {}},
+            status={"POST": 201, "PATCH": 200, "DELETE": 204}[method],
+            headers={"X-HubSpot-Correlation-Id": f"corr-{method}"})
+    httpserver.expect_request("/crm/objects/2026-03/companies/batch/update",
+                              method="POST").respond_with_json(
+        {"status": "COMPLETE", "results": [{"id": "7"}]},
+        headers={"X-HubSpot-Correlation-Id": "corr-batch"})
+
+    client, _ = make_client()
+    created = client.create_object("companies", {"name": "Fjord AS"})
+    updated = client.update_object("companies", "7", {"city": "Oslo"})
+    batch = client.batch_update("companies", [{"id": "7", "properties": {"city": "Bergen"}}])
+    archived = client.archive_object("companies", "7")
+
+    assert created["id"] == updated["id"] == batch.results[0]["id"] == "7"
+    assert [created.request_id, updated.request_id, batch.results[0].request_id,
+            archived.request_id] == ["corr-POST", "corr-PATCH", "corr-batch", "corr-DELETE"]
+
+
+def test_introspection_sends_client_credentials_without_the_bearer(httpserver, make_client):
+    httpserver.expect_request("/oauth/2026-03/token/introspect", method="POST").respond_with_json(
+        {"active": True, "hub_id": 4000001, "user_id": 7, "scopes": ["oauth"],
+         "token_use": "access_token"})
 
     client, _ = make_client()
     assert client.introspect("access-1")["hub_id"] == 4000001
+
+    (request, _), = httpserver.log
+    assert "Authorization" not in request.headers
+    assert parse_qs(request.get_data(as_text=True)) == {
+        "client_id": ["client-id"], "client_secret": ["client-secret"], "token": ["access-1"],
+        "token_type_hint": ["access_token"]}
 
 
 def test_uninstall_calls_external_install(httpserver, make_client):

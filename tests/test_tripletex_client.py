@@ -7,8 +7,9 @@ import time
 import pytest
 from werkzeug import Response
 
-from webapp.clients.errors import (BadRequest, Conflict, DeadlineExceeded, ServerError,
-                                   TransportError)
+from webapp.clients.errors import (Action, BadRequest, BatchInterrupted, Conflict,
+                                   DeadlineExceeded, ReplayConflict, ServerError, TransportError,
+                                   Unauthorized, classify)
 from webapp.clients.http import Deadline, redact
 from webapp.clients.tripletex import Session, TripletexClient
 
@@ -104,10 +105,13 @@ def test_a_second_401_is_raised_rather_than_looping(httpserver, make_client):
     httpserver.expect_request("/v2/customer/1").respond_with_json(
         api_error(401, 3000, "Unauthorized"), status=401)
 
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(Unauthorized) as raised:
         make_client().get("/customer/1")
 
-    assert raised.value.status == 401
+    error = raised.value
+    assert (error.service, error.status, error.code, error.request_id, error.message) == (
+        "Tripletex", 401, 3000, "req-123", "Unauthorized")
+    assert classify(error, idempotent=True).action is Action.PAUSE     # reconnect, then resume
     creates = [r for r, _ in httpserver.log if r.path.endswith(":create")]
     assert len(creates) == 2
 
@@ -162,6 +166,82 @@ def test_batch_create_posts_to_the_list_endpoint(httpserver, make_client):
     created = make_client().create_many("/customer", [{"name": "A"}, {"name": "B"}])
 
     assert [c["id"] for c in created] == [1, 2]
+
+
+def _list_write(fail_on_chunk, status, code, request_ids):
+    """A `/list` endpoint that stores every chunk but the given one, which it refuses."""
+    chunks = iter(range(1, 100))
+
+    def handler(request):
+        number = next(chunks)
+        headers = {"x-tlx-request-id": f"req-{number}"}
+        request_ids.append(headers["x-tlx-request-id"])
+        if number == fail_on_chunk:
+            body = dict(api_error(status, code, "refused"), requestId=f"req-{number}")
+            return Response(json.dumps(body), status=status, headers=headers,
+                            content_type="application/json")
+        stored = [dict(item, id=item.get("id", 1000 + i), version=1)
+                  for i, item in enumerate(request.get_json())]
+        return Response(json.dumps({"fullResultSize": 0, "values": stored}), status=201,
+                        headers=headers, content_type="application/json")
+    return handler
+
+
+def test_writes_return_the_request_id_tripletex_gave_them(httpserver, make_client):
+    expect_session(httpserver)
+    for method, path, status in (("POST", "/v2/customer", 201), ("PUT", "/v2/customer/1", 200),
+                                 ("PUT", "/v2/order/1/:invoice", 200)):
+        httpserver.expect_request(path, method=method).respond_with_json(
+            {"value": {"id": 1}}, status=status,
+            headers={"x-tlx-request-id": f"req-{method} {path}"})
+    client = make_client()
+
+    created = client.create("/customer", {"name": "A"})
+    updated = client.update("/customer/1", {"version": 0, "name": "B"})
+    invoiced = client.action("/order/1/:invoice", {"invoiceDate": "2026-11-24"})
+
+    assert created == updated == invoiced == {"id": 1}
+    assert [created.request_id, updated.request_id, invoiced.request_id] == [
+        "req-POST /v2/customer", "req-PUT /v2/customer/1", "req-PUT /v2/order/1/:invoice"]
+
+
+def test_a_batch_create_that_fails_part_way_hands_back_what_was_created(httpserver, make_client):
+    expect_session(httpserver)
+    seen = []
+    httpserver.expect_request("/v2/customer/list", method="POST").respond_with_handler(
+        _list_write(fail_on_chunk=2, status=502, code=0, request_ids=seen))
+    objects = [{"name": f"Kunde {n}"} for n in range(250)]
+
+    with pytest.raises(BatchInterrupted) as raised:
+        make_client().create_many("/customer", objects)
+
+    stopped = raised.value
+    assert [c["name"] for c in stopped.written] == [f"Kunde {n}" for n in range(100)]
+    assert {c.request_id for c in stopped.written} == {"req-1"}
+    assert isinstance(stopped.error, ServerError) and stopped.request_id == "req-2"
+    assert (stopped.failed, stopped.unsent) == (objects[100:200], objects[200:])
+    # The failed chunk may have been stored: look it up; never send the first one again.
+    assert classify(stopped, idempotent=False).action is Action.REREAD
+    posted = [r.get_json() for r, _ in httpserver.log if r.path == "/v2/customer/list"]
+    assert posted == [objects[:100], objects[100:200]] and seen == ["req-1", "req-2"]
+
+
+def test_a_batch_update_refused_part_way_hands_back_what_was_updated(httpserver, make_client):
+    expect_session(httpserver)
+    seen = []
+    httpserver.expect_request("/v2/customer/list", method="PUT").respond_with_handler(
+        _list_write(fail_on_chunk=2, status=422, code=18000, request_ids=seen))
+    objects = [{"id": n, "version": 0, "description": "x"} for n in range(150)]
+
+    with pytest.raises(BatchInterrupted) as raised:
+        make_client().update_many("/customer", objects)
+
+    stopped = raised.value
+    assert [c["id"] for c in stopped.written] == list(range(100))
+    assert isinstance(stopped.error, BadRequest) and stopped.code == 18000
+    assert (stopped.failed, stopped.unsent) == (objects[100:], [])
+    assert classify(stopped, idempotent=True).action is Action.FATAL
+    assert seen == ["req-1", "req-2"]                # each chunk sent once
 
 
 def test_create_refuses_an_object_with_an_id(make_client):
@@ -269,6 +349,23 @@ def test_stale_version_is_a_conflict(httpserver, make_client):
     with pytest.raises(Conflict) as raised:
         make_client().update("/customer/1", {"id": 1, "version": 1, "name": "New"})
     assert raised.value.code == 8000
+    assert type(raised.value) is Conflict and raised.value.replayed is False
+
+
+def test_a_versioned_update_sent_again_after_a_5xx_and_met_by_409_is_a_replay(
+        httpserver, make_client):
+    expect_session(httpserver)
+    httpserver.expect_oneshot_request("/v2/customer/1", method="PUT").respond_with_json(
+        api_error(503, 1000, "Service Unavailable"), status=503)
+    httpserver.expect_request("/v2/customer/1", method="PUT").respond_with_json(
+        api_error(409, 8000, "RevisionException"), status=409)
+
+    with pytest.raises(ReplayConflict) as raised:
+        make_client().update("/customer/1", {"version": 1, "name": "New"})
+
+    assert (raised.value.status, raised.value.code, raised.value.replayed) == (409, 8000, True)
+    assert classify(raised.value, idempotent=True).action is Action.REREAD
+    assert len([r for r, _ in httpserver.log if r.path == "/v2/customer/1"]) == 2
 
 
 def test_pacing_waits_when_the_window_is_spent(httpserver, make_client, sleeper):

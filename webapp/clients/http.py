@@ -12,7 +12,8 @@ from typing import Any, Protocol
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .errors import ApiError, DeadlineExceeded, RateLimited, ServerError, TransportError
+from .errors import (TRIPLETEX_LOCKED, Action, ApiError, BatchInterrupted, Conflict,
+                     DeadlineExceeded, ReplayConflict, ServerError, TransportError, classify)
 
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 BODY_CHUNK = 64 * 1024
@@ -105,11 +106,12 @@ class Deadline:
 
 
 class Transport:
-    """Send requests with a timeout; retry what is safe to retry, and nothing else.
+    """Send requests with a timeout; retry what `classify` says to retry, and nothing else.
 
-    Retries: 429 (and 423) on any method, since the service refused without acting;
-    5xx and lost answers only on idempotent requests. A non-idempotent request that
-    may have been processed raises at once, so the caller can look before retrying.
+    So 429 (and 423) on any method, since the service refused without acting; 5xx and lost
+    answers only on idempotent requests. A non-idempotent request that may have been
+    processed raises at once, so the caller can look before retrying. An answer to a
+    replay after a lost answer says so (`replayed`; a 409 becomes a ReplayConflict).
     With a `deadline`, no call, retry or pause runs past it.
     """
 
@@ -152,34 +154,42 @@ class Transport:
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         wanted = kwargs.pop("timeout", self.timeout)
+        replayed = False
         for attempt in range(1, self.max_attempts + 1):
             self._wait_for_pacing()
             started = self.clock.monotonic()
+            cause: BaseException | None = None
             try:
                 response = self.session.request(method, url, timeout=self.call_timeout(wanted),
                                                 stream=self.deadline is not None, **kwargs)
                 if self.deadline is not None:
                     self._read_before_deadline(response)
             except requests.RequestException as exc:
-                sent = not _never_sent(exc)
                 self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
                                  (self.clock.monotonic() - started) * 1000, type(exc).__name__)
-                error = self._transport_error(exc, sent)
-                if (sent and not idempotent) or attempt == self.max_attempts:
-                    raise error from exc
-                self._pause(self._backoff(attempt), error)
-                continue
-            self._log_response(method, url, response, started)
-            self._remember_pacing(response)
-            if response.status_code < 400:
-                return response
-            error = self._error_parser(self.service, response)
-            retriable = isinstance(error, RateLimited) or (
-                isinstance(error, ServerError) and idempotent)
-            if not retriable or attempt == self.max_attempts:
-                raise error
-            self._pause(self._delay(attempt, self._wait_hint(response)), error)
+                error, cause = self._transport_error(exc, sent=not _never_sent(exc)), exc
+            else:
+                self._log_response(method, url, response, started)
+                self._remember_pacing(response)
+                if response.status_code < 400:
+                    return response
+                error = self._answer_error(response, replayed)
+            decision = classify(error, idempotent=idempotent, replayed=replayed)
+            if decision.action is not Action.RETRY or attempt == self.max_attempts:
+                raise error from cause
+            replayed = replayed or _may_have_acted(error)
+            self._pause(self._delay(attempt, decision.delay), error)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _answer_error(self, response: requests.Response, replayed: bool) -> ApiError:
+        error = self._error_parser(self.service, response)
+        if error.retry_after is None:
+            error.retry_after = self._wait_hint(response)
+        if replayed:
+            error.replayed = True
+            if isinstance(error, Conflict) and error.code != TRIPLETEX_LOCKED:
+                error = ReplayConflict(error)
+        return error
 
     def call_timeout(self, wanted: float) -> float:
         """The call's timeout: what was asked for, but never past the deadline."""
@@ -222,11 +232,8 @@ class Transport:
             raise error or DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=False)
         self.clock.sleep(seconds)
 
-    def _delay(self, attempt: int, hint: float | None) -> float:
-        delay = self._backoff(attempt)
-        if hint is not None:
-            delay = max(delay, hint)
-        return min(delay, self.max_wait)
+    def _delay(self, attempt: int, hint: float) -> float:
+        return min(max(self._backoff(attempt), hint), self.max_wait)
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
@@ -246,11 +253,21 @@ class Transport:
     def _log_response(self, method: str, url: str, response: requests.Response,
                       started: float) -> None:
         elapsed = (self.clock.monotonic() - started) * 1000
-        request_id = (response.headers.get("x-tlx-request-id")
-                      or response.headers.get("X-HubSpot-Correlation-Id") or "-")
         level = logging.INFO if response.status_code < 400 else logging.WARNING
         self.log.log(level, "%s %s -> %s in %.0f ms [%s]", method, redact(url),
-                     response.status_code, elapsed, request_id)
+                     response.status_code, elapsed, request_id(response) or "-")
+
+
+def request_id(response: requests.Response) -> str | None:
+    """The id the service gave this request (Tripletex's or HubSpot's), for logs and support."""
+    return (response.headers.get("x-tlx-request-id")
+            or response.headers.get("X-HubSpot-Correlation-Id") or None)
+
+
+def _may_have_acted(error: ApiError) -> bool:
+    """True when the request may have been carried out although no success came back."""
+    return isinstance(error, ServerError) or (
+        isinstance(error, TransportError) and error.ambiguous)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -269,6 +286,32 @@ def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectionError):
         return "the service could not be reached"
     return "the request failed before an answer arrived"
+
+
+class Written(dict):
+    """What a write stored, as the service answered it, with the id of the request that did it.
+
+    A dict, so callers read fields as before; `request_id` goes to the sync log and support.
+    """
+
+    def __init__(self, value: dict | None = None, request_id: str | None = None):
+        super().__init__(value or {})
+        self.request_id = request_id
+
+
+def send_in_chunks(items: list, size: int, send: Callable[[list], None], written: Any) -> None:
+    """Call `send` with each chunk of `items` in turn, and stop at the first that fails.
+
+    `send` adds what its chunk stored to `written`; a failure raises BatchInterrupted
+    carrying `written` so far, the failed chunk and the inputs never sent.
+    """
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    for number, chunk in enumerate(chunks):
+        try:
+            send(chunk)
+        except ApiError as error:
+            unsent = [item for later in chunks[number + 1:] for item in later]
+            raise BatchInterrupted(error, written=written, failed=chunk, unsent=unsent) from error
 
 
 def paginate(fetch_page: Callable[[Any], tuple[list, Any]], start: Any = None) -> Iterator:

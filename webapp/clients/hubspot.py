@@ -10,8 +10,10 @@ import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from .errors import ApiError, BadRequest, TransportError, UnexpectedResponse, error_class_for
-from .http import SYSTEM_CLOCK, Clock, Transport, header_float, json_or_none, paginate
+from .errors import (ApiError, BadRequest, TokenRefused, TransportError, UnexpectedResponse,
+                     error_class_for)
+from .http import (SYSTEM_CLOCK, Clock, Transport, Written, header_float, json_or_none,
+                   paginate, request_id, send_in_chunks)
 
 SERVICE = "HubSpot"
 BATCH_SIZE = 100
@@ -30,17 +32,16 @@ class TokenStore(Protocol):
     def refresh_lock(self) -> AbstractContextManager: ...
 
 
-class TokenRefused(ApiError):
-    """HubSpot refused a refresh token (`invalid_grant`): revoked, or the app was uninstalled."""
-
-
 class SearchTooBroad(ApiError):
     """A search matches more than HubSpot will page through; narrow the filters."""
 
 
 @dataclass
 class BatchResult:
-    """Outcome of a batch call, which HubSpot may only partly carry out (207)."""
+    """Outcome of a batch call, which HubSpot may only partly carry out (207).
+
+    Each result carries the request id of the call that returned it (`Written`).
+    """
 
     results: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
@@ -184,16 +185,18 @@ class HubSpotClient:
         return paginate(page)
 
     def create_object(self, object_type: str, properties: dict,
-                      associations: list | None = None) -> dict:
+                      associations: list | None = None) -> Written:
         payload = {"properties": properties, "associations": associations or []}
-        return _json(self.request("POST", self.objects_path(object_type), json=payload))
+        return _written(self.request("POST", self.objects_path(object_type), json=payload))
 
-    def update_object(self, object_type: str, object_id: str, properties: dict) -> dict:
-        return _json(self.request("PATCH", f"{self.objects_path(object_type)}/{object_id}",
-                                  json={"properties": properties}, idempotent=True))
+    def update_object(self, object_type: str, object_id: str, properties: dict) -> Written:
+        return _written(self.request("PATCH", f"{self.objects_path(object_type)}/{object_id}",
+                                     json={"properties": properties}, idempotent=True))
 
-    def archive_object(self, object_type: str, object_id: str) -> None:
-        self.request("DELETE", f"{self.objects_path(object_type)}/{object_id}")
+    def archive_object(self, object_type: str, object_id: str) -> Written:
+        """Archive a record; the result is empty but for the request id."""
+        response = self.request("DELETE", f"{self.objects_path(object_type)}/{object_id}")
+        return Written({}, request_id(response))
 
     # Batches (at most 100 inputs a call; HubSpot answers 207 when some fail)
 
@@ -216,13 +219,17 @@ class HubSpotClient:
 
     def _batch(self, object_type: str, verb: str, inputs: list[dict], extra: dict, *,
                idempotent: bool) -> BatchResult:
+        """Send the inputs a hundred at a time; a call that fails raises BatchInterrupted."""
         outcome = BatchResult()
-        for start in range(0, len(inputs), BATCH_SIZE):
-            payload = dict(extra, inputs=inputs[start:start + BATCH_SIZE])
-            body = _json(self.request("POST", f"{self.objects_path(object_type)}/batch/{verb}",
-                                      json=payload, idempotent=idempotent))
-            outcome.results.extend(body.get("results", []))
+
+        def send(chunk: list[dict]) -> None:
+            response = self.request("POST", f"{self.objects_path(object_type)}/batch/{verb}",
+                                    json=dict(extra, inputs=chunk), idempotent=idempotent)
+            body = _json(response)
+            outcome.results.extend(Written(result, request_id(response))
+                                   for result in body.get("results", []))
             outcome.errors.extend(body.get("errors", []))
+        send_in_chunks(inputs, BATCH_SIZE, send, outcome)
         return outcome
 
     # Search (paced separately: 5 a second, 200 a page, 10,000 results in all)
@@ -269,15 +276,15 @@ class HubSpotClient:
         body = _json(self.request("GET", f"/crm/properties/{self.version}/{object_type}/groups"))
         return body.get("results", [])
 
-    def create_property_group(self, object_type: str, group: dict) -> dict:
+    def create_property_group(self, object_type: str, group: dict) -> Written:
         """Create a property group; a Conflict means it exists already."""
-        return _json(self.request("POST", f"/crm/properties/{self.version}/{object_type}/groups",
-                                  json=group))
+        return _written(self.request(
+            "POST", f"/crm/properties/{self.version}/{object_type}/groups", json=group))
 
-    def create_property(self, object_type: str, definition: dict) -> dict:
+    def create_property(self, object_type: str, definition: dict) -> Written:
         """Create a custom property; a Conflict means it exists already."""
-        return _json(self.request("POST", f"/crm/properties/{self.version}/{object_type}",
-                                  json=definition))
+        return _written(self.request("POST", f"/crm/properties/{self.version}/{object_type}",
+                                     json=definition))
 
     def account_details(self) -> dict:
         """The portal's time zone, currencies and UI domain, and (beta) its name.
@@ -312,5 +319,10 @@ def _next_after(body: dict) -> str | None:
 def _json(response: requests.Response) -> dict:
     body = json_or_none(response)
     if not isinstance(body, dict):
-        raise UnexpectedResponse(SERVICE, "expected a JSON object", status=response.status_code)
+        raise UnexpectedResponse(SERVICE, "expected a JSON object", status=response.status_code,
+                                 request_id=request_id(response))
     return body
+
+
+def _written(response: requests.Response) -> Written:
+    return Written(_json(response), request_id(response))

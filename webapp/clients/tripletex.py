@@ -14,7 +14,8 @@ from typing import Any, Protocol, TypeVar
 import requests
 
 from .errors import ApiError, NotFound, Unauthorized, UnexpectedResponse, error_class_for
-from .http import SYSTEM_CLOCK, Clock, Transport, header_float, json_or_none
+from .http import (SYSTEM_CLOCK, Clock, Transport, Written, header_float, json_or_none,
+                   request_id, send_in_chunks)
 
 SERVICE = "Tripletex"
 PAGE_SIZE = 1000          # Tripletex's own default `count`
@@ -246,36 +247,55 @@ class TripletexClient:
             # One more than asked for, so a full answer is a short page and ends the chunk.
             yield from self.list(path, fields=fields, params=query, page_size=len(chunk) + 1)
 
-    def create(self, path: str, obj: dict) -> dict:
+    def create(self, path: str, obj: dict) -> Written:
         """POST a new object. Not retried after an ambiguous failure: look it up first."""
         if "id" in obj or "version" in obj:
             raise ValueError("a new Tripletex object must not carry id or version")
-        return _value(self.request("POST", path, json=obj))
+        return _written(self.request("POST", path, json=obj))
 
-    def create_many(self, path: str, objects: list[dict]) -> list[dict]:
-        """POST objects in batches to `path/list` and return what Tripletex stored."""
-        created: list[dict] = []
-        for chunk in _chunks(objects, BATCH_SIZE):
-            created.extend(_values(self.request("POST", f"{path.rstrip('/')}/list", json=chunk)))
-        return created
+    def create_many(self, path: str, objects: list[dict]) -> list[Written]:
+        """POST objects in batches to `path/list` and return what Tripletex stored, in order.
 
-    def update(self, path: str, changes: dict) -> dict:
-        """PUT a partial update (Tripletex merges); include `version` to guard against races."""
-        return _value(self.request("PUT", path, json=changes, idempotent=True))
+        A failed batch raises BatchInterrupted with what the batches before it stored.
+        """
+        return self._write_many("POST", path, objects, idempotent=False)
 
-    def update_many(self, path: str, objects: list[dict]) -> list[dict]:
-        """PUT objects (each with id, and version when known) in batches to `path/list`."""
-        updated: list[dict] = []
-        for chunk in _chunks(objects, BATCH_SIZE):
-            updated.extend(_values(self.request("PUT", f"{path.rstrip('/')}/list", json=chunk,
-                                                idempotent=True)))
-        return updated
+    def update(self, path: str, changes: dict) -> Written:
+        """PUT a partial update (Tripletex merges); include `version` to guard against races.
 
-    def action(self, path: str, params: dict | None = None) -> dict | None:
-        """Call a `/:verb` action such as `/order/1/:invoice`; these are never replayed blindly."""
+        A replay after a lost answer that meets a 409 raises ReplayConflict: the first
+        attempt probably wrote it, so re-read and compare.
+        """
+        return _written(self.request("PUT", path, json=changes, idempotent=True))
+
+    def update_many(self, path: str, objects: list[dict]) -> list[Written]:
+        """PUT objects (each with id, and version when known) in batches to `path/list`.
+
+        A failed batch raises BatchInterrupted with what the batches before it stored.
+        """
+        return self._write_many("PUT", path, objects, idempotent=True)
+
+    def _write_many(self, method: str, path: str, objects: list[dict], *,
+                    idempotent: bool) -> list[Written]:
+        written: list[Written] = []
+
+        def send(chunk: list[dict]) -> None:
+            response = self.request(method, f"{path.rstrip('/')}/list", json=chunk,
+                                    idempotent=idempotent)
+            values = _values(response)
+            written.extend(Written(value, request_id(response)) for value in values)
+        send_in_chunks(objects, BATCH_SIZE, send, written)
+        return written
+
+    def action(self, path: str, params: dict | None = None) -> Written:
+        """Call a `/:verb` action such as `/order/1/:invoice`; these are never replayed blindly.
+
+        The result is empty when the action answers with no object.
+        """
         response = self.request("PUT", path, params=params, idempotent=False)
         body = json_or_none(response)
-        return body.get("value") if isinstance(body, dict) else None
+        value = body.get("value") if isinstance(body, dict) else None
+        return Written(value if isinstance(value, dict) else {}, request_id(response))
 
     # Identity
 
@@ -295,6 +315,10 @@ def _with_fields(params: dict | None, fields: str | None) -> dict | None:
     if fields is None:
         return params
     return dict(params or {}, fields=fields)
+
+
+def _written(response: requests.Response) -> Written:
+    return Written(_value(response), request_id(response))
 
 
 def _value(response: requests.Response) -> dict:

@@ -7,7 +7,8 @@ import threading
 import pytest
 import requests
 
-from webapp.clients.errors import RateLimited, ServerError, TransportError
+from webapp.clients.errors import (Action, BatchInterrupted, RateLimited, ServerError,
+                                   TransportError, classify)
 from tests.token_store import MemoryTokens
 from webapp.clients.hubspot import HubSpotClient, TokenRefused
 
@@ -144,6 +145,31 @@ def test_client_never_replays_a_create_after_a_5xx(client, base):
         client.create_object("companies", {"name": "Kanskje AS"})
     log = requests.get(f"{base}/_sandbox/requests", params={"portalId": DEMO}).json()["requests"]
     assert [r["status"] for r in log if r["method"] == "POST"] == [502]
+
+
+def test_a_batch_cut_short_by_a_5xx_keeps_what_its_first_call_created(client, base):
+    def break_after_the_first_batch(response, *args, **kwargs):
+        if response.request.path_url.endswith("/batch/create") and not armed:
+            armed.append(requests.post(f"{base}/_sandbox/faults", json={
+                "status": 502, "count": 1, "method": "POST", "path": "batch/create"}))
+    armed = []
+    client.oauth.hooks["response"].append(break_after_the_first_batch)
+    inputs = [{"properties": {"name": f"Del {i}"}, "associations": []} for i in range(150)]
+
+    with pytest.raises(BatchInterrupted) as raised:
+        client.batch_create("products", inputs)
+
+    stopped = raised.value
+    assert [r["properties"]["name"] for r in stopped.written.results] == [
+        f"Del {i}" for i in range(100)]
+    assert isinstance(stopped.error, ServerError) and stopped.failed == inputs[100:]
+    assert classify(stopped, idempotent=False).action is Action.REREAD
+    log = requests.get(f"{base}/_sandbox/requests", params={"portalId": DEMO}).json()["requests"]
+    assert [r["status"] for r in log if r["path"].endswith("/batch/create")] == [201, 502]
+    stored = requests.get(f"{base}/_sandbox/portals/{DEMO}/objects/products").json()
+    names = [p["properties"]["name"] for p in stored["results"]]
+    assert sorted(n for n in names if n.startswith("Del ")) == sorted(
+        f"Del {i}" for i in range(100))
 
 
 def _hold_timeouts(sb):

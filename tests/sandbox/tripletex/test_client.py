@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 import requests
 
-from webapp.clients.errors import BadRequest, Conflict, Forbidden
+from webapp.clients.errors import (Action, BadRequest, BatchInterrupted, Conflict, Forbidden,
+                                   classify)
 from webapp.clients.tripletex import TripletexClient
 from webapp.portal.connection_check import check_company
 
@@ -104,3 +105,36 @@ def test_a_token_without_entitlements_is_explained_not_crashed_on(api):
     assert items["endpoint:/customer"].problem.kind == "missing_entitlements"
     working = check_company(_client(api, api.token(company)), TODAY)
     assert all(item.ok for item in working)
+
+
+def _logged(api, endpoint: str) -> list[dict]:
+    return [e for e in api.control("GET", "requests")["requests"] if e["endpoint"] == endpoint]
+
+
+def test_writes_carry_the_request_id_tripletex_logged_for_them(api):
+    tx = _client(api, api.token(api.company()))
+    customer = tx.create("/customer", {"name": "Spor AS"})
+    updated = tx.update(f"/customer/{customer['id']}", {"version": 0, "description": "en"})
+    made = tx.create_many("/customer", [{"name": "En"}, {"name": "To"}])
+    assert customer.request_id and updated.request_id
+    assert customer.request_id == _logged(api, "POST /v2/customer")[0]["requestId"]
+    assert updated.request_id == _logged(api, "PUT /v2/customer/{obj_id}")[0]["requestId"]
+    listed = _logged(api, "POST /v2/customer/list")[0]["requestId"]
+    assert [c.request_id for c in made] == [listed, listed]
+
+
+def test_a_batch_refused_part_way_keeps_the_customers_already_created(api):
+    tx = _client(api, api.token(api.company()))
+    objects = [{"name": f"Kunde {n}"} for n in range(150)]
+    objects[120] = {"email": "uten@navn.no"}          # no name: Tripletex refuses its batch
+
+    with pytest.raises(BatchInterrupted) as info:
+        tx.create_many("/customer", objects)
+
+    stopped = info.value
+    assert [c["name"] for c in stopped.written] == [f"Kunde {n}" for n in range(100)]
+    assert (stopped.status, stopped.failed, stopped.unsent) == (422, objects[100:], [])
+    assert classify(stopped, idempotent=False).action is Action.FATAL
+    stored = sorted(c["id"] for c in tx.list("/customer", fields="id"))
+    assert stored == sorted(c["id"] for c in stopped.written)    # the first 100, once each
+    assert len(_logged(api, "POST /v2/customer/list")) == 2

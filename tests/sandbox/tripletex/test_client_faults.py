@@ -2,12 +2,14 @@
 
 What is retried: 429 on anything (Tripletex refused without acting); 5xx, timeouts and lost
 answers only on reads and idempotent writes. A POST or an action whose answer was lost is never
-sent again: the caller hears "ambiguous" and looks before retrying.
+sent again: the caller hears "ambiguous" and looks before retrying. A versioned PUT that is sent
+again and meets 409 hears "re-read and compare": its first attempt most likely did the write.
 """
 
 import pytest
 
-from webapp.clients.errors import Conflict, RateLimited, ServerError, TransportError
+from webapp.clients.errors import (Action, RateLimited, ReplayConflict, ServerError,
+                                   TransportError, classify)
 from webapp.clients.tripletex import TripletexClient
 
 from .conftest import CONSUMER
@@ -131,14 +133,15 @@ def test_a_lost_answer_to_a_payment_is_not_replayed(api, client):
     assert tx.get(f"/invoice/{made['id']}")["amountOutstanding"] == 1000      # paid once
 
 
-def test_a_lost_answer_to_a_versioned_update_comes_back_as_a_conflict(api, client):
+def test_a_lost_answer_to_a_versioned_update_comes_back_as_re_read_and_compare(api, client):
     tx = client()
     customer = tx.create("/customer", {"name": "Versjon AS"})
     faults(api, lost_responses=1)
     # The replay carries the version the first attempt already moved past.
-    with pytest.raises(Conflict) as info:
+    with pytest.raises(ReplayConflict) as info:
         tx.update(f"/customer/{customer['id']}", {"version": 0, "phoneNumber": "1"})
-    assert info.value.code == 8000
+    assert (info.value.code, info.value.replayed) == (8000, True)
+    assert classify(info.value, idempotent=True).action is Action.REREAD
     assert calls(api, "PUT /v2/customer/{obj_id}") == 2
     stored = tx.get(f"/customer/{customer['id']}")
     assert (stored["phoneNumber"], stored["version"]) == ("1", 1)     # written exactly once

@@ -25,8 +25,11 @@ class SecretBox:
             raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from exc
 
     def rotate(self, ciphertext: str) -> str:
-        """Re-encrypt a secret under the newest key."""
-        return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
+        """Re-encrypt a secret under the newest key; SecretUnreadable when no key fits."""
+        try:
+            return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
+        except InvalidToken as exc:
+            raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from exc
 
 
 class SecretUnreadable(Exception):

@@ -58,6 +58,20 @@ class Credentials:
                              "where c.kind = ? and i.status = ?", [kind, ACTIVE])
         return [r["portal_id"] for r in rows if parse(r["updated_at"]) <= before]
 
+    def rotate_all(self) -> int:
+        """Re-encrypt every secret under the newest key, all or none; return how many.
+
+        After a new key is put first in ENCRYPTION_KEY, this lets the old one be dropped.
+        A secret no configured key opens stops the rotation before anything is written.
+        """
+        with write_transaction(self.db):
+            rows = list(self.db.query("select portal_id, kind, secret from credentials"))
+            for row in rows:
+                self.db.execute("update credentials set secret = ? where portal_id = ? and "
+                                "kind = ?", [self.box.rotate(row["secret"]), row["portal_id"],
+                                             row["kind"]])
+        return len(rows)
+
     def delete(self, portal_id: int, kind: str | None = None) -> None:
         """Erase one secret, or every secret of the portal."""
         where, args = "portal_id = ?", [portal_id]

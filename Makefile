@@ -4,7 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install chromium screenshots migrate worker clean
+.PHONY: run test install chromium screenshots migrate worker clean catalogues messages
+
+# Bokmål (and any other language) lives in gettext catalogues: the .po files are the source,
+# the .mo files the pages read are built from them and not committed.
+TRANSLATIONS := webapp/web/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +21,27 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+## make catalogues: compile the translations (.po) into what the pages read (.mo)
+catalogues: $(CATALOGUES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
+
+## make messages: bring new and changed strings (babel.cfg) into the .po files to translate
+messages: install
+	@mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location -w 100 -o build/messages.pot \
+	  --project="Tripletex Sync for HubSpot" --version=0.1.0 .
+	$(BIN)/pybabel -q update -i build/messages.pot -d $(TRANSLATIONS) -w 100 --previous \
+	  --ignore-obsolete --ignore-pot-creation-date
+
 ## make run: the app, the worker and the sandboxes with demo data on 127.0.0.1
-run: install
+run: install catalogues
 	$(BIN)/flask --app wsgi migrate
 	$(BIN)/python -m webapp.devstack
 
 ## make test: install what the suite needs and run all of it
-test: install chromium
+test: install catalogues chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium through Playwright (`playwright install` cannot
@@ -35,7 +54,7 @@ chromium:
 	@chromium --version 2>/dev/null
 
 ## make screenshots: refresh the README's screenshots from the browser tests
-screenshots: install chromium
+screenshots: install catalogues chromium
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser
 
 migrate: install

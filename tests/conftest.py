@@ -6,8 +6,8 @@ from contextlib import ExitStack
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-# Before webapp is imported: the worker's queue module reads config at import time,
-# and tests must never touch the developer's instance folder.
+# Before webapp is imported: tests must never touch the developer's instance folder (the
+# worker's tests start `flask --app wsgi worker`, which reads it).
 os.environ["TXSYNC_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="txsync-tests-")
 for _key in [k for k in os.environ if k.startswith("TXSYNC_") and k != "TXSYNC_INSTANCE_PATH"]:
     del os.environ[_key]

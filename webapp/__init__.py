@@ -14,7 +14,7 @@ from .crypto import SecretBox
 from .extensions import csrf
 from .jobs.queue import make_huey
 from .jobs.tasks import declare
-from .timeutil import SYSTEM_CLOCK, for_display
+from .timeutil import SYSTEM_CLOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .web import embedded, errors, home, i18n, install, problems, security, sessions, setup
     sessions.init_app(app)
-    app.jinja_env.filters["local_time"] = for_display
     i18n.init_app(app)
     problems.init_app(app)
     security.init_app(app)

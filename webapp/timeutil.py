@@ -55,11 +55,3 @@ def parse(value: str) -> datetime:
 def oslo_today(now: datetime | None = None) -> date:
     """Return today's date in Norway, which is what Tripletex dates mean."""
     return (now or utcnow()).astimezone(OSLO).date()
-
-
-def for_display(value: datetime | str | None) -> str:
-    """Render a timestamp for people, in Oslo time."""
-    if value is None or value == "":
-        return ""
-    moment = parse(value) if isinstance(value, str) else value
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")

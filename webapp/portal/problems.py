@@ -14,9 +14,10 @@ from ..clients.errors import (ApiError, BadRequest, DeadlineExceeded, Forbidden,
                               ServerError, TransportError, Unauthorized)
 
 
-def N_(text: str) -> str:
-    """Mark a string for translation where it is defined; it is translated where it is shown."""
-    return text
+def N_(text: str, plural: str | None = None):
+    """Mark a string, or a singular and its plural, for translation where it is defined; it
+    is translated where it is shown."""
+    return text if plural is None else (text, plural)
 
 
 @dataclass
@@ -29,10 +30,23 @@ class Problem:
 
 @dataclass(frozen=True)
 class Text:
-    """A sentence of a message; `code` names a detail shown after it verbatim (to copy)."""
+    """A sentence of a message; `code` names a detail shown after it verbatim (to copy).
+
+    A sentence that counts something has a `plural` too, and `count` names the detail whose
+    number picks the form.
+    """
 
     text: str
     code: str | None = None
+    plural: str | None = None
+    count: str | None = None
+
+
+def counting(count: str, forms: tuple[str, str]) -> Text:
+    """A sentence with a singular and a plural (marked `N_(singular, plural)`), chosen by the
+    number in the detail `count`."""
+    singular, plural = forms
+    return Text(singular, plural=plural, count=count)
 
 
 @dataclass(frozen=True)
@@ -68,14 +82,19 @@ MESSAGES: dict[str, Message] = {
         after=Text(N_("Create a new token with “All entitlements”, from an employee who has "
                       "access to these areas, and paste it here."))),
     "rate_limited": Message(N_("Tripletex asked us to slow down."),
-                            Text(N_("Try again in {seconds} seconds."))),
-    "too_many_attempts": Message(N_("Too many attempts in a short time."),
-                                 Text(N_("For your security, wait {seconds} seconds and try "
-                                         "again."))),
-    "too_slow": Message(N_("Tripletex is answering too slowly."),
-                        Text(N_("We stopped waiting after {seconds} seconds, and nothing was "
-                                "saved. Tripletex is probably busy: try again in a few "
-                                "minutes."))),
+                            counting("seconds", N_("Try again in {seconds} second.",
+                                                   "Try again in {seconds} seconds."))),
+    "too_many_attempts": Message(
+        N_("Too many attempts in a short time."),
+        counting("seconds", N_("For your security, wait {seconds} second and try again.",
+                               "For your security, wait {seconds} seconds and try again."))),
+    "too_slow": Message(
+        N_("Tripletex is answering too slowly."),
+        counting("seconds", N_("We stopped waiting after {seconds} second, and nothing was "
+                               "saved. Tripletex is probably busy: try again in a few minutes.",
+                               "We stopped waiting after {seconds} seconds, and nothing was "
+                               "saved. Tripletex is probably busy: try again in a few "
+                               "minutes."))),
     "unreachable": Message(N_("Tripletex did not answer in time."),
                            Text(N_("This is usually temporary. Try again in a minute; nothing "
                                    "was saved."))),
@@ -111,11 +130,15 @@ def message(problem: Problem) -> Message:
 def fill(text: Text | None, detail: dict,
          translate: Callable[[str], str] = lambda s: s) -> str | None:
     """The sentence in the reader's language with its details filled in, or None if any is
-    missing."""
+    missing. A counting sentence takes the English form for its count: a reader in another
+    language needs the plural forms of that language (the web layer's ngettext)."""
     if text is None:
         return None
     try:
-        return translate(text.text).format(**detail)
+        source = text.text
+        if text.plural is not None and detail[text.count] != 1:
+            source = text.plural
+        return translate(source).format(**detail)
     except (KeyError, IndexError):
         return None
 

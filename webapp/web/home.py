@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, session
 
 from ..storage.sqlite import reachable
-from ..timeutil import for_display
+from ..timeutil import isoformat
 from .collaborators import collaborators
 
 bp = Blueprint("home", __name__)
 
 
 def worker_status() -> dict:
-    """Say whether a worker has checked in recently."""
+    """Say whether a worker has checked in recently (and when, as stored: UTC ISO-8601)."""
     heartbeats = collaborators().heartbeats
     seen = heartbeats.latest()
-    return {"running": heartbeats.running(), "last_seen": for_display(seen) if seen else None}
+    return {"running": heartbeats.running(), "last_seen": isoformat(seen) if seen else None}
 
 
 @bp.get("/")

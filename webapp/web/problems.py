@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from ..portal.problems import Problem, Text, details, fill, message
-from .i18n import gettext
+from .i18n import gettext, ngettext
 
 
 @dataclass
@@ -32,12 +32,20 @@ def show(problem: Problem | dict) -> Shown:
     shown = message(problem)
 
     def sentence(text: Text | None) -> Sentence | None:
-        filled = fill(text, detail, gettext)
+        filled = counted(text, detail) if text and text.plural else fill(text, detail, gettext)
         if filled is None:
             return None
         return Sentence(filled, str(detail[text.code]) if text.code in detail else None)
     return Shown(problem.kind, gettext(shown.title), sentence(shown.text),
                  [s for s in map(sentence, shown.items) if s], sentence(shown.after))
+
+
+def counted(text: Text, detail: dict) -> str | None:
+    """A sentence that counts, in the form the user's language needs for that count."""
+    try:
+        return ngettext(text.text, text.plural, detail[text.count], **detail)
+    except (KeyError, IndexError):
+        return None
 
 
 def init_app(app: Flask) -> None:

@@ -111,10 +111,8 @@ MESSAGES: dict[str, Message] = {
         N_("No outgoing VAT codes are available."),
         Text(N_("In Tripletex, check the company's VAT settings: outgoing VAT code 3 (25 %) "
                 "must be active, or code 6 for a company not registered for VAT."))),
-    "choose_company": Message(N_("Choose one of the companies listed.")),
     "choice_expired": Message(N_("The list of companies has expired."),
                               Text(N_("Paste the token again."))),
-    "choose_plan": Message(N_("Choose one of the plans.")),
     "unexpected": Message(
         N_("Tripletex answered with an unexpected error."),
         Text(N_("Try again. If it keeps happening, contact support and give this reference:"),

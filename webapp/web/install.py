@@ -17,6 +17,7 @@ from ..portal.lifecycle import (InstallRefused, account_of, ensure_portal_proper
                                 record_install, uninstall)
 from .auth import current_installation, portal_required, sign_in, sign_out
 from .collaborators import collaborators
+from .forms import ConfirmForm
 from .fragments import reshown_by
 from .sessions import redirect_to
 
@@ -122,7 +123,7 @@ def confirm_uninstall():
 @portal_required
 def uninstall_app():
     """Uninstall from HubSpot; the portal's credentials go now, its data after the grace period."""
-    if request.form.get("confirm") != "yes":
+    if not ConfirmForm(request.form).validate():
         return redirect_to("install.confirm_uninstall")
     portal_id = current_installation()["portal_id"]
     try:

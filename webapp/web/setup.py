@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, request
 
 from ..clients.errors import ApiError
-from ..portal.plans import find_plan, invoices_this_month
+from ..portal.plans import invoices_this_month
 from ..portal.tripletex_link import TripletexLink
 from ..portal.problems import Problem, explain
 from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
-from ..portal.tripletex_token import TokenInputError, read_token
 from .auth import current_installation, portal_required
 from .collaborators import collaborators
+from .forms import CompanyForm, ConfirmForm, PlanForm, TokenForm
 from .fragments import go_to, render_page, reshown_by
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
@@ -66,6 +66,9 @@ def _render(step: str, status: int = 200, **extra):
     installation = current_installation()
     portal_id = installation["portal_id"]
     state = _state(installation)
+    extra.setdefault("token_form", TokenForm())
+    extra.setdefault("company_form", CompanyForm())
+    extra.setdefault("plan_form", PlanForm(plans=current_app.config["PLANS"]))
     context = dict(step=step, steps=_steps(), state=state,
                    open_steps=[s for s in _steps() if _is_open(s, state["done"])],
                    installation=installation, plans=current_app.config["PLANS"],
@@ -102,11 +105,11 @@ def step(name: str):
 def connect_tripletex():
     """Try the pasted token against Tripletex; store it (encrypted) only when it works."""
     portal_id = current_installation()["portal_id"]
-    try:
-        token = read_token(request.form.get("token"))
-    except TokenInputError as exc:
-        return _render("tripletex", status=422, refusal=exc.reason)
-    return _too_many_attempts("tripletex") or _try_connect(portal_id, token.token, None)
+    form = TokenForm(request.form)
+    if not form.validate():
+        return _render("tripletex", status=422, token_form=form)
+    return _too_many_attempts("tripletex") or _try_connect(portal_id, form.read.token, None,
+                                                           token_form=form)
 
 
 @bp.post("/tripletex/company")
@@ -118,11 +121,11 @@ def choose_company():
     token = _link().pending_token(portal_id)
     if token is None:
         return _render("tripletex", status=422, problem=Problem("choice_expired"))
-    try:
-        company_id = int(request.form.get("company_id", ""))
-    except ValueError:
-        return _render("tripletex", status=422, problem=Problem("choose_company"))
-    return _too_many_attempts("tripletex") or _try_connect(portal_id, token, company_id)
+    form = CompanyForm(request.form)
+    if not form.validate():
+        return _render("tripletex", status=422, company_form=form)
+    return _too_many_attempts("tripletex") or _try_connect(portal_id, token, form.chosen,
+                                                           company_form=form)
 
 
 def _too_many_attempts(step: str):
@@ -140,19 +143,23 @@ def _too_many_attempts(step: str):
     return response
 
 
-def _try_connect(portal_id: int, token: str, company_id: int | None):
+def _try_connect(portal_id: int, token: str, company_id: int | None, *,
+                 token_form: TokenForm | None = None, company_form: CompanyForm | None = None):
     c = collaborators()
     try:
         result = connect(c.tripletex_for_token, token, company_id, today=c.clock.today())
     except UnknownCompany:
-        return _render("tripletex", status=422, problem=Problem("choose_company"))
+        company_form = company_form or CompanyForm()
+        company_form.not_listed()
+        return _render("tripletex", status=422, company_form=company_form)
     except NotEntitled as exc:
         return _render("tripletex", status=422,
                        problem=Problem("missing_entitlements", {"which": exc.which}))
     except ApiError as exc:
         current_app.logger.info("Tripletex refused to connect portal %s: %s", portal_id, exc)
         problem = explain(exc)
-        return _render("tripletex", status=_status_for(exc, problem), problem=problem)
+        return _render("tripletex", status=_status_for(exc, problem), problem=problem,
+                       token_form=token_form)
     if result.companies:
         _link().remember_choice(portal_id, token, result.companies)
         return _render("tripletex")
@@ -173,7 +180,7 @@ def confirm_disconnect():
 @reshown_by("setup.confirm_disconnect")
 @portal_required
 def disconnect_tripletex():
-    if request.form.get("confirm") != "yes":
+    if not ConfirmForm(request.form).validate():
         return go_to("setup.confirm_disconnect", lambda: _render("tripletex",
                                                                  confirming="disconnect"))
     portal_id = current_installation()["portal_id"]
@@ -202,10 +209,10 @@ def choose_plan():
     installation = current_installation()
     if not _is_open("plan", _state(installation)["done"]):
         return _next(_first_open(_state(installation)["done"]))
-    plan = find_plan(current_app.config["PLANS"], request.form.get("plan"))
-    if plan is None:
-        return _render("plan", status=422, problem=Problem("choose_plan"))
-    collaborators().installations.set_plan(installation["portal_id"], plan["id"])
+    form = PlanForm(request.form, plans=current_app.config["PLANS"])
+    if not form.validate():
+        return _render("plan", status=422, plan_form=form)
+    collaborators().installations.set_plan(installation["portal_id"], form.plan.data)
     return _next("done")
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..clients.errors import (ApiError, BadRequest, DeadlineExceeded, Forbidden, RateLimited,
-                              ServerError, TransportError, Unauthorized)
+from ..clients.errors import (ApiError, BadRequest, BatchInterrupted, DeadlineExceeded, Forbidden,
+                              RateLimited, ServerError, TransportError, Unauthorized)
 
 
 def N_(text: str, plural: str | None = None):
@@ -169,6 +169,8 @@ def explain(error: ApiError, *, area: str | None = None) -> Problem:
 
     `area` names the entitlement the failed call needed, when a refusal should name it.
     """
+    if isinstance(error, BatchInterrupted):       # say what stopped the batch
+        return explain(error.error, area=area)
     fields = error.fields()
     if isinstance(error, BadRequest) and "arg:consumerToken" in fields:
         return Problem("consumer_token_refused")

@@ -4,6 +4,8 @@ import os
 import sqlite3
 import stat
 import threading
+from datetime import timedelta
+from itertools import count
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,6 +13,7 @@ from cryptography.fernet import Fernet
 from webapp.crypto import SecretBox, SecretUnreadable
 from webapp.db import connect, migrate
 from webapp.storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, Credentials
+from webapp.storage.installations import Installations
 from webapp.storage.locks import LockTimeout, lease
 from webapp.timeutil import isoformat, utcnow
 
@@ -67,7 +70,8 @@ def test_raw_database_files_hold_no_plaintext_token(tmp_path, box):
                                        "refresh_token": "1e8fbfb1-refresh-plaintext"})
     creds.put(4000001, TRIPLETEX_EMPLOYEE, "eyJ0b2tlbklkIjo-employee-plaintext")
 
-    assert creds.get(4000001, HUBSPOT_OAUTH)["refresh_token"] == "1e8fbfb1-refresh-plaintext"
+    assert creds.get(4000001, HUBSPOT_OAUTH) == {"access_token": "CNaK-access-plaintext",
+                                                 "refresh_token": "1e8fbfb1-refresh-plaintext"}
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())   # main file, WAL and shm
     for secret in (b"CNaK-access-plaintext", b"1e8fbfb1-refresh-plaintext",
                    b"eyJ0b2tlbklkIjo-employee-plaintext"):
@@ -195,3 +199,47 @@ def test_a_database_shared_with_its_group_only_is_left_as_the_operator_set_it(tm
     path.chmod(0o640)
     connect(str(path)).close()
     assert modes(tmp_path) == {"shared.sqlite3": 0o640}
+
+
+def tables_with_a_portal_id(db) -> list[str]:
+    """Every table of the migrated schema that has a portal_id column, found in the schema."""
+    names = [r[0] for r in db.execute("select name from sqlite_master where type = 'table' "
+                                      "and name not like 'sqlite_%' order by name")]
+    return [name for name in names
+            if "portal_id" in [c[1] for c in db.execute(f"pragma table_info([{name}])")]]
+
+
+def fill_for(db, table: str, portal_id: int, serial) -> None:
+    """Insert a row for the portal, every other column given a value of its own type."""
+    row = {}
+    for _, column, kind, *_ in db.execute(f"pragma table_info([{table}])"):
+        row[column] = portal_id if column == "portal_id" else \
+            next(serial) if kind.upper() in ("INTEGER", "FLOAT", "REAL") else \
+            f"{table}.{column}.{next(serial)}"
+    db[table].insert(row)
+
+
+def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_else(fresh_db,
+                                                                                 sleeper):
+    installs = Installations(fresh_db, sleeper)
+    for portal_id in (1, 2):
+        installs.record_install(portal_id, hub_domain=f"portal{portal_id}.no", user_id=7,
+                                user_email="kari@example.no", scopes=["oauth"])
+    installs.mark_uninstalled(1)
+    tables = tables_with_a_portal_id(fresh_db)
+    serial = count(1)
+    for table in [t for t in tables if t != "installations"]:
+        for portal_id in (1, 2):
+            fill_for(fresh_db, table, portal_id, serial)
+    fresh_db.conn.commit()
+
+    def owners() -> dict:
+        return {t: [r[0] for r in fresh_db.execute(f"select portal_id from [{t}] order by 1")]
+                for t in tables}
+    assert "installations" in tables and len(tables) > 1
+    assert owners() == {table: [1, 2] for table in tables}
+    sleeper.elapsed += timedelta(days=31).total_seconds()
+
+    assert installs.purge(1, grace=timedelta(days=30)) is True
+
+    assert owners() == {table: [2] for table in tables}

@@ -14,6 +14,8 @@ from webapp.config import default_instance_path, load_config
 from webapp.db import connect
 from webapp.jobs.queue import make_huey
 
+from tests.redis_stand_in import redis_stand_in
+
 # What `flask --app wsgi worker` reads: the tests' instance folder (tests/conftest.py).
 config = load_config(default_instance_path())
 
@@ -69,10 +71,25 @@ def test_worker_runs_tasks_queued_by_another_process(worker_process):
     assert worker_process.poll() is None
 
 
-def test_redis_is_used_when_configured():
-    from huey import RedisHuey, SqliteHuey
-    assert isinstance(make_huey(dict(config, REDIS_URL="redis://127.0.0.1:6379/0")), RedisHuey)
-    assert isinstance(make_huey(dict(config, REDIS_URL="")), SqliteHuey)
+def test_with_a_redis_url_the_web_app_queues_its_tasks_in_that_redis_not_in_sqlite(tmp_path):
+    queue_file = tmp_path / "queue.sqlite3"
+    with redis_stand_in() as redis:
+        host, port = redis.server_address
+        app = create_app({"REDIS_URL": f"redis://{host}:{port}/3",
+                          "QUEUE_DATABASE": str(queue_file)})
+        huey = app.extensions["huey"]
+        try:
+            app.extensions["tasks"].heartbeat()      # what the web app does to queue a task
+        finally:
+            huey.storage.pool.disconnect()           # no socket left for the garbage collector
+    selected = [c[1:] for c in redis.commands if c[0] == b"SELECT"]
+    pushed = [c[1:] for c in redis.commands if c[0] == b"LPUSH"]
+    assert selected == [[b"3"]]                           # the database the URL names
+    assert [key for key, _ in pushed] == [b"huey.redis.txsync"]
+    # What the worker would take off that list: the heartbeat task itself.
+    assert isinstance(huey.deserialize_task(pushed[0][1]),
+                      app.extensions["tasks"].heartbeat.task_class)
+    assert not queue_file.exists()
 
 
 def test_the_sqlite_queue_and_its_wal_and_shm_files_are_readable_by_their_owner_only(tmp_path):

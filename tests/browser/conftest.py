@@ -2,12 +2,15 @@
 
 A test asks for `stack` (or `https_stack`) and `page` (or `new_context(...)`), and every
 context made through these fixtures is watched: an uncaught page error, a console error, or a
-failed or 5xx request to our own origins fails the test after its body has passed.
+failed or 5xx request to our own origins fails the test after its body has passed. Every such
+context is traced too; a failed test leaves its traces in test-artifacts/traces/ (open one with
+`playwright show-trace <file>`), a passed one leaves nothing.
 """
 from __future__ import annotations
 
 import os
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # `make screenshots` points this at docs/screenshots (the README's images); a plain test run
 # writes to the ignored test-artifacts/ so it leaves the checkout clean.
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "test-artifacts" / "screenshots")
+TRACES = ROOT / "test-artifacts" / "traces"
 TIMEOUT_MS = 10_000
 
 # Chromium as root on a machine with no display and no network but loopback.
@@ -51,6 +55,47 @@ def pytest_runtest_call(item):
     if errors is not None:
         errors.check()
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Tell the test's traces it failed (in any phase), so its teardown keeps them."""
+    report = yield
+    traces: Traces | None = item.funcargs.get("browser_traces")
+    if traces is not None and report.failed:
+        traces.failed = True
+    return report
+
+
+class Traces:
+    """Playwright traces of one test's contexts, saved as <test name>.zip if the test fails."""
+
+    def __init__(self, test_name: str, folder: Path = TRACES):
+        self.stem = re.sub(r"[^\w.\[\]-]+", "_", test_name)
+        self.folder = folder
+        self.failed = False
+        self.started: list[BrowserContext] = []
+
+    def start(self, context: BrowserContext) -> None:
+        context.tracing.start(screenshots=True, snapshots=True)
+        self.started.append(context)
+
+    def stop(self, context: BrowserContext) -> Path | None:
+        """Save the context's trace if the test failed, else throw it away; return the file."""
+        if not self.failed:
+            context.tracing.stop()
+            return None
+        number = self.started.index(context) + 1
+        path = self.folder / f"{self.stem}{f'-{number}' if number > 1 else ''}.zip"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        context.tracing.stop(path=path)
+        return path
+
+
+@pytest.fixture
+def browser_traces(request) -> Traces:
+    """The traces of this test's browser contexts (new_context starts and stops them)."""
+    return Traces(request.node.name)
 
 
 @pytest.fixture(scope="session")
@@ -120,8 +165,9 @@ def browser_errors() -> BrowserErrors:
 
 
 @pytest.fixture
-def new_context(request, browser_errors):
-    """Make a watched browser context (closed after the test); options go to Playwright."""
+def new_context(request, browser_errors, browser_traces):
+    """Make a watched, traced browser context (closed after the test); options go to
+    Playwright."""
     made: list[BrowserContext] = []
 
     def make(*, third_party_cookies: bool = True, cookies: bool = True,
@@ -133,11 +179,15 @@ def new_context(request, browser_errors):
         context = owner.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         made.append(context)
+        browser_traces.start(context)
         return browser_errors.watch(context)
 
     yield make
     for context in made:
-        context.close()
+        try:
+            browser_traces.stop(context)       # before the close, which would lose the trace
+        finally:
+            context.close()
 
 
 @pytest.fixture

@@ -93,6 +93,8 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     expect(page.get_by_test_id("company-orgnr")).to_have_text("858813999")
     shots(page, f"08-tripletex-connected-{lang}")
     page.get_by_role("link", name=say(lang, "Continue")).click()
+    # Wait for the check step: clicked too soon, the second Continue would be step 2's again.
+    expect(page).to_have_url(f"{stack.app_url}/setup/check")
     page.get_by_role("link", name=say(lang, "Continue")).click()
 
     # Step 4: a plan.

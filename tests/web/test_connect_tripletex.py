@@ -5,10 +5,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.journey import connect_tripletex, disconnect_tripletex, install, post_step, text_of
+from tests.auth import shown
+from tests.journey import (DEMO_PORTAL, connect_tripletex, disconnect_tripletex, install,
+                           post_step, text_of)
+from tests.rows import credential_rows, portal_rows, setting, split
 from webapp.clients.tripletex import TripletexClient
 from webapp.storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
-from webapp.portal.tripletex_token import read_token
+from webapp.timeutil import parse, utcnow
 
 APP_NAME = "Tripletex Sync for HubSpot"
 
@@ -23,9 +26,21 @@ def tripletex_rows(db) -> list:
     return db.execute("select kind from credentials where kind like 'tripletex%'").fetchall()
 
 
+def tripletex_metas(db) -> dict:
+    """Each stored Tripletex credential's kind and its (non-secret) meta, decoded."""
+    return {row["kind"]: row["meta"] for row in credential_rows(db, DEMO_PORTAL)
+            if row["kind"].startswith("tripletex")}
+
+
 def tripletex_calls(stack) -> int:
     log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()
     return sum(log["counts"].values())
+
+
+def sessions_asked_for(stack) -> int:
+    """How many times Tripletex was asked to make a session from an employee token."""
+    log = requests.get(stack.tripletex_url + "/_sandbox/requests").json()
+    return log["counts"].get("POST /v2/token/session/:create", 0)
 
 
 def accountant_client_company(stack) -> int:
@@ -35,9 +50,8 @@ def accountant_client_company(stack) -> int:
 
 
 def assert_nothing_stored(db):
-    assert tripletex_rows(db) == []
-    assert db.execute("select count(*) from settings where key = 'tripletex_connection'"
-                      ).fetchone()[0] == 0
+    assert tripletex_metas(db) == {}
+    assert portal_rows(db)["settings"] == []       # no connection, no check, no choices
 
 
 @pytest.mark.parametrize("pasted, message", [
@@ -59,12 +73,36 @@ def test_input_that_cannot_be_a_token_is_refused_inline_without_calling_triplete
 def test_surrounding_whitespace_and_quotes_are_trimmed(stack, user, db):
     page = connect_tripletex(stack, user, '  “demo-employee-token”\n')
     assert page.url.endswith("/setup/check")
-    assert len(tripletex_rows(db)) == 2           # the employee token and its session
+    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": 0}, TRIPLETEX_SESSION: {}}
 
 
-def test_an_unusual_looking_token_is_tried_not_refused():
-    assert read_token("abc").warning == "unusual"
-    assert read_token("eyJ0b2tlbklkIjo2MzE5NjI3MTAsInRva2VuIjoiMDAwIn0=").warning is None
+# Neither looks like a Tripletex token (too short; a space), yet only Tripletex can tell.
+UNUSUAL = ["abc", "kort token 42"]
+UNUSUAL_WARNING = "This does not look like a Tripletex token, but you can still try it."
+
+
+@pytest.mark.parametrize("token", UNUSUAL)
+def test_an_unusual_looking_token_tripletex_knows_connects(stack, user, db, token):
+    requests.post(stack.tripletex_url + "/_sandbox/companies",
+                  json={"name": "Rar Token AS", "tokens": {"working": token}}).raise_for_status()
+
+    page = connect_tripletex(stack, user, token)
+
+    assert page.status_code == 200 and page.url.endswith("/setup/check")
+    assert "Can the sync work with Rar Token AS?" in text_of(page.text)
+    assert setting(db, DEMO_PORTAL, "tripletex_connection")["company"]["name"] == "Rar Token AS"
+
+
+@pytest.mark.parametrize("token", UNUSUAL)
+def test_an_unusual_looking_token_is_refused_by_tripletex_not_by_us(stack, user, db, token):
+    page = connect_tripletex(stack, user, token)
+
+    assert sessions_asked_for(stack) == 1            # sent to Tripletex, which said no
+    assert page.status_code == 422
+    text = text_of(page.text)
+    assert "Tripletex did not accept this token." in text
+    assert UNUSUAL_WARNING in text                   # now the doubt is worth saying
+    assert_nothing_stored(db)
 
 
 @pytest.mark.parametrize("token", ["demo-revoked-token", "demo-other-app-token",
@@ -76,6 +114,7 @@ def test_a_refused_employee_token_names_the_likely_causes(stack, user, db, token
     assert "Tripletex did not accept this token" in text
     assert "revoked" in text and "integration module is not active" in text
     assert f"the application name must be exactly: {APP_NAME}" in text
+    assert UNUSUAL_WARNING not in text            # it looks like a token; Tripletex said no
     assert token not in page.text                 # never echoed back
     assert_nothing_stored(db)
 
@@ -98,7 +137,7 @@ def test_a_rate_limited_connect_says_when_to_retry_without_making_the_user_wait(
     assert page.status_code == 429
     text = text_of(page.text)
     assert "Tripletex asked us to slow down" in text
-    seconds = int(re.search(r"Try again in (\d+) seconds", text).group(1))
+    seconds = int(re.search(r"Try again in (\d+) seconds?", text).group(1))
     assert 1 <= seconds <= 10
     assert_nothing_stored(db)
 
@@ -123,8 +162,17 @@ def test_a_refused_consumer_token_is_shown_as_the_operators_problem(stack, user,
 
 
 def test_a_working_token_connects_shows_the_company_and_is_stored_encrypted(stack, user, db):
+    started = utcnow().replace(microsecond=0)
     page = connect_tripletex(stack, user, "demo-employee-token")
     assert page.status_code == 200 and page.url.endswith("/setup/check")
+    connection, when = split(setting(db, DEMO_PORTAL, "tripletex_connection"), "connected_at")
+    assert connection == {
+        "company": {"id": 10450001, "name": "Nordvik Demo AS",
+                    "organization_number": "858813999"},
+        "company_id": 0,                       # the token owner's own company
+        "employee": {"name": "Kari Nordmann", "email": "kari@10450001.example"}}
+    assert started <= parse(when["connected_at"]) <= utcnow()
+    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": 0}, TRIPLETEX_SESSION: {}}
     step = user.get(stack.app_url + "/setup/tripletex")
     text = text_of(step.text)
     assert "Connected to Tripletex" in text
@@ -153,10 +201,9 @@ def test_an_accountants_token_lets_the_user_pick_the_client_company(stack, user,
     choice = post_step(stack, user, "/setup/tripletex/company",
                        {"company_id": str(client_id)}, page)
     assert choice.url.endswith("/setup/check"), text_of(choice.text)
-    meta = db.execute("select meta from credentials where kind = ?",
-                      [TRIPLETEX_EMPLOYEE]).fetchone()[0]
-    assert f'"company_id": {client_id}' in meta
-    assert ("tripletex_pending",) not in tripletex_rows(db)
+    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": client_id},
+                                   TRIPLETEX_SESSION: {}}     # the pending token is gone
+    assert setting(db, DEMO_PORTAL, "tripletex_connection")["company_id"] == client_id
 
 
 def test_choosing_a_company_the_token_cannot_reach_is_refused(stack, user, db):
@@ -177,7 +224,7 @@ def test_connecting_again_replaces_the_token_and_disconnect_removes_it(stack, us
     assert page.url.endswith("/setup/check")
     step = user.get(stack.app_url + "/setup/tripletex")
     assert companies[1]["name"] in text_of(step.text)
-    assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]
+    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": 0}, TRIPLETEX_SESSION: {}}
 
     gone = disconnect_tripletex(stack, user)
 
@@ -206,14 +253,15 @@ def test_a_failed_check_says_how_to_fix_it_and_can_be_rechecked(stack, user, db)
     assert "Everything the sync needs is in place" in text_of(again.text)
 
 
-def test_an_operator_without_billing_can_hide_the_plan_step(make_stack):
-    stack = make_stack(app_config={"SHOW_PLAN_STEP": False})
-    browser, _ = install(stack)
-    page = connect_tripletex(stack, browser, "demo-employee-token")
-    assert "Step 3 of 4" in text_of(page.text) and "Choose plan" not in text_of(page.text)
-    assert browser.get(stack.app_url + "/setup/plan").status_code == 404
-    done = browser.get(stack.app_url + "/setup/done")
-    assert done.url.endswith("/setup/done") and "You are set up" in text_of(done.text)
+def test_an_operator_without_billing_can_hide_the_plan_step(app, client, auth):
+    app.config["SHOW_PLAN_STEP"] = False       # read per request, as TXSYNC_SHOW_PLAN_STEP is
+    auth.sign_in()
+    auth.connect_tripletex()
+    page = client.get("/setup/check")
+    assert "Step 3 of 4" in shown(page) and "Choose plan" not in shown(page)
+    assert client.get("/setup/plan").status_code == 404
+    done = client.get("/setup/done")
+    assert done.status_code == 200 and "You are set up" in shown(done)
 
 
 def test_an_accountants_token_can_replace_a_connection_that_works(stack, user, db):
@@ -224,9 +272,8 @@ def test_an_accountants_token_can_replace_a_connection_that_works(stack, user, d
     choice = post_step(stack, user, "/setup/tripletex/company", {"company_id": str(client_id)},
                        page)
     assert choice.url.endswith("/setup/check")
-    meta = db.execute("select meta from credentials where kind = ?",
-                      [TRIPLETEX_EMPLOYEE]).fetchone()[0]
-    assert f'"company_id": {client_id}' in meta
+    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": client_id},
+                                   TRIPLETEX_SESSION: {}}
 
 
 def test_tripletex_tokens_never_reach_the_database_files_in_plaintext(stack, user):
@@ -251,15 +298,19 @@ def test_a_slow_tripletex_is_given_up_on_and_explained(make_stack, db_for):
     assert tripletex_rows(db_for(stack)) == []
 
 
-def test_a_disconnect_sent_without_its_confirmation_only_asks(stack, user, db):
-    connect_tripletex(stack, user, "demo-employee-token")
-    step = user.get(stack.app_url + "/setup/tripletex")
+def test_a_disconnect_sent_without_its_confirmation_only_asks(auth, client):
+    auth.sign_in()
+    auth.connect_tripletex()
+    with auth.collaborators() as c:
+        before = portal_rows(c.db)
 
-    page = post_step(stack, user, "/setup/tripletex/disconnect", {}, step)
+    sent = auth.post("/setup/tripletex/disconnect", {}, client.get("/setup/tripletex"))
 
-    assert page.url.endswith("/setup/tripletex/disconnect")
-    assert "Disconnect Nordvik Demo AS from HubSpot Nordisk Demo AS?" in text_of(page.text)
-    assert sorted(tripletex_rows(db)) == [(TRIPLETEX_EMPLOYEE,), (TRIPLETEX_SESSION,)]
+    assert (sent.status_code, sent.location) == (303, "/setup/tripletex/disconnect")
+    page = client.get(sent.location)
+    assert "Disconnect Nordvik Demo AS from HubSpot Nordisk Demo AS?" in shown(page)
+    with auth.collaborators() as c:
+        assert portal_rows(c.db) == before
 
 
 def test_a_connect_that_fails_leaves_no_session_open_at_tripletex(stack, user, db):

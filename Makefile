@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test install chromium screenshots migrate worker clean catalogues messages
+.PHONY: run test lint install chromium screenshots migrate worker clean catalogues messages
 
 # Bokmål (and any other language) lives in gettext catalogues: the .po files are the source,
 # the .mo files the pages read are built from them and not committed.
@@ -40,9 +40,15 @@ run: install catalogues
 	$(BIN)/flask --app wsgi migrate
 	$(BIN)/python -m webapp.devstack
 
-## make test: install what the suite needs and run all of it
-test: install catalogues chromium
+## make test: install what the suite needs, check the code, and run all of it
+test: install catalogues chromium lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff (lint and format) and the import contracts that keep the layers (setup.cfg)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # The browser tests drive Debian's Chromium through Playwright (`playwright install` cannot
 # download a browser here). Only `make test` needs it.

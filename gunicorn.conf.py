@@ -8,11 +8,12 @@ not gunicorn, ends such a page, with the app's own explanation. Under threads `t
 restarts a worker whose main loop hangs. Flags on the command line override these
 (e.g. `-b 0.0.0.0:8000`).
 """
+
 bind = "127.0.0.1:5000"
 workers = 2
 worker_class = "gthread"
-threads = 8                  # 16 requests at once; SQLite connections are per request
-timeout = 60                 # seconds without a heartbeat from a worker's main loop
+threads = 8  # 16 requests at once; SQLite connections are per request
+timeout = 60  # seconds without a heartbeat from a worker's main loop
 graceful_timeout = 30
 keepalive = 5
-accesslog = "-"              # request lines pass the app's redacting filter (no tokens)
+accesslog = "-"  # request lines pass the app's redacting filter (no tokens)

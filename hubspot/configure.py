@@ -58,15 +58,16 @@ def configure(project_dir, base_url, support_email=None):
     source = entry_path.read_text(encoding="utf-8")
     source, count = BASE_LINE.subn(f'const BASE = "{base}";', source)
     if count != 1:
-        raise ValueError(f"{entry_path}: expected one `const BASE = \"…\";` line, found {count}")
+        raise ValueError(f'{entry_path}: expected one `const BASE = "…";` line, found {count}')
     entry_path.write_text(source, encoding="utf-8")
     return base
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("base_url",
-                        help="the backend's public HTTPS origin (TXSYNC_PUBLIC_BASE_URL)")
+    parser.add_argument(
+        "base_url", help="the backend's public HTTPS origin (TXSYNC_PUBLIC_BASE_URL)"
+    )
     parser.add_argument("--support-email", help="the support address shown to installing users")
     parser.add_argument("--project-dir", default=str(HERE), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
 """Shared fixtures, in the style of flaskr's conftest."""
+
 import itertools
 import os
 import tempfile
@@ -24,13 +25,15 @@ TEST_KEY = Fernet.generate_key().decode()
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "ENCRYPTION_KEY": TEST_KEY,
-        "DATABASE": str(tmp_path / "app.sqlite3"),
-        "WTF_CSRF_ENABLED": True,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "ENCRYPTION_KEY": TEST_KEY,
+            "DATABASE": str(tmp_path / "app.sqlite3"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
     yield app
 
 
@@ -94,10 +97,12 @@ def sleeper():
 def make_stack(tmp_path):
     """Start the app and both sandboxes on loopback (options: tests.stack.running_stack)."""
     from tests.stack import running_stack
+
     numbers = itertools.count()
     with ExitStack() as stacks:
         yield lambda **options: stacks.enter_context(
-            running_stack(tmp_path / f"stack{next(numbers)}", **options))
+            running_stack(tmp_path / f"stack{next(numbers)}", **options)
+        )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Actions a user takes in the install journey, over real HTTP (flaskr's "actions" helper)."""
+
 from __future__ import annotations
 
 import html
@@ -11,9 +12,17 @@ DEMO_PORTAL = 4000001
 
 # What Chromium sends when a page loads inside HubSpot's iframe (Fetch Metadata): only such
 # navigations (and our own htmx requests) may carry the session in the URL.
-IN_FRAME = {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site"}
-TOP_LEVEL = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "none",
-             "Sec-Fetch-User": "?1"}
+IN_FRAME = {
+    "Sec-Fetch-Dest": "iframe",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Site": "cross-site",
+}
+TOP_LEVEL = {
+    "Sec-Fetch-Dest": "document",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Site": "none",
+    "Sec-Fetch-User": "?1",
+}
 
 
 def framed(browser: requests.Session | None = None) -> requests.Session:
@@ -24,8 +33,10 @@ def framed(browser: requests.Session | None = None) -> requests.Session:
 
 
 def hidden_fields(page: str) -> dict:
-    return {name: html.unescape(value) for name, value in
-            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)}
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+    }
 
 
 def csrf_token(page: str) -> str:
@@ -47,18 +58,24 @@ def authorize_page(stack, browser: requests.Session) -> requests.Response:
     return page
 
 
-def consent(stack, browser: requests.Session, page: requests.Response, *,
-            portal_id: int = DEMO_PORTAL, decision: str = "allow",
-            follow: bool = True) -> requests.Response:
+def consent(
+    stack,
+    browser: requests.Session,
+    page: requests.Response,
+    *,
+    portal_id: int = DEMO_PORTAL,
+    decision: str = "allow",
+    follow: bool = True,
+) -> requests.Response:
     """Pick the account and click "Allow and install" (or "Cancel") on HubSpot's page."""
     form = hidden_fields(page.text)
     form.update(portal_id=str(portal_id), decision=decision)
-    return browser.post(stack.hubspot_url + "/oauth/authorize", data=form,
-                        allow_redirects=follow)
+    return browser.post(stack.hubspot_url + "/oauth/authorize", data=form, allow_redirects=follow)
 
 
-def install(stack, browser: requests.Session | None = None, *,
-            portal_id: int = DEMO_PORTAL) -> tuple[requests.Session, requests.Response]:
+def install(
+    stack, browser: requests.Session | None = None, *, portal_id: int = DEMO_PORTAL
+) -> tuple[requests.Session, requests.Response]:
     """Install the app in a portal; return the signed-in browser and the setup page."""
     browser = browser or requests.Session()
     landing = consent(stack, browser, authorize_page(stack, browser), portal_id=portal_id)
@@ -68,8 +85,9 @@ def install(stack, browser: requests.Session | None = None, *,
 
 def callback_url(stack, browser: requests.Session, portal_id: int = DEMO_PORTAL) -> str:
     """Consent, but stop at HubSpot's redirect: the callback URL with its code and state."""
-    reply = consent(stack, browser, authorize_page(stack, browser), portal_id=portal_id,
-                    follow=False)
+    reply = consent(
+        stack, browser, authorize_page(stack, browser), portal_id=portal_id, follow=False
+    )
     assert reply.status_code in (302, 303)
     return reply.headers["Location"]
 
@@ -79,8 +97,9 @@ def code_and_state(url: str) -> tuple[str, str]:
     return query["code"][0], query["state"][0]
 
 
-def post_step(stack, browser: requests.Session, path: str, data: dict,
-              page: requests.Response) -> requests.Response:
+def post_step(
+    stack, browser: requests.Session, path: str, data: dict, page: requests.Response
+) -> requests.Response:
     """Submit a form of the setup stepper, as a browser without JavaScript does."""
     return browser.post(stack.app_url + path, data=dict(data, csrf_token=csrf_token(page.text)))
 

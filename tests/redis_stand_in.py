@@ -4,6 +4,7 @@ Debian's redis-server is not installed where the tests run (and `make test` does
 it), so this speaks just enough RESP for redis-py to connect, pick its database and push onto
 a list: enough to see where, and into which database and key, a queue really writes.
 """
+
 from __future__ import annotations
 
 import socketserver
@@ -11,8 +12,11 @@ import threading
 from contextlib import contextmanager
 
 ANSWERS = {
-    b"HELLO": b"%1\r\n$5\r\nproto\r\n:3\r\n",       # RESP3, which redis-py asks for first
-    b"CLIENT": b"+OK\r\n", b"SELECT": b"+OK\r\n", b"PING": b"+PONG\r\n", b"LPUSH": b":1\r\n",
+    b"HELLO": b"%1\r\n$5\r\nproto\r\n:3\r\n",  # RESP3, which redis-py asks for first
+    b"CLIENT": b"+OK\r\n",
+    b"SELECT": b"+OK\r\n",
+    b"PING": b"+PONG\r\n",
+    b"LPUSH": b":1\r\n",
 }
 
 
@@ -25,7 +29,7 @@ class _Connection(socketserver.StreamRequestHandler):
     def _read_command(self) -> list[bytes] | None:
         header = self.rfile.readline()
         if not header.startswith(b"*"):
-            return None                                    # the client hung up
+            return None  # the client hung up
         parts = []
         for _ in range(int(header[1:])):
             length = int(self.rfile.readline()[1:])

@@ -1,4 +1,5 @@
 """Run a WSGI app on a real loopback port for the length of a test."""
+
 from __future__ import annotations
 
 import ssl
@@ -34,17 +35,29 @@ class ClosesOnDrop(WSGIRequestHandler):
 
 
 @contextmanager
-def serving(app, host: str = "127.0.0.1", port: int = 0, *,
-            ssl_context: ssl.SSLContext | None = None, url_host: str | None = None,
-            poll_interval: float = 0.5):
+def serving(
+    app,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    ssl_context: ssl.SSLContext | None = None,
+    url_host: str | None = None,
+    poll_interval: float = 0.5,
+):
     """Serve `app` in a thread; yields its base URL (http://127.0.0.1:PORT).
 
     With `ssl_context` the URL is https://. `url_host` names the host in the URL when it
     differs from the address bound, e.g. "localhost" for a different site on 127.0.0.1.
     Stopping waits for the server's next poll, up to `poll_interval` seconds.
     """
-    server = make_server(host, port, KeepsItsAnswer(app), threaded=True, ssl_context=ssl_context,
-                         request_handler=ClosesOnDrop)
+    server = make_server(
+        host,
+        port,
+        KeepsItsAnswer(app),
+        threaded=True,
+        ssl_context=ssl_context,
+        request_handler=ClosesOnDrop,
+    )
     thread = threading.Thread(target=server.serve_forever, args=(poll_interval,), daemon=True)
     thread.start()
     scheme = "https" if ssl_context else "http"

@@ -1,4 +1,5 @@
 """The product app and both sandboxes on real loopback ports, wired to each other's addresses."""
+
 from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
@@ -9,14 +10,13 @@ from urllib.parse import urlencode
 from cryptography.fernet import Fernet
 from flask import Flask, render_template_string, request
 
+from tests.certs import self_signed, server_context
 from tests.servers import LateApp, serving
 from webapp import create_app
 from webapp.sandbox.hubspot import create_app as create_hubspot
 from webapp.sandbox.tripletex import create_app as create_tripletex
 
-from tests.certs import self_signed, server_context
-
-POLL = 0.05   # seconds; a stack stops in a fraction of the default half second per server
+POLL = 0.05  # seconds; a stack stops in a fraction of the default half second per server
 
 PARENT_PAGE = """<!doctype html>
 <html lang="en">
@@ -43,7 +43,7 @@ class Stack:
     hubspot: Flask
     tripletex: Flask
     parent_url: str | None = None
-    ca_file: Path | None = None      # the HTTPS stack's self-signed certificate, to trust it
+    ca_file: Path | None = None  # the HTTPS stack's self-signed certificate, to trust it
 
     @property
     def hubspot_sandbox(self):
@@ -86,21 +86,32 @@ class FramedBy:
 
     def __call__(self, environ, start_response):
         def start(status, headers, exc_info=None):
-            headers = [(name, self.extend(value) if name.lower() == "content-security-policy"
-                        else value) for name, value in headers]
+            headers = [
+                (name, self.extend(value) if name.lower() == "content-security-policy" else value)
+                for name, value in headers
+            ]
             return start_response(status, headers, exc_info)
+
         return self.app(environ, start)
 
     def extend(self, policy: str) -> str:
         directives = [d.strip() for d in policy.split(";")]
-        return "; ".join(f"{d} {self.origin}" if d.split(" ", 1)[0] == "frame-ancestors" else d
-                         for d in directives)
+        return "; ".join(
+            f"{d} {self.origin}" if d.split(" ", 1)[0] == "frame-ancestors" else d
+            for d in directives
+        )
 
 
 @contextmanager
-def running_stack(folder: Path, *, https: bool = False, parent_may_frame: bool = True,
-                  app_config: dict | None = None, hubspot_settings: dict | None = None,
-                  tripletex_settings: dict | None = None):
+def running_stack(
+    folder: Path,
+    *,
+    https: bool = False,
+    parent_may_frame: bool = True,
+    app_config: dict | None = None,
+    hubspot_settings: dict | None = None,
+    tripletex_settings: dict | None = None,
+):
     """Serve the sandboxes and the app, each told the others' addresses; yield a Stack.
 
     Every port is bound before the apps are built, so the URLs in their configuration are real.
@@ -116,32 +127,50 @@ def running_stack(folder: Path, *, https: bool = False, parent_may_frame: bool =
         app_url = stack.enter_context(serving(late["app"], ssl_context=tls, poll_interval=POLL))
         hubspot_url = stack.enter_context(serving(late["hubspot"], poll_interval=POLL))
         tripletex_url = stack.enter_context(serving(late["tripletex"], poll_interval=POLL))
-        parent_url = (stack.enter_context(serving(parent_site(), ssl_context=tls,
-                                                  url_host="localhost", poll_interval=POLL))
-                      if https else None)
+        parent_url = (
+            stack.enter_context(
+                serving(parent_site(), ssl_context=tls, url_host="localhost", poll_interval=POLL)
+            )
+            if https
+            else None
+        )
 
-        hubspot = create_hubspot({
-            "demo": True,
-            "redirect_uris": [f"{app_url}/oauth/callback"],
-            "webhook_target_url": f"{app_url}/hubspot/webhooks",
-            **(hubspot_settings or {})})
+        hubspot = create_hubspot(
+            {
+                "demo": True,
+                "redirect_uris": [f"{app_url}/oauth/callback"],
+                "webhook_target_url": f"{app_url}/hubspot/webhooks",
+                **(hubspot_settings or {}),
+            }
+        )
         tripletex = create_tripletex({"demo": True, **(tripletex_settings or {})})
         # HUBSPOT_CLIENT_ID stays empty: sandbox mode, whose client id, secret, app id and
         # consumer token (webapp/config.py) are the ones both sandboxes register by default.
-        app = create_app({
-            "TESTING": True,
-            "SECRET_KEY": "browser-test-secret-key",
-            "ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "DATABASE": str(folder / "app.sqlite3"),
-            "QUEUE_DATABASE": str(folder / "queue.sqlite3"),
-            "PUBLIC_BASE_URL": app_url,
-            "HUBSPOT_API_BASE": hubspot_url,
-            "HUBSPOT_APP_BASE": hubspot_url,
-            "TRIPLETEX_API_BASE": f"{tripletex_url}/v2",
-            **(app_config or {})})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "browser-test-secret-key",
+                "ENCRYPTION_KEY": Fernet.generate_key().decode(),
+                "DATABASE": str(folder / "app.sqlite3"),
+                "QUEUE_DATABASE": str(folder / "queue.sqlite3"),
+                "PUBLIC_BASE_URL": app_url,
+                "HUBSPOT_API_BASE": hubspot_url,
+                "HUBSPOT_APP_BASE": hubspot_url,
+                "TRIPLETEX_API_BASE": f"{tripletex_url}/v2",
+                **(app_config or {}),
+            }
+        )
         late["app"].app = FramedBy(app, parent_url) if https and parent_may_frame else app
         late["hubspot"].app, late["tripletex"].app = hubspot, tripletex
         stack.callback(hubspot.extensions["hubspot_sandbox"].webhooks.clear)
         stack.callback(tripletex.extensions["tripletex_sandbox"].webhooks.clear)
-        yield Stack(app_url, hubspot_url, tripletex_url, app, hubspot, tripletex, parent_url,
-                    cert[0] if cert else None)
+        yield Stack(
+            app_url,
+            hubspot_url,
+            tripletex_url,
+            app,
+            hubspot,
+            tripletex,
+            parent_url,
+            cert[0] if cert else None,
+        )

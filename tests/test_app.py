@@ -1,4 +1,5 @@
 """The web app as a visitor and an operator see it."""
+
 import os
 import subprocess
 import sys
@@ -20,9 +21,17 @@ def test_every_page_says_sandbox_mode(client):
 def test_production_pages_do_not_claim_sandbox_mode(tmp_path):
     from tests.conftest import TEST_KEY
     from webapp import create_app
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "ENCRYPTION_KEY": TEST_KEY,
-                      "DATABASE": str(tmp_path / "p.sqlite3"), "HUBSPOT_CLIENT_ID": "real-id",
-                      "HUBSPOT_CLIENT_SECRET": "real-secret"})
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 32,
+            "ENCRYPTION_KEY": TEST_KEY,
+            "DATABASE": str(tmp_path / "p.sqlite3"),
+            "HUBSPOT_CLIENT_ID": "real-id",
+            "HUBSPOT_CLIENT_SECRET": "real-secret",
+        }
+    )
     assert "Sandbox mode" not in app.test_client().get("/").get_data(as_text=True)
 
 
@@ -52,8 +61,8 @@ def test_pages_may_be_framed_by_hubspot_only(client):
 
 def test_htmx_is_vendored_with_its_version_and_served_locally(client):
     page = client.get("/").get_data(as_text=True)
-    assert '/static/htmx-4.0.1.min.js' in page
-    assert "https://" not in page.split("<body", 1)[0]     # nothing from a CDN
+    assert "/static/htmx-4.0.1.min.js" in page
+    assert "https://" not in page.split("<body", 1)[0]  # nothing from a CDN
     with client.get("/static/htmx-4.0.1.min.js") as script:
         assert script.status_code == 200
 
@@ -81,8 +90,14 @@ def test_migrate_reports_what_the_start_up_of_its_own_process_applied(app, runne
 
 
 def test_migrate_says_up_to_date_when_the_app_started_on_a_migrated_database(app):
-    restarted = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                            "ENCRYPTION_KEY": TEST_KEY, "DATABASE": app.config["DATABASE"]})
+    restarted = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "ENCRYPTION_KEY": TEST_KEY,
+            "DATABASE": app.config["DATABASE"],
+        }
+    )
     result = restarted.test_cli_runner().invoke(args=["migrate"])
     assert (result.exit_code, result.output) == (0, "Database is up to date.\n")
 
@@ -91,14 +106,19 @@ def test_the_migrate_command_run_twice_on_a_new_instance_applies_then_finds_noth
     env = {k: v for k, v in os.environ.items() if not k.startswith("TXSYNC_")}
     env["TXSYNC_INSTANCE_PATH"] = str(tmp_path / "instance")
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "migrate"]
-    runs = [subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-            for _ in range(2)]
+    runs = [
+        subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        for _ in range(2)
+    ]
     names = _migration_names(tmp_path / "instance" / "txsync.sqlite3")
     assert [(run.returncode, run.stdout) for run in runs] == [
-        (0, f"Applied: {', '.join(names)}\n"), (0, "Database is up to date.\n")]
+        (0, f"Applied: {', '.join(names)}\n"),
+        (0, "Database is up to date.\n"),
+    ]
 
 
 def test_keys_generate_prints_a_usable_fernet_key(runner):
     from cryptography.fernet import Fernet
+
     key = runner.invoke(args=["keys", "generate"]).output.strip()
     Fernet(key)

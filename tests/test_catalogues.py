@@ -1,4 +1,5 @@
 """The compiled translations are built from the catalogues whenever they are stale."""
+
 import os
 import shutil
 from gettext import GNUTranslations
@@ -17,15 +18,14 @@ def test_a_missing_or_stale_catalogue_is_compiled_and_a_fresh_one_left_alone(tmp
     assert compile_stale(tmp_path) == [folder / "messages.mo"]
     with (folder / "messages.mo").open("rb") as compiled:
         assert GNUTranslations(compiled).gettext("Connect Tripletex") == "Koble til Tripletex"
-    assert compile_stale(tmp_path) == []                     # up to date: nothing written
+    assert compile_stale(tmp_path) == []  # up to date: nothing written
 
     later = (folder / "messages.mo").stat().st_mtime + 10
-    os.utime(folder / "messages.po", (later, later))        # the .po was edited since
+    os.utime(folder / "messages.po", (later, later))  # the .po was edited since
     assert compile_stale(tmp_path) == [folder / "messages.mo"]
 
 
-def test_a_catalogue_that_cannot_be_written_leaves_the_pages_serving_and_says_why(
-        tmp_path, caplog):
+def test_a_catalogue_that_cannot_be_written_leaves_the_pages_serving_and_says_why(tmp_path, caplog):
     folder = tmp_path / "nb" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     shutil.copy(PO, folder / "messages.po")

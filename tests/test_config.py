@@ -1,4 +1,5 @@
 """Configuration: precedence, sandbox mode, refusal of unsafe production settings."""
+
 import re
 from pathlib import Path
 
@@ -51,19 +52,25 @@ def test_production_uses_the_real_services_by_default(tmp_path):
 
 
 def test_tripletex_test_environment_is_one_setting_away(tmp_path):
-    env = dict(PRODUCTION, **{f"{ENV_PREFIX}TRIPLETEX_API_BASE":
-                              "https://api-test.tripletex.tech/v2/"})
-    assert load_config(tmp_path, environ=env)["TRIPLETEX_API_BASE"] == \
-        "https://api-test.tripletex.tech/v2"
+    env = dict(
+        PRODUCTION, **{f"{ENV_PREFIX}TRIPLETEX_API_BASE": "https://api-test.tripletex.tech/v2/"}
+    )
+    assert (
+        load_config(tmp_path, environ=env)["TRIPLETEX_API_BASE"]
+        == "https://api-test.tripletex.tech/v2"
+    )
 
 
-@pytest.mark.parametrize("key, value, complaint", [
-    ("SECRET_KEY", "dev-only-not-secret", "SECRET_KEY"),
-    ("SECRET_KEY", "", "SECRET_KEY"),
-    ("ENCRYPTION_KEY", "", "ENCRYPTION_KEY"),
-    ("ENCRYPTION_KEY", "not-a-fernet-key", "not a valid Fernet key"),
-    ("PUBLIC_BASE_URL", "http://sync.example.no", "https://"),
-])
+@pytest.mark.parametrize(
+    "key, value, complaint",
+    [
+        ("SECRET_KEY", "dev-only-not-secret", "SECRET_KEY"),
+        ("SECRET_KEY", "", "SECRET_KEY"),
+        ("ENCRYPTION_KEY", "", "ENCRYPTION_KEY"),
+        ("ENCRYPTION_KEY", "not-a-fernet-key", "not a valid Fernet key"),
+        ("PUBLIC_BASE_URL", "http://sync.example.no", "https://"),
+    ],
+)
 def test_unsafe_production_config_is_refused(tmp_path, key, value, complaint):
     env = dict(PRODUCTION, **{f"{ENV_PREFIX}{key}": value})
     with pytest.raises(UnsafeConfig, match=complaint):
@@ -81,14 +88,18 @@ def test_app_factory_refuses_to_start_unsafely(monkeypatch):
 def test_precedence_is_defaults_then_instance_file_then_environment_then_tests(tmp_path):
     (tmp_path / "config.py").write_text(
         "HTTP_TIMEOUT = 11.0\nLOG_LEVEL = 'WARNING'\nHUBSPOT_API_VERSION = '2025-09'\n"
-        "NOT_A_SETTING = 1\n")
-    env = {f"{ENV_PREFIX}LOG_LEVEL": "ERROR", f"{ENV_PREFIX}HTTP_MAX_ATTEMPTS": "3",
-           f"{ENV_PREFIX}HUBSPOT_API_VERSION": "2026-09"}
+        "NOT_A_SETTING = 1\n"
+    )
+    env = {
+        f"{ENV_PREFIX}LOG_LEVEL": "ERROR",
+        f"{ENV_PREFIX}HTTP_MAX_ATTEMPTS": "3",
+        f"{ENV_PREFIX}HUBSPOT_API_VERSION": "2026-09",
+    }
     config = load_config(tmp_path, {"HUBSPOT_API_VERSION": "2026-03"}, environ=env)
-    assert config["HTTP_TIMEOUT"] == 11.0          # instance file over default
-    assert config["LOG_LEVEL"] == "ERROR"          # environment over instance file
-    assert config["HTTP_MAX_ATTEMPTS"] == 3        # typed from the environment
-    assert config["HUBSPOT_API_VERSION"] == "2026-03"   # test override over all
+    assert config["HTTP_TIMEOUT"] == 11.0  # instance file over default
+    assert config["LOG_LEVEL"] == "ERROR"  # environment over instance file
+    assert config["HTTP_MAX_ATTEMPTS"] == 3  # typed from the environment
+    assert config["HUBSPOT_API_VERSION"] == "2026-03"  # test override over all
     assert "NOT_A_SETTING" not in config
 
 

@@ -1,4 +1,5 @@
 """`make run`'s stack: the app, the worker and both sandboxes start together and stop together."""
+
 import os
 import signal
 import socket
@@ -42,16 +43,28 @@ def start_stack(argv: list[str], tmp_path: Path) -> tuple[subprocess.Popen, dict
     """Start `argv` as a background job in a session of its own, on free ports."""
     ports = {"app": free_port(), "hubspot": free_port(), "tripletex": free_port()}
     # Leave out a calling make's settings (`make test`): its jobserver is not ours.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("TXSYNC_") and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    env.update(TXSYNC_INSTANCE_PATH=str(tmp_path),
-               TXSYNC_PUBLIC_BASE_URL=f"http://127.0.0.1:{ports['app']}",
-               TXSYNC_HUBSPOT_API_BASE=f"http://127.0.0.1:{ports['hubspot']}",
-               TXSYNC_HUBSPOT_APP_BASE=f"http://127.0.0.1:{ports['hubspot']}",
-               TXSYNC_TRIPLETEX_API_BASE=f"http://127.0.0.1:{ports['tripletex']}/v2")
-    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                            preexec_fn=as_a_background_job)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TXSYNC_") and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    }
+    env.update(
+        TXSYNC_INSTANCE_PATH=str(tmp_path),
+        TXSYNC_PUBLIC_BASE_URL=f"http://127.0.0.1:{ports['app']}",
+        TXSYNC_HUBSPOT_API_BASE=f"http://127.0.0.1:{ports['hubspot']}",
+        TXSYNC_HUBSPOT_APP_BASE=f"http://127.0.0.1:{ports['hubspot']}",
+        TXSYNC_TRIPLETEX_API_BASE=f"http://127.0.0.1:{ports['tripletex']}/v2",
+    )
+    proc = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=as_a_background_job,
+    )
     return proc, ports
 
 
@@ -59,8 +72,11 @@ def wait_until_up(proc: subprocess.Popen, ports: dict[str, int]) -> dict:
     """Wait for the app (with a running worker) and both sandboxes; the app's health."""
     deadline = time.monotonic() + 60
     try:
-        health = wait_for(f"http://127.0.0.1:{ports['app']}/healthz", deadline,
-                          lambda r: r.ok and r.json()["worker"]["running"]).json()
+        health = wait_for(
+            f"http://127.0.0.1:{ports['app']}/healthz",
+            deadline,
+            lambda r: r.ok and r.json()["worker"]["running"],
+        ).json()
         wait_for(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals", deadline)
         wait_for(f"http://127.0.0.1:{ports['tripletex']}/_sandbox/companies", deadline)
     except AssertionError as exc:
@@ -112,8 +128,9 @@ def stop(proc: subprocess.Popen, pids: set[int], send) -> str:
         # The children share the job's stdout, so the end of it is the end of all of them.
         return proc.communicate(timeout=30)[0]
     except subprocess.TimeoutExpired:
-        raise AssertionError(f"still running: {still_running(pids)}\n--- stack output ---\n"
-                             f"{kill(proc, pids)}") from None
+        raise AssertionError(
+            f"still running: {still_running(pids)}\n--- stack output ---\n{kill(proc, pids)}"
+        ) from None
 
 
 def assert_stopped_cleanly(output: str, ports: dict[str, int], pids: set[int]) -> None:
@@ -133,11 +150,13 @@ def test_the_stack_serves_demo_data_and_stops_on_sigint_when_started_in_the_back
     try:
         assert len(pids) == 4, pids
         assert health["sandbox_mode"] is True
-        portals = requests.get(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals",
-                               timeout=5).json()
+        portals = requests.get(
+            f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals", timeout=5
+        ).json()
         assert portals["results"], "the HubSpot sandbox has a demo portal"
-        companies = requests.get(f"http://127.0.0.1:{ports['tripletex']}/_sandbox/companies",
-                                 timeout=5).json()
+        companies = requests.get(
+            f"http://127.0.0.1:{ports['tripletex']}/_sandbox/companies", timeout=5
+        ).json()
         assert companies["companies"][0]["bankAccountNumber"]
         home = requests.get(f"http://127.0.0.1:{ports['app']}/", timeout=5)
         assert "Sandbox mode" in home.text
@@ -152,8 +171,14 @@ def test_the_stack_serves_demo_data_and_stops_on_sigint_when_started_in_the_back
 
 def test_make_run_in_the_background_stops_on_sigterm_to_its_process_group(tmp_path):
     # `-o install`: the virtualenv is the one running the tests, and is not to be reinstalled.
-    make = ["make", "--no-print-directory", "-o", "install", f"BIN={Path(sys.executable).parent}",
-            "run"]
+    make = [
+        "make",
+        "--no-print-directory",
+        "-o",
+        "install",
+        f"BIN={Path(sys.executable).parent}",
+        "run",
+    ]
     proc, ports = start_stack(make, tmp_path)
     wait_until_up(proc, ports)
     pids = descendants(proc.pid)

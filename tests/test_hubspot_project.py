@@ -1,5 +1,6 @@
 """The HubSpot developer project in hubspot/: valid config, same scopes as the backend,
 URLs derived from one base URL, and configure.py rewriting them."""
+
 import json
 import re
 import shutil
@@ -95,13 +96,16 @@ def project_copy(tmp_path):
 def run_configure(project_dir, *args):
     return subprocess.run(
         [sys.executable, str(project_dir / "configure.py"), *args],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_configure_rewrites_every_url_from_the_base(project_copy):
-    result = run_configure(project_copy, "https://My-Host.example/",
-                           "--support-email", "help@my-host.example")
+    result = run_configure(
+        project_copy, "https://My-Host.example/", "--support-email", "help@my-host.example"
+    )
     assert result.returncode == 0, result.stderr
     meta = load(project_copy / "src" / "app" / "app-hsmeta.json")
     config = meta["config"]
@@ -130,13 +134,16 @@ def test_configure_on_the_placeholder_leaves_the_committed_files_byte_identical(
         assert (project_copy / relative).read_bytes() == (PROJECT / relative).read_bytes()
 
 
-@pytest.mark.parametrize("bad", [
-    "http://sync.example.com",
-    "https://localhost:5000",
-    "https://sync.example.com/app",
-    "https://sync.example.com?x=1",
-    "sync.example.com",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "http://sync.example.com",
+        "https://localhost:5000",
+        "https://sync.example.com/app",
+        "https://sync.example.com?x=1",
+        "sync.example.com",
+    ],
+)
 def test_configure_refuses_what_hubspot_would_refuse(project_copy, bad):
     before = (project_copy / "src" / "app" / "app-hsmeta.json").read_bytes()
     result = run_configure(project_copy, bad)
@@ -150,11 +157,20 @@ def test_the_settings_page_type_checks_against_hubspots_ui_extension_types(tmp_p
     npm = shutil.which("npm")
     assert npm, "npm is needed to type-check hubspot/ (Node.js from Debian's packages)"
     work = tmp_path / "settings"
-    shutil.copytree(ROOT / "hubspot" / "src" / "app" / "settings", work,
-                    ignore=shutil.ignore_patterns("node_modules"))
-    install = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=work,
-                             capture_output=True, text=True, timeout=300)
+    shutil.copytree(
+        ROOT / "hubspot" / "src" / "app" / "settings",
+        work,
+        ignore=shutil.ignore_patterns("node_modules"),
+    )
+    install = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert install.returncode == 0, install.stderr[-2000:]
-    check = subprocess.run([npm, "run", "--silent", "typecheck"], cwd=work,
-                           capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        [npm, "run", "--silent", "typecheck"], cwd=work, capture_output=True, text=True, timeout=300
+    )
     assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]

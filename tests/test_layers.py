@@ -1,4 +1,5 @@
 """The layers hold: import-linter's contracts (setup.cfg) pass, and they would catch a breach."""
+
 import os
 import shutil
 import subprocess
@@ -11,8 +12,13 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(tree))
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--config", "setup.cfg"], cwd=tree,
-                          env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--config", "setup.cfg"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_every_layer_contract_is_kept():
@@ -22,8 +28,11 @@ def test_every_layer_contract_is_kept():
 
 
 def test_a_flow_that_imports_flask_breaks_the_contracts(tmp_path):
-    shutil.copytree(ROOT / "webapp", tmp_path / "webapp",
-                    ignore=shutil.ignore_patterns("__pycache__", "sandbox"))
+    shutil.copytree(
+        ROOT / "webapp",
+        tmp_path / "webapp",
+        ignore=shutil.ignore_patterns("__pycache__", "sandbox"),
+    )
     (tmp_path / "webapp" / "sandbox").mkdir()
     (tmp_path / "webapp" / "sandbox" / "__init__.py").write_text("")
     shutil.copy(ROOT / "setup.cfg", tmp_path / "setup.cfg")
@@ -33,6 +42,7 @@ def test_a_flow_that_imports_flask_breaks_the_contracts(tmp_path):
     result = lint_imports(tmp_path)
 
     assert result.returncode != 0
-    assert "Flows never import Flask, the pages, the jobs or the sandbox BROKEN" in \
-        " ".join(result.stdout.split())
+    assert "Flows never import Flask, the pages, the jobs or the sandbox BROKEN" in " ".join(
+        result.stdout.split()
+    )
     assert "webapp.portal.plans -> flask" in result.stdout

@@ -1,4 +1,5 @@
 """Plans: limits count the invoices the app made in the current Oslo calendar month."""
+
 from datetime import datetime, timezone
 
 from tests.conftest import FakeClock
@@ -7,8 +8,16 @@ from webapp.portal.plans import find_plan, invoices_this_month, month_start_utc,
 
 
 def log_invoice(db, at: str, portal_id=1, status="ok", action="invoice_created"):
-    db["sync_log"].insert({"portal_id": portal_id, "at": at, "direction": "to_tripletex",
-                           "object_type": "deal", "action": action, "status": status})
+    db["sync_log"].insert(
+        {
+            "portal_id": portal_id,
+            "at": at,
+            "direction": "to_tripletex",
+            "object_type": "deal",
+            "action": action,
+            "status": status,
+        }
+    )
 
 
 def test_the_month_starts_at_midnight_in_oslo_not_utc():
@@ -18,10 +27,11 @@ def test_the_month_starts_at_midnight_in_oslo_not_utc():
 
 
 def test_only_this_months_successful_invoices_count(fresh_db, box):
-    fresh_db["installations"].insert({"portal_id": 1, "status": "active", "installed_at": "x",
-                                      "updated_at": "x"})
-    log_invoice(fresh_db, "2026-02-28T22:59:59+00:00")        # February in Oslo
-    log_invoice(fresh_db, "2026-02-28T23:00:00+00:00")        # 1 March 00:00 in Oslo
+    fresh_db["installations"].insert(
+        {"portal_id": 1, "status": "active", "installed_at": "x", "updated_at": "x"}
+    )
+    log_invoice(fresh_db, "2026-02-28T22:59:59+00:00")  # February in Oslo
+    log_invoice(fresh_db, "2026-02-28T23:00:00+00:00")  # 1 March 00:00 in Oslo
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00")
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", status="failed")
     log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", action="customer_created")
@@ -30,8 +40,10 @@ def test_only_this_months_successful_invoices_count(fresh_db, box):
 
 
 # An operator's own plans (TXSYNC_PLANS), so no test leans on the defaults' numbers.
-PLANS = [{"id": "small", "name": "Small", "price_nok": 10, "invoice_limit": 3, "features": []},
-         {"id": "big", "name": "Big", "price_nok": 99, "invoice_limit": None, "features": []}]
+PLANS = [
+    {"id": "small", "name": "Small", "price_nok": 10, "invoice_limit": 3, "features": []},
+    {"id": "big", "name": "Big", "price_nok": 99, "invoice_limit": None, "features": []},
+]
 
 
 def test_a_plan_allows_invoices_below_its_limit_and_an_unlimited_plan_any_number():

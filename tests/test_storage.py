@@ -1,4 +1,5 @@
 """Storage: migrations, encrypted credentials, leases."""
+
 import multiprocessing
 import os
 import sqlite3
@@ -19,14 +20,18 @@ from webapp.timeutil import isoformat, utcnow
 
 
 def schema(db):
-    return sorted(db.execute(
-        "select type, name, sql from sqlite_master where name not like 'sqlite_%'").fetchall())
+    return sorted(
+        db.execute(
+            "select type, name, sql from sqlite_master where name not like 'sqlite_%'"
+        ).fetchall()
+    )
 
 
 def add_portal(db, portal_id=4000001):
     now = isoformat(utcnow())
-    db["installations"].insert({"portal_id": portal_id, "status": "active",
-                                "installed_at": now, "updated_at": now})
+    db["installations"].insert(
+        {"portal_id": portal_id, "status": "active", "installed_at": now, "updated_at": now}
+    )
     db.conn.commit()
 
 
@@ -38,8 +43,12 @@ def test_migrations_applied_twice_equal_once(tmp_path):
     assert migrate(twice) == []
     assert schema(once) == schema(twice)
     assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
-        "0001_initial", "0002_locks", "0003_login_tokens", "0004_session_epoch",
-        "0005_abuse_limits"]
+        "0001_initial",
+        "0002_locks",
+        "0003_login_tokens",
+        "0004_session_epoch",
+        "0005_abuse_limits",
+    ]
 
 
 def _start_and_migrate(path):
@@ -66,15 +75,23 @@ def test_raw_database_files_hold_no_plaintext_token(tmp_path, box):
     migrate(db)
     add_portal(db)
     creds = Credentials(db, box)
-    creds.put(4000001, HUBSPOT_OAUTH, {"access_token": "CNaK-access-plaintext",
-                                       "refresh_token": "1e8fbfb1-refresh-plaintext"})
+    creds.put(
+        4000001,
+        HUBSPOT_OAUTH,
+        {"access_token": "CNaK-access-plaintext", "refresh_token": "1e8fbfb1-refresh-plaintext"},
+    )
     creds.put(4000001, TRIPLETEX_EMPLOYEE, "eyJ0b2tlbklkIjo-employee-plaintext")
 
-    assert creds.get(4000001, HUBSPOT_OAUTH) == {"access_token": "CNaK-access-plaintext",
-                                                 "refresh_token": "1e8fbfb1-refresh-plaintext"}
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())   # main file, WAL and shm
-    for secret in (b"CNaK-access-plaintext", b"1e8fbfb1-refresh-plaintext",
-                   b"eyJ0b2tlbklkIjo-employee-plaintext"):
+    assert creds.get(4000001, HUBSPOT_OAUTH) == {
+        "access_token": "CNaK-access-plaintext",
+        "refresh_token": "1e8fbfb1-refresh-plaintext",
+    }
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())  # main file, WAL and shm
+    for secret in (
+        b"CNaK-access-plaintext",
+        b"1e8fbfb1-refresh-plaintext",
+        b"eyJ0b2tlbklkIjo-employee-plaintext",
+    ):
         assert secret not in raw
 
 
@@ -83,6 +100,7 @@ def test_secrets_survive_key_rotation_and_refuse_a_wrong_key(fresh_db, box):
     Credentials(fresh_db, box).put(4000001, TRIPLETEX_EMPLOYEE, "employee-token")
     new_key = Fernet.generate_key().decode()
     from tests.conftest import TEST_KEY
+
     rotated = SecretBox(f"{new_key},{TEST_KEY}")
     assert Credentials(fresh_db, rotated).get(4000001, TRIPLETEX_EMPLOYEE) == "employee-token"
 
@@ -93,6 +111,7 @@ def test_secrets_survive_key_rotation_and_refuse_a_wrong_key(fresh_db, box):
 
 def test_credentials_need_an_installation(fresh_db, box):
     import sqlite3
+
     with pytest.raises(sqlite3.IntegrityError):
         Credentials(fresh_db, box).put(999, TRIPLETEX_EMPLOYEE, "x")
     assert fresh_db["credentials"].count == 0
@@ -118,7 +137,7 @@ def test_a_lease_excludes_a_second_holder_until_released(tmp_path):
     release = threading.Event()
 
     def hold():
-        first = connect(path)   # sqlite3 connections belong to the thread that opened them
+        first = connect(path)  # sqlite3 connections belong to the thread that opened them
         with lease(first, "hubspot-refresh:1"):
             order.append("first in")
             entered.set()
@@ -164,33 +183,42 @@ def modes(folder) -> dict:
 
 
 def test_a_new_database_and_its_wal_and_shm_files_are_readable_by_their_owner_only(
-        tmp_path, permissive_umask):
+    tmp_path, permissive_umask
+):
     db = connect(str(tmp_path / "new.sqlite3"))
-    migrate(db)            # a write, so the -wal and -shm files exist until the close
+    migrate(db)  # a write, so the -wal and -shm files exist until the close
     try:
-        assert modes(tmp_path) == {"new.sqlite3": 0o600, "new.sqlite3-wal": 0o600,
-                                   "new.sqlite3-shm": 0o600}
+        assert modes(tmp_path) == {
+            "new.sqlite3": 0o600,
+            "new.sqlite3-wal": 0o600,
+            "new.sqlite3-shm": 0o600,
+        }
     finally:
         db.close()
 
 
 def test_an_existing_database_open_to_other_users_is_made_private_and_logged(
-        tmp_path, permissive_umask, caplog):
+    tmp_path, permissive_umask, caplog
+):
     path = tmp_path / "old.sqlite3"
-    before = sqlite3.connect(path)          # as SQLite alone made them: 0644
+    before = sqlite3.connect(path)  # as SQLite alone made them: 0644
     before.execute("pragma journal_mode=wal")
     before.execute("create table t (x)")
     assert set(modes(tmp_path).values()) == {0o644}
     db = connect(str(path))
     try:
-        assert modes(tmp_path) == {"old.sqlite3": 0o600, "old.sqlite3-wal": 0o600,
-                                   "old.sqlite3-shm": 0o600}
+        assert modes(tmp_path) == {
+            "old.sqlite3": 0o600,
+            "old.sqlite3-wal": 0o600,
+            "old.sqlite3-shm": 0o600,
+        }
     finally:
         db.close()
         before.close()
     assert [r.getMessage() for r in caplog.records if r.name == "webapp.storage.sqlite"] == [
         f"{path}{suffix} was open to other users (mode 644); it is now 0600"
-        for suffix in ("", "-wal", "-shm")]
+        for suffix in ("", "-wal", "-shm")
+    ]
 
 
 def test_a_database_shared_with_its_group_only_is_left_as_the_operator_set_it(tmp_path):
@@ -203,28 +231,46 @@ def test_a_database_shared_with_its_group_only_is_left_as_the_operator_set_it(tm
 
 def tables_with_a_portal_id(db) -> list[str]:
     """Every table of the migrated schema that has a portal_id column, found in the schema."""
-    names = [r[0] for r in db.execute("select name from sqlite_master where type = 'table' "
-                                      "and name not like 'sqlite_%' order by name")]
-    return [name for name in names
-            if "portal_id" in [c[1] for c in db.execute(f"pragma table_info([{name}])")]]
+    names = [
+        r[0]
+        for r in db.execute(
+            "select name from sqlite_master where type = 'table' "
+            "and name not like 'sqlite_%' order by name"
+        )
+    ]
+    return [
+        name
+        for name in names
+        if "portal_id" in [c[1] for c in db.execute(f"pragma table_info([{name}])")]
+    ]
 
 
 def fill_for(db, table: str, portal_id: int, serial) -> None:
     """Insert a row for the portal, every other column given a value of its own type."""
     row = {}
     for _, column, kind, *_ in db.execute(f"pragma table_info([{table}])"):
-        row[column] = portal_id if column == "portal_id" else \
-            next(serial) if kind.upper() in ("INTEGER", "FLOAT", "REAL") else \
-            f"{table}.{column}.{next(serial)}"
+        row[column] = (
+            portal_id
+            if column == "portal_id"
+            else next(serial)
+            if kind.upper() in ("INTEGER", "FLOAT", "REAL")
+            else f"{table}.{column}.{next(serial)}"
+        )
     db[table].insert(row)
 
 
-def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_else(fresh_db,
-                                                                                 sleeper):
+def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_else(
+    fresh_db, sleeper
+):
     installs = Installations(fresh_db, sleeper)
     for portal_id in (1, 2):
-        installs.record_install(portal_id, hub_domain=f"portal{portal_id}.no", user_id=7,
-                                user_email="kari@example.no", scopes=["oauth"])
+        installs.record_install(
+            portal_id,
+            hub_domain=f"portal{portal_id}.no",
+            user_id=7,
+            user_email="kari@example.no",
+            scopes=["oauth"],
+        )
     installs.mark_uninstalled(1)
     tables = tables_with_a_portal_id(fresh_db)
     serial = count(1)
@@ -234,8 +280,11 @@ def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_els
     fresh_db.conn.commit()
 
     def owners() -> dict:
-        return {t: [r[0] for r in fresh_db.execute(f"select portal_id from [{t}] order by 1")]
-                for t in tables}
+        return {
+            t: [r[0] for r in fresh_db.execute(f"select portal_id from [{t}] order by 1")]
+            for t in tables
+        }
+
     assert "installations" in tables and len(tables) > 1
     assert owners() == {table: [1, 2] for table in tables}
     sleeper.elapsed += timedelta(days=31).total_seconds()

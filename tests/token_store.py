@@ -1,4 +1,5 @@
 """The HubSpot client's TokenStore protocol in memory, for client tests."""
+
 import threading
 from contextlib import contextmanager
 

@@ -1,4 +1,5 @@
 """Tripletex Sync for HubSpot: the Flask application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -21,14 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, storage, extensions, blueprints, CLI."""
-    app = Flask(__name__, instance_path=str(default_instance_path()),
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=str(default_instance_path()),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     app.config.from_mapping(load_config(app.instance_path, test_config))
     configure_logging(app.config["LOG_LEVEL"])
     if app.config["PROXY_COUNT"]:
         # Only the client address: URLs are built from PUBLIC_BASE_URL, never from headers.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0,
-                                x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=0, x_host=0, x_port=0, x_prefix=0
+        )
     app.extensions["secret_box"] = SecretBox(app.config["ENCRYPTION_KEY"])
     app.extensions["clock"] = SYSTEM_CLOCK
     # The queue and its tasks, from this app's configuration: the pages enqueue, the worker
@@ -40,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from .web import embedded, errors, home, i18n, install, problems, security, sessions, setup
+
     sessions.init_app(app)
     i18n.init_app(app)
     problems.init_app(app)
@@ -53,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(embedded.settings_session)
 
     from .cli import register_cli
+
     register_cli(app)
     return app
 

@@ -1,4 +1,5 @@
 """Operator commands: `flask --app wsgi migrate|worker|keys generate|keys rotate`."""
+
 import click
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
@@ -31,9 +32,12 @@ def rotate_keys() -> None:
             raise click.ClickException(
                 "A stored secret opens with none of the configured keys, so nothing was "
                 "changed. Put the key it was made with back into TXSYNC_ENCRYPTION_KEY "
-                "(after the new one) and run this again.") from None
-    click.echo(f"Re-encrypted {count} secrets under the newest key. The older keys can now be "
-               "removed from TXSYNC_ENCRYPTION_KEY.")
+                "(after the new one) and run this again."
+            ) from None
+    click.echo(
+        f"Re-encrypted {count} secrets under the newest key. The older keys can now be "
+        "removed from TXSYNC_ENCRYPTION_KEY."
+    )
 
 
 def register_cli(app: Flask) -> None:

@@ -5,6 +5,7 @@ The web layer makes one per request, for a person who is waiting (short calls, o
 for all of them, short lock waits); the worker makes one per task. Flows take it as their
 first argument instead of passing (config, db, box) along by position.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -30,7 +31,7 @@ from .storage.sqlite import connect
 from .storage.sync_log import SyncLog
 from .timeutil import SYSTEM_CLOCK, Clock
 
-CALL_TIMEOUT_WHILE_PERSON_WAITS = 10.0     # seconds, for any one call a person waits on
+CALL_TIMEOUT_WHILE_PERSON_WAITS = 10.0  # seconds, for any one call a person waits on
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Collaborators:
     db: Database
     box: SecretBox
     clock: Clock = SYSTEM_CLOCK
-    deadline: Deadline | None = None        # set while a person waits for the answer
+    deadline: Deadline | None = None  # set while a person waits for the answer
 
     @classmethod
     @contextmanager
@@ -55,10 +56,12 @@ class Collaborators:
         """The same collaborators for a person waiting: calls answer within seconds, retries
         rather say "try again in N seconds" than sleep behind a spinner, and every call of
         every client shares one deadline."""
-        config = dict(self.config,
-                      HTTP_TIMEOUT=min(self.config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS),
-                      HTTP_MAX_ATTEMPTS=min(self.config["HTTP_MAX_ATTEMPTS"], 2),
-                      HTTP_MAX_WAIT=min(self.config["HTTP_MAX_WAIT"], 2.0))
+        config = dict(
+            self.config,
+            HTTP_TIMEOUT=min(self.config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS),
+            HTTP_MAX_ATTEMPTS=min(self.config["HTTP_MAX_ATTEMPTS"], 2),
+            HTTP_MAX_WAIT=min(self.config["HTTP_MAX_WAIT"], 2.0),
+        )
         return dataclasses.replace(self, config=config, deadline=Deadline(seconds, self.clock))
 
     # Stores
@@ -94,17 +97,24 @@ class Collaborators:
     # Clients
 
     def _transport(self) -> dict:
-        return {"timeout": self.config["HTTP_TIMEOUT"],
-                "max_attempts": self.config["HTTP_MAX_ATTEMPTS"],
-                "max_wait": self.config["HTTP_MAX_WAIT"], "deadline": self.deadline,
-                "clock": self.clock}
+        return {
+            "timeout": self.config["HTTP_TIMEOUT"],
+            "max_attempts": self.config["HTTP_MAX_ATTEMPTS"],
+            "max_wait": self.config["HTTP_MAX_WAIT"],
+            "deadline": self.deadline,
+            "clock": self.clock,
+        }
 
     def tripletex_for_token(self, token: str, company_id: int = 0) -> TripletexClient:
         """A client for a token being tried out; its session is not stored anywhere."""
-        return TripletexClient(self.config["TRIPLETEX_API_BASE"],
-                               self.config["TRIPLETEX_CONSUMER_TOKEN"], token,
-                               company_id=company_id, session_cache=MemorySessionCache(),
-                               **self._transport())
+        return TripletexClient(
+            self.config["TRIPLETEX_API_BASE"],
+            self.config["TRIPLETEX_CONSUMER_TOKEN"],
+            token,
+            company_id=company_id,
+            session_cache=MemorySessionCache(),
+            **self._transport(),
+        )
 
     def tripletex(self, portal_id: int) -> TripletexClient | None:
         """The portal's connected client, reusing its stored session; None when not connected."""
@@ -112,11 +122,14 @@ class Collaborators:
         if not token:
             return None
         meta = self.credentials.meta(portal_id, TRIPLETEX_EMPLOYEE)
-        return TripletexClient(self.config["TRIPLETEX_API_BASE"],
-                               self.config["TRIPLETEX_CONSUMER_TOKEN"], token,
-                               company_id=int(meta.get("company_id") or 0),
-                               session_cache=StoredSession(self.credentials, portal_id),
-                               **self._transport())
+        return TripletexClient(
+            self.config["TRIPLETEX_API_BASE"],
+            self.config["TRIPLETEX_CONSUMER_TOKEN"],
+            token,
+            company_id=int(meta.get("company_id") or 0),
+            session_cache=StoredSession(self.credentials, portal_id),
+            **self._transport(),
+        )
 
     def hubspot(self, portal_id: int) -> HubSpotClient:
         """The portal's HubSpot client; refreshed tokens are stored, one refresher at a time."""
@@ -128,9 +141,14 @@ class Collaborators:
         return self._hubspot(HeldToken(token))
 
     def _hubspot(self, tokens) -> HubSpotClient:
-        return HubSpotClient(self.config["HUBSPOT_API_BASE"], self.config["HUBSPOT_API_VERSION"],
-                             self.config["HUBSPOT_CLIENT_ID"], self.config["HUBSPOT_CLIENT_SECRET"],
-                             tokens, **self._transport())
+        return HubSpotClient(
+            self.config["HUBSPOT_API_BASE"],
+            self.config["HUBSPOT_API_VERSION"],
+            self.config["HUBSPOT_CLIENT_ID"],
+            self.config["HUBSPOT_CLIENT_SECRET"],
+            tokens,
+            **self._transport(),
+        )
 
 
 class StoredToken:
@@ -150,8 +168,9 @@ class StoredToken:
         self.c.credentials.put(self.portal_id, HUBSPOT_OAUTH, token, meta=meta)
 
     def refresh_lock(self) -> AbstractContextManager:
-        return lease(self.c.db, f"hubspot-refresh:{self.portal_id}", wait=self.lock_wait,
-                     clock=self.c.clock)
+        return lease(
+            self.c.db, f"hubspot-refresh:{self.portal_id}", wait=self.lock_wait, clock=self.c.clock
+        )
 
 
 class HeldToken:
@@ -182,9 +201,12 @@ class StoredSession:
         return Session(**value) if value else None
 
     def save(self, session: Session) -> None:
-        self.credentials.put(self.portal_id, TRIPLETEX_SESSION,
-                             {"token": session.token, "expiration_date": session.expiration_date},
-                             expires_at=session.expiration_date)
+        self.credentials.put(
+            self.portal_id,
+            TRIPLETEX_SESSION,
+            {"token": session.token, "expiration_date": session.expiration_date},
+            expires_at=session.expiration_date,
+        )
 
     def clear(self) -> None:
         self.credentials.delete(self.portal_id, TRIPLETEX_SESSION)

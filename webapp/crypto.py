@@ -1,4 +1,5 @@
 """Encryption of secrets at rest (tokens), with key rotation through MultiFernet."""
+
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -22,14 +23,18 @@ class SecretBox:
         try:
             return self._fernet.decrypt(ciphertext.encode("ascii")).decode("utf-8")
         except InvalidToken as exc:
-            raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from exc
+            raise SecretUnreadable(
+                "stored secret cannot be decrypted with the configured keys"
+            ) from exc
 
     def rotate(self, ciphertext: str) -> str:
         """Re-encrypt a secret under the newest key; SecretUnreadable when no key fits."""
         try:
             return self._fernet.rotate(ciphertext.encode("ascii")).decode("ascii")
         except InvalidToken as exc:
-            raise SecretUnreadable("stored secret cannot be decrypted with the configured keys") from exc
+            raise SecretUnreadable(
+                "stored secret cannot be decrypted with the configured keys"
+            ) from exc
 
 
 class SecretUnreadable(Exception):

@@ -1,4 +1,5 @@
 """The database connection lifecycle in the web app: one connection per request."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """`make run`: start the app, the worker and the sandboxes on loopback, and stop them together."""
+
 from __future__ import annotations
 
 import ctypes
@@ -26,7 +27,7 @@ STOP_WITH = {"worker": signal.SIGINT}
 
 # Seconds the children get to stop before they are killed.
 GRACE = 10
-PR_SET_PDEATHSIG = 1         # prctl(2)
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def commands(config: dict) -> dict[str, list[str]]:
@@ -34,8 +35,15 @@ def commands(config: dict) -> dict[str, list[str]]:
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     public = urlsplit(config["PUBLIC_BASE_URL"])
     stack = {
-        "app": flask + ["run", "--no-reload", "--host", public.hostname or "127.0.0.1",
-                        "--port", str(public.port or 5000)],
+        "app": flask
+        + [
+            "run",
+            "--no-reload",
+            "--host",
+            public.hostname or "127.0.0.1",
+            "--port",
+            str(public.port or 5000),
+        ],
         "worker": flask + ["worker"],
     }
     if config["SANDBOX_MODE"]:
@@ -43,12 +51,27 @@ def commands(config: dict) -> dict[str, list[str]]:
         hubspot = urlsplit(config["HUBSPOT_API_BASE"])
         tripletex = urlsplit(config["TRIPLETEX_API_BASE"])
         stack["hubspot-sandbox"] = [
-            sys.executable, "-m", "webapp.sandbox.hubspot", "--demo",
-            "--host", hubspot.hostname or "127.0.0.1", "--port", str(hubspot.port or 5001),
-            "--app-target", config["PUBLIC_BASE_URL"]]
+            sys.executable,
+            "-m",
+            "webapp.sandbox.hubspot",
+            "--demo",
+            "--host",
+            hubspot.hostname or "127.0.0.1",
+            "--port",
+            str(hubspot.port or 5001),
+            "--app-target",
+            config["PUBLIC_BASE_URL"],
+        ]
         stack["tripletex-sandbox"] = [
-            sys.executable, "-m", "webapp.sandbox.tripletex", "--demo",
-            "--host", tripletex.hostname or "127.0.0.1", "--port", str(tripletex.port or 5002)]
+            sys.executable,
+            "-m",
+            "webapp.sandbox.tripletex",
+            "--demo",
+            "--host",
+            tripletex.hostname or "127.0.0.1",
+            "--port",
+            str(tripletex.port or 5002),
+        ]
     return stack
 
 
@@ -72,8 +95,12 @@ def start(cmd: list[str]) -> subprocess.Popen:
     # task". No stdin, so that a child outside the terminal's foreground group never blocks on it.
     # Being outside devstack's group, a child would outlive a killed devstack and keep its port;
     # on Linux the kernel stops it instead.
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, process_group=0,
-                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    return subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        process_group=0,
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
 
 
 def stop(procs: dict[str, subprocess.Popen]) -> None:
@@ -107,9 +134,15 @@ def main() -> int:
             if requested:
                 return 0
             procs[name] = start(cmd)
-        say(f"\n  Tripletex Sync for HubSpot is starting at {config['PUBLIC_BASE_URL']}/\n"
-            + ("  Sandbox mode: HubSpot and Tripletex are local simulators.\n"
-               if config["SANDBOX_MODE"] else "") + "  Press Ctrl-C to stop.\n")
+        say(
+            f"\n  Tripletex Sync for HubSpot is starting at {config['PUBLIC_BASE_URL']}/\n"
+            + (
+                "  Sandbox mode: HubSpot and Tripletex are local simulators.\n"
+                if config["SANDBOX_MODE"]
+                else ""
+            )
+            + "  Press Ctrl-C to stop.\n"
+        )
         while not requested:
             for name, proc in procs.items():
                 if proc.poll() is not None:

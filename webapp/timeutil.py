@@ -3,6 +3,7 @@
 One `Clock` is passed to storage and the API clients alike, so a test that moves time moves
 it for all of them; nothing else reads the system's time.
 """
+
 from __future__ import annotations
 
 import time

@@ -6,10 +6,11 @@ failed or 5xx request to our own origins fails the test after its body has passe
 context is traced too; a failed test leaves its traces in test-artifacts/traces/ (open one with
 `playwright show-trace <file>`), a passed one leaves nothing.
 """
+
 from __future__ import annotations
 
-import os
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -30,9 +31,16 @@ TRACES = ROOT / "test-artifacts" / "traces"
 TIMEOUT_MS = 10_000
 
 # Chromium as root on a machine with no display and no network but loopback.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Chromium's "Block third-party cookies" setting, the profile preference
 # profile.cookie_controls_mode: 0 allows them, 1 blocks them. Chromium 156 defaults to 1, and
@@ -102,8 +110,11 @@ def browser_traces(request) -> Traces:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.fail("Debian's chromium is not on PATH: `make test` installs it "
-                    "(apt-get install --no-install-recommends chromium)", pytrace=False)
+        pytest.fail(
+            "Debian's chromium is not on PATH: `make test` installs it "
+            "(apt-get install --no-install-recommends chromium)",
+            pytrace=False,
+        )
     return path
 
 
@@ -129,7 +140,8 @@ def launch_browser(_playwright, chromium_path, tmp_path_factory):
         # A persistent context is the only way to start with preferences; the tests use fresh
         # contexts of its browser, which inherit the profile's cookie setting.
         persistent = _playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_path, args=CHROMIUM_FLAGS)
+            str(profile), executable_path=chromium_path, args=CHROMIUM_FLAGS
+        )
         launched.append(persistent)
         return persistent.browser
 
@@ -170,12 +182,17 @@ def new_context(request, browser_errors, browser_traces):
     Playwright."""
     made: list[BrowserContext] = []
 
-    def make(*, third_party_cookies: bool = True, cookies: bool = True,
-             **options) -> BrowserContext:
+    def make(
+        *, third_party_cookies: bool = True, cookies: bool = True, **options
+    ) -> BrowserContext:
         owner = request.getfixturevalue(
-            "browser_keeping_no_cookies" if not cookies else
-            "browser" if third_party_cookies else "browser_blocking_third_party_cookies")
-        options.setdefault("ignore_https_errors", True)   # the HTTPS stack's self-signed cert
+            "browser_keeping_no_cookies"
+            if not cookies
+            else "browser"
+            if third_party_cookies
+            else "browser_blocking_third_party_cookies"
+        )
+        options.setdefault("ignore_https_errors", True)  # the HTTPS stack's self-signed cert
         context = owner.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         made.append(context)
@@ -185,7 +202,7 @@ def new_context(request, browser_errors, browser_traces):
     yield make
     for context in made:
         try:
-            browser_traces.stop(context)       # before the close, which would lose the trace
+            browser_traces.stop(context)  # before the close, which would lose the trace
         finally:
             context.close()
 
@@ -218,9 +235,15 @@ def hubspot_installed(https_stack, monkeypatch):
 
 def sign_in_url(stack, portal_id: int = 4000001) -> str:
     """The single-use URL the settings page gets from its signed hubspot.fetch call."""
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
-        "portalId": portal_id, "body": {"locale": "en-us"}}).json()
+    reply = requests.post(
+        stack.hubspot_url + "/_sandbox/fetch",
+        json={
+            "method": "POST",
+            "url": stack.app_url + "/hubspot/settings/session",
+            "portalId": portal_id,
+            "body": {"locale": "en-us"},
+        },
+    ).json()
     assert reply["status"] == 200, reply
     return reply["body"]["url"]
 

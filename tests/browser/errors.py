@@ -1,4 +1,5 @@
 """Collect what goes wrong inside the browser, so a test fails on it instead of passing blind."""
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ class BrowserErrors:
                     try:
                         frame.evaluate("0")
                     except Error:
-                        pass   # closed or navigating away: nothing more to deliver from it
+                        pass  # closed or navigating away: nothing more to deliver from it
 
     def _on_page_error(self, error: WebError) -> None:
         where = error.page.url if error.page else "?"
@@ -79,4 +80,5 @@ class BrowserErrors:
     def _on_response(self, response: Response) -> None:
         if response.status >= 500 and ours(response.url):
             self.problems.append(
-                f"{response.request.method} {response.url} answered {response.status}")
+                f"{response.request.method} {response.url} answered {response.status}"
+            )

@@ -1,4 +1,5 @@
 """Disconnect and Uninstall ask first, on a real page, with JavaScript and without."""
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -60,4 +61,4 @@ def test_uninstall_asks_first_and_cancel_keeps_the_app(stack, user_page, browser
     page.goto(f"{stack.app_url}/account/uninstall")
     page.get_by_role("button", name="Yes, uninstall").click()
     expect(page.get_by_test_id("uninstalled")).to_contain_text("The app is uninstalled")
-    assert page.goto(f"{stack.app_url}/setup/").status == 401     # signed out with it
+    assert page.goto(f"{stack.app_url}/setup/").status == 401  # signed out with it

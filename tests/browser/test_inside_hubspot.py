@@ -5,6 +5,7 @@ gets it with hubspot.fetch. Three browsers: one that keeps third-party cookies, 
 them (Chromium still keeps our Partitioned cookie), and one that keeps no cookie from the app at
 all, where only the session carried in the URL and htmx's headers can work.
 """
+
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -15,26 +16,29 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("cookies", ["third-party allowed", "third-party blocked", "none kept"])
-def test_the_stepper_works_inside_hubspots_iframe(hubspot_installed, new_context, shots,
-                                                  browser_errors, cookies):
+def test_the_stepper_works_inside_hubspots_iframe(
+    hubspot_installed, new_context, shots, browser_errors, cookies
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 422")
-    context = new_context(third_party_cookies=cookies == "third-party allowed",
-                          cookies=cookies != "none kept")
+    context = new_context(
+        third_party_cookies=cookies == "third-party allowed", cookies=cookies != "none kept"
+    )
     page = context.new_page()
 
     page.goto(stack.framed(sign_in_url(stack)))
 
     frame = page.frame_locator("#app-frame")
-    token = frame.locator("input[name=token]")               # the first step still open
+    token = frame.locator("input[name=token]")  # the first step still open
     expect(token).to_be_visible()
-    frame.locator(".progress a[href*='/setup/hubspot']").click()           # htmx GET
+    frame.locator(".progress a[href*='/setup/hubspot']").click()  # htmx GET
     expect(frame.get_by_test_id("portal-id")).to_have_text("4000001")
     frame.get_by_role("link", name="Continue").click()
     token.fill("demo-revoked-token")
-    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()   # htmx POST
+    frame.get_by_role("button", name="Connect Tripletex", exact=True).click()  # htmx POST
     expect(frame.locator("[data-problem]")).to_have_attribute(
-        "data-problem", "employee_token_refused")
+        "data-problem", "employee_token_refused"
+    )
     frame.locator("input[name=token]").fill("demo-employee-token")
     frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
     expect(frame.locator("[data-check].ok")).to_have_count(9)
@@ -43,7 +47,7 @@ def test_the_stepper_works_inside_hubspots_iframe(hubspot_installed, new_context
     frame.get_by_role("link", name="Continue").click()
     expect(frame.locator("[data-plan]")).to_have_count(3)
     if cookies == "none kept":
-        assert context.cookies() == []         # it all ran on the session the pages carried
+        assert context.cookies() == []  # it all ran on the session the pages carried
 
 
 def test_the_session_cookie_is_fit_for_a_third_party_frame(hubspot_installed):
@@ -61,6 +65,7 @@ def test_only_hubspot_may_frame_the_app(make_stack, new_context, browser_errors)
     page = new_context().new_page()
     page.goto(stack.framed("/"))
     policy = requests.get(stack.app_url + "/", verify=str(stack.ca_file)).headers[
-        "Content-Security-Policy"]
+        "Content-Security-Policy"
+    ]
     assert "frame-ancestors 'self' https://app.hubspot.com https://*.hubspot.com" in policy
     expect(page.frame_locator("#app-frame").get_by_role("status")).to_have_count(0)

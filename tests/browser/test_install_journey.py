@@ -1,4 +1,5 @@
 """The install journey in a real browser, top-level, in English and in Bokmål, with screenshots."""
+
 import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
@@ -47,7 +48,8 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     expect(page.get_by_test_id("portal-id")).to_have_text("4000001")
     expect(page.get_by_test_id("portal-name")).to_have_text("Nordisk Demo AS")
     expect(page.locator(".progress-text")).to_have_text(
-        say(lang, "Step {n} of {total}").format(n=1, total=5))
+        say(lang, "Step {n} of {total}").format(n=1, total=5)
+    )
     shots(page, f"03-hubspot-connected-{lang}")
     page.get_by_role("link", name=say(lang, "Continue")).click()
 
@@ -58,19 +60,21 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     token = page.locator("input[name=token]")
     connect = page.get_by_role("button", name=say(lang, "Connect Tripletex"), exact=True)
 
-    connect.click()                                        # empty: refused in the page
+    connect.click()  # empty: refused in the page
     expect(page.locator("#token-feedback")).to_have_text(
-        say(lang, "Paste the token you created in Tripletex."))
+        say(lang, "Paste the token you created in Tripletex.")
+    )
     expect(token).to_have_attribute("aria-invalid", "true")
 
-    token.fill("demo-employee\u200btoken")                 # pasted with an invisible character
-    expect(page.locator("#token-feedback")).to_have_text(say(
-        lang, "The text contains invisible characters. Copy the token again from Tripletex."))
+    token.fill("demo-employee\u200btoken")  # pasted with an invisible character
+    expect(page.locator("#token-feedback")).to_have_text(
+        say(lang, "The text contains invisible characters. Copy the token again from Tripletex.")
+    )
     connect.click()
     expect(page.locator("#token-feedback .bad")).to_be_visible()
     shots(page, f"05-wrongly-pasted-token-{lang}")
 
-    token.fill("demo-revoked-token")                       # Tripletex refuses it
+    token.fill("demo-revoked-token")  # Tripletex refuses it
     expect(page.locator("#token-feedback .ok")).to_be_visible()
     connect.click()
     expect(stepper_problem(page)).to_have_attribute("data-problem", "employee_token_refused")
@@ -88,7 +92,7 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     expect(page.locator("#stepper")).to_contain_text("Nordvik Demo AS")
     shots(page, f"07-connection-check-{lang}")
 
-    page.locator(".progress a[href$='/setup/tripletex']").click()     # back to step 2
+    page.locator(".progress a[href$='/setup/tripletex']").click()  # back to step 2
     expect(page.get_by_test_id("company-name")).to_have_text("Nordvik Demo AS")
     expect(page.get_by_test_id("company-orgnr")).to_have_text("858813999")
     shots(page, f"08-tripletex-connected-{lang}")
@@ -100,7 +104,9 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     # Step 4: a plan.
     expect(page).to_have_url(f"{stack.app_url}/setup/plan")
     expect(page.locator("[data-plan]")).to_have_count(3)
-    expect(page.locator("[data-plan=free] .plan-name")).to_have_text("Gratis" if lang == "nb" else "Free")
+    expect(page.locator("[data-plan=free] .plan-name")).to_have_text(
+        "Gratis" if lang == "nb" else "Free"
+    )
     expect(page.get_by_test_id("sync-not-yet")).to_be_visible()
     shots(page, f"09-choose-plan-{lang}")
     page.locator("[data-plan=pro]").click()
@@ -112,7 +118,7 @@ def test_the_whole_install_journey(stack, page, shots, lang):
     page.reload()
     expect(page.locator("#stepper")).to_contain_text(say(lang, "You are set up."))
     expect(page.locator(".progress li.done")).to_have_count(5)
-    expect(page.get_by_test_id("coming-next")).to_be_visible()          # says what is not here yet
+    expect(page.get_by_test_id("coming-next")).to_be_visible()  # says what is not here yet
     shots(page, f"10-done-{lang}")
     # Looking back at an earlier step, the finished Done step is still drawn finished.
     page.locator(".progress a[href$='/setup/hubspot']").click()
@@ -131,7 +137,7 @@ def test_back_and_refresh_keep_the_step(stack, page):
     page.go_forward()
     page.reload()
     expect(page.locator("input[name=token]")).to_be_visible()
-    page.goto(f"{stack.app_url}/setup/done")              # not open yet: sent to the open step
+    page.goto(f"{stack.app_url}/setup/done")  # not open yet: sent to the open step
     expect(page).to_have_url(f"{stack.app_url}/setup/tripletex")
 
 
@@ -142,7 +148,9 @@ def test_the_journey_works_without_javascript(stack, new_context):
     page.get_by_role("link", name="Continue").click()
     page.locator("input[name=token]").fill("")
     page.get_by_role("button", name="Connect Tripletex", exact=True).click()
-    expect(page.locator("#token-feedback")).to_have_text("Paste the token you created in Tripletex.")
+    expect(page.locator("#token-feedback")).to_have_text(
+        "Paste the token you created in Tripletex."
+    )
     page.locator("input[name=token]").fill("demo-employee-token")
     page.get_by_role("button", name="Connect Tripletex", exact=True).click()
     expect(page).to_have_url(f"{stack.app_url}/setup/check")

@@ -1,5 +1,6 @@
 """What a user sees: nothing overflows a 375 px phone, the stepper's bars line up, labels keep
 their colours, and plan names speak the user's language. Checked by measuring the page."""
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,7 +17,8 @@ OVERFLOWING = """() => {
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
     if (box.width && (box.right > width + 0.5 || box.left < -0.5)) {
-      wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}..${Math.round(box.right)}`);
+      const where = `${Math.round(box.left)}..${Math.round(box.right)}`;
+      wide.push(`${el.tagName.toLowerCase()}.${el.className} ${where}`);
     }
   }
   return wide;
@@ -43,8 +45,7 @@ def assert_bars_line_up(page: Page, where: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
-def test_every_step_fits_a_phone_and_the_stepper_stays_on_one_line(stack, new_context, lang,
-                                                                    shots):
+def test_every_step_fits_a_phone_and_the_stepper_stays_on_one_line(stack, new_context, lang, shots):
     give_the_employee_a_long_email(stack)
     page = new_context(viewport=PHONE).new_page()
     page.goto(f"{stack.app_url}/install?lang={lang}")
@@ -87,10 +88,10 @@ def test_the_stepper_bars_line_up_when_labels_wrap(stack, new_context):
     page.goto(f"{stack.app_url}/install")
     page.get_by_role("button", name="Allow and install").click()
     expect(page.get_by_test_id("portal-id")).to_have_text("4000001")
-    page.wait_for_load_state("load")             # the stylesheet is applied
+    page.wait_for_load_state("load")  # the stylesheet is applied
     lines = page.evaluate("""() => [...document.querySelectorAll('.progress .label')]
         .map(el => el.getClientRects().length)""")
-    assert max(lines) > 1 and min(lines) == 1   # some labels wrap here, others do not
+    assert max(lines) > 1 and min(lines) == 1  # some labels wrap here, others do not
     assert_bars_line_up(page, "labels wrapping")
 
 

@@ -3,6 +3,7 @@
 From the sandbox's portal page to our settings page, whose signed hubspot.fetch call yields a
 single-use URL that "Open setup" shows in an iframe modal, as HubSpot's openIframeModal does.
 """
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,7 +36,7 @@ def test_the_sandbox_settings_page_opens_the_setup_in_an_iframe_modal(stack, pag
     expect(modal).to_be_hidden()
     expect(page.locator("[data-open-iframe-modal]")).not_to_have_attribute("data-uri", first_url)
     page.get_by_role("button", name="Open setup").click()
-    expect(frame.locator("[data-plan]")).to_have_count(3)       # signed in again: the next step
+    expect(frame.locator("[data-plan]")).to_have_count(3)  # signed in again: the next step
 
 
 def test_try_again_asks_the_app_once_more_without_leaving_the_page(stack, page):

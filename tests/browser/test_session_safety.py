@@ -5,6 +5,7 @@ frame's URLs and htmx's headers. Those URLs must never reach the address bar, an
 another browser they must sign nobody in. A form left open past its token's life recovers in
 place.
 """
+
 import re
 
 import pytest
@@ -30,14 +31,15 @@ def frame_url(page) -> str:
     return next(f.url for f in page.frames if f.name == "" and f != page.main_frame)
 
 
-def test_a_url_copied_from_the_frame_signs_nobody_in_elsewhere(hubspot_installed, new_context,
-                                                               browser_errors):
+def test_a_url_copied_from_the_frame_signs_nobody_in_elsewhere(
+    hubspot_installed, new_context, browser_errors
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 401")
     context, page, frame = open_in_hubspot(stack, new_context)
     carried = frame_url(page)
-    assert "_s=" in carried                      # the frame runs on the URL-carried session
-    assert "_s=" not in page.url                 # and the address bar never shows it
+    assert "_s=" in carried  # the frame runs on the URL-carried session
+    assert "_s=" not in page.url  # and the address bar never shows it
 
     # Pasted into another browser's address bar (a top-level navigation): not signed in.
     elsewhere = new_context(cookies=False).new_page()
@@ -48,7 +50,8 @@ def test_a_url_copied_from_the_frame_signs_nobody_in_elsewhere(hubspot_installed
 
 
 def test_a_frame_link_opened_in_a_new_tab_shows_no_session_in_its_address(
-        hubspot_installed, new_context, browser_errors):
+    hubspot_installed, new_context, browser_errors
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 401")
     context, page, frame = open_in_hubspot(stack, new_context)
@@ -63,8 +66,9 @@ def test_a_frame_link_opened_in_a_new_tab_shows_no_session_in_its_address(
     expect(tab.get_by_role("heading", level=1)).to_have_text("Open the app from HubSpot")
 
 
-def test_error_pages_inside_the_frame_keep_the_user_in_the_frame(hubspot_installed, new_context,
-                                                                 browser_errors):
+def test_error_pages_inside_the_frame_keep_the_user_in_the_frame(
+    hubspot_installed, new_context, browser_errors
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 404")
     context, page, frame = open_in_hubspot(stack, new_context)
@@ -74,11 +78,11 @@ def test_error_pages_inside_the_frame_keep_the_user_in_the_frame(hubspot_install
     expect(frame.get_by_role("heading", level=1)).to_have_text("Page not found")
 
     action = frame.get_by_role("link", name="Go to the start page")
-    assert action.get_attribute("target") is None          # stays in the frame
+    assert action.get_attribute("target") is None  # stays in the frame
     action.click()
 
     expect(frame.locator("main")).to_contain_text("You are signed in for HubSpot account 4000001")
-    assert page.url.startswith(stack.parent_url)            # HubSpot is still around it
+    assert page.url.startswith(stack.parent_url)  # HubSpot is still around it
     assert "_s=" not in page.url
 
 
@@ -98,8 +102,9 @@ def connect_later(frame, monkeypatch, seconds: int) -> None:
     frame.get_by_role("button", name="Connect Tripletex", exact=True).click()
 
 
-def test_a_form_left_open_past_its_token_recovers_in_place(hubspot_installed, new_context,
-                                                           monkeypatch, browser_errors):
+def test_a_form_left_open_past_its_token_recovers_in_place(
+    hubspot_installed, new_context, monkeypatch, browser_errors
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 400")
     context, page, frame = open_in_hubspot(stack, new_context)
@@ -115,13 +120,14 @@ def test_a_form_left_open_past_its_token_recovers_in_place(hubspot_installed, ne
     expect(frame.locator("[data-check].ok")).to_have_count(9)
 
 
-def test_a_form_sent_after_the_session_ended_says_so(hubspot_installed, new_context,
-                                                     monkeypatch, browser_errors):
+def test_a_form_sent_after_the_session_ended_says_so(
+    hubspot_installed, new_context, monkeypatch, browser_errors
+):
     stack = hubspot_installed
     browser_errors.allow(r"status of 401")
     context, page, frame = open_in_hubspot(stack, new_context)
 
-    connect_later(frame, monkeypatch, 3 * 3600)              # past the session's two hours
+    connect_later(frame, monkeypatch, 3 * 3600)  # past the session's two hours
 
     expect(frame.locator("[role=alert] h1")).to_have_text("Your session has ended")
     expect(frame.locator("[role=alert]")).to_contain_text("from the app's settings in HubSpot")

@@ -1,12 +1,12 @@
 """The browser harness itself: Chromium reaches the stack, over HTTP and framed over HTTPS."""
+
 import pytest
 import requests
 from flask import Flask, make_response, request
 from playwright.sync_api import expect
 
-from tests.servers import serving
-
 from tests.certs import self_signed, server_context
+from tests.servers import serving
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,13 @@ def test_the_stack_wires_the_app_to_both_sandboxes_with_demo_data(stack):
     assert hubspot["redirect_uris"] == [f"{stack.app_url}/oauth/callback"]
     assert hubspot["webhook_target_url"] == f"{stack.app_url}/hubspot/webhooks"
     assert config["TRIPLETEX_CONSUMER_TOKEN"] == stack.tripletex_sandbox.settings["consumer_token"]
-    assert config["TRIPLETEX_APPLICATION_NAME"] \
-        == stack.tripletex_sandbox.settings["application_name"]
+    assert (
+        config["TRIPLETEX_APPLICATION_NAME"] == stack.tripletex_sandbox.settings["application_name"]
+    )
 
     assert requests.get(f"{stack.app_url}/healthz", timeout=5).json()["sandbox_mode"] is True
     assert requests.get(f"{stack.hubspot_url}/_sandbox/portals", timeout=5).json()["results"]
-    assert requests.get(f"{stack.tripletex_url}/_sandbox/companies",
-                        timeout=5).json()["companies"]
+    assert requests.get(f"{stack.tripletex_url}/_sandbox/companies", timeout=5).json()["companies"]
 
 
 def test_home_page_shows_the_sandbox_banner(stack, page, browser_errors):
@@ -89,7 +89,8 @@ def other(tmp_path):
 
 @pytest.mark.parametrize("third_party_cookies, kept", [(True, "chips plain"), (False, "chips")])
 def test_blocking_third_party_cookies_leaves_a_cross_site_frame_only_partitioned_ones(
-        https_stack, other, new_context, third_party_cookies, kept):
+    https_stack, other, new_context, third_party_cookies, kept
+):
     page = new_context(third_party_cookies=third_party_cookies).new_page()
     page.goto(https_stack.framed(f"{other}/set"))
     expect(page.frame_locator("#app-frame").locator("#jar")).to_have_text("set")
@@ -110,11 +111,11 @@ def test_errors_inside_a_cross_site_frame_are_reported(https_stack, other, page,
     assert "console error" in report and "boom in the console" in report
     assert "uncaught error" in report and "boom uncaught" in report
     assert f"GET {other}/fail answered 500" in report
-    browser_errors.allow(".")   # they were the point of this test
+    browser_errors.allow(".")  # they were the point of this test
 
 
 def test_shots_saves_a_full_page_png(stack, page, shots, tmp_path):
-    shots.folder = tmp_path / "screenshots"    # not the README's own pictures
+    shots.folder = tmp_path / "screenshots"  # not the README's own pictures
     page.goto(stack.app_url + "/")
 
     path = shots(page, "home")

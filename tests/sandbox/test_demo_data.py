@@ -1,4 +1,5 @@
 """The shared demo world's Norwegian numbers, checked by python-stdnum and published numbers."""
+
 import random
 
 import pytest
@@ -9,12 +10,15 @@ from webapp.sandbox import demo_data
 from webapp.sandbox.tripletex.demo import bank_account_number
 
 
-@pytest.mark.parametrize(("body", "scheme", "number"), [
-    ("99552582", orgnr, "995525828"),          # stdnum's own examples, from real registers
-    ("8601111794", kontonr, "86011117947"),
-    ("80000005", orgnr, None),                 # the mod-11 check digit would be 10
-    ("1503000007", kontonr, None),
-])
+@pytest.mark.parametrize(
+    ("body", "scheme", "number"),
+    [
+        ("99552582", orgnr, "995525828"),  # stdnum's own examples, from real registers
+        ("8601111794", kontonr, "86011117947"),
+        ("80000005", orgnr, None),  # the mod-11 check digit would be 10
+        ("1503000007", kontonr, None),
+    ],
+)
 def test_a_check_digit_is_the_one_stdnum_accepts_or_none(body, scheme, number):
     assert demo_data.with_check_digit(body, scheme) == number
 
@@ -44,4 +48,5 @@ def test_the_world_has_valid_organisation_numbers_but_four_deliberately_malforme
     malformed = [c["org_number"] for c in companies if c["org_number_malformed"]]
     assert len(companies) == 25 and [n for n, refusal in refused if refusal] == malformed
     assert sorted(refusal for _, refusal in refused if refusal) == (
-        ["InvalidChecksum"] * 3 + ["InvalidLength"])
+        ["InvalidChecksum"] * 3 + ["InvalidLength"]
+    )

@@ -1,5 +1,6 @@
 """The whole stack over real HTTP for the install journey's tests (no browser), and an
 in-process signed-in client for view tests that need neither HubSpot nor Tripletex."""
+
 import pytest
 import requests
 
@@ -16,6 +17,7 @@ def browser():
 @pytest.fixture
 def db(stack):
     from webapp.db import connect
+
     database = connect(stack.app.config["DATABASE"])
     yield database
     database.close()
@@ -25,11 +27,13 @@ def db(stack):
 def db_for():
     """The database of a stack made with make_stack."""
     from webapp.db import connect
+
     opened = []
 
     def open_for(stack):
         opened.append(connect(stack.app.config["DATABASE"]))
         return opened[-1]
+
     yield open_for
     for database in opened:
         database.close()
@@ -39,6 +43,7 @@ def db_for():
 def collab(stack, db):
     """The stack app's collaborators on the test's own connection (as the worker has them)."""
     from webapp.collaborators import Collaborators
+
     return Collaborators(stack.app.config, db, stack.app.extensions["secret_box"])
 
 
@@ -47,6 +52,7 @@ def auth(app, client):
     """Install, connect and sign the test client in without servers (tests.auth)."""
     # Nothing listens on port 9: a view that calls out fails loudly instead of reaching the
     # sandboxes of a developer's `make run` on 5001 and 5002.
-    app.config.update(HUBSPOT_API_BASE="http://127.0.0.1:9",
-                      TRIPLETEX_API_BASE="http://127.0.0.1:9/v2")
+    app.config.update(
+        HUBSPOT_API_BASE="http://127.0.0.1:9", TRIPLETEX_API_BASE="http://127.0.0.1:9/v2"
+    )
     return AuthActions(app, client)

@@ -1,4 +1,5 @@
 """Abuse limits: a signed HubSpot request works once, and token attempts are rationed."""
+
 import re
 
 import pytest
@@ -53,11 +54,17 @@ def test_hubspots_own_retry_after_a_server_error_still_works(installed, db, monk
             failures.append("boom")
             raise RuntimeError("the database went away")
         return real_mint(self, *args, **kwargs)
+
     monkeypatch.setattr(LoginTokens, "mint", mint_failing_once)
 
-    reply = requests.post(installed.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": installed.app_url + "/hubspot/settings/session",
-        "portalId": DEMO_PORTAL}).json()
+    reply = requests.post(
+        installed.hubspot_url + "/_sandbox/fetch",
+        json={
+            "method": "POST",
+            "url": installed.app_url + "/hubspot/settings/session",
+            "portalId": DEMO_PORTAL,
+        },
+    ).json()
 
     assert failures == ["boom"]
     assert reply["attempts"] == 2 and reply["status"] == 200
@@ -84,10 +91,12 @@ def test_token_attempts_per_portal_are_limited_with_a_clear_wait(stack, browser,
     assert "Too many attempts in a short time" in text
     seconds = int(re.search(r"wait (\d+) seconds?", text).group(1))
     assert 1 <= seconds <= 60 and page.headers["Retry-After"] == str(seconds)
-    assert tripletex_calls(stack) == calls                  # Tripletex was not asked again
-    assert db.execute("select count(*) from credentials where kind like 'tripletex%'"
-                      ).fetchone()[0] == 0
-    assert 'name="token"' in page.text                       # the step, ready for later
+    assert tripletex_calls(stack) == calls  # Tripletex was not asked again
+    assert (
+        db.execute("select count(*) from credentials where kind like 'tripletex%'").fetchone()[0]
+        == 0
+    )
+    assert 'name="token"' in page.text  # the step, ready for later
 
 
 def test_the_check_shares_the_limit(stack, browser):
@@ -102,15 +111,18 @@ def test_the_check_shares_the_limit(stack, browser):
 
     assert page.status_code == 429
     assert "Too many attempts in a short time" in text_of(page.text)
-    assert "Everything the sync needs is in place" in text_of(page.text)   # the last check stays
+    assert "Everything the sync needs is in place" in text_of(page.text)  # the last check stays
 
 
 def test_attempts_per_client_address_are_limited_across_portals(make_stack):
     # Five portals from one address, four attempts each: the address's 20 run out first.
     stack = make_stack()
     browsers = five_portals(stack, 4100000)
-    answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
-               for b in browsers for _ in range(4)]
+    answers = [
+        connect_tripletex(stack, b, "demo-revoked-token").status_code
+        for b in browsers
+        for _ in range(4)
+    ]
     assert answers == [422] * 20
 
     refused = connect_tripletex(stack, browsers[0], "demo-employee-token")
@@ -126,8 +138,11 @@ def test_a_forged_forwarded_address_does_not_dodge_the_limit(make_stack):
     browsers = five_portals(stack, 4300000)
     for n, browser in enumerate(browsers):
         browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
-    answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
-               for b in browsers for _ in range(4)]
+    answers = [
+        connect_tripletex(stack, b, "demo-revoked-token").status_code
+        for b in browsers
+        for _ in range(4)
+    ]
     assert answers == [422] * 20
 
     browsers[0].headers["X-Forwarded-For"] = "198.51.100.7"
@@ -137,8 +152,9 @@ def test_a_forged_forwarded_address_does_not_dodge_the_limit(make_stack):
 def five_portals(stack, first_id: int) -> list:
     """Install the app in five new portals; a signed-in browser for each."""
     for n in range(5):
-        requests.post(stack.hubspot_url + "/_sandbox/portals", json={
-            "id": first_id + n, "name": f"Kontor {n} AS", "domain": f"kontor{n}.example"}
+        requests.post(
+            stack.hubspot_url + "/_sandbox/portals",
+            json={"id": first_id + n, "name": f"Kontor {n} AS", "domain": f"kontor{n}.example"},
         ).raise_for_status()
     return [install(stack, portal_id=first_id + n)[0] for n in range(5)]
 
@@ -148,9 +164,12 @@ def test_behind_a_proxy_each_client_address_has_its_own_allowance(make_stack):
     browsers = five_portals(stack, 4200000)
     for n, browser in enumerate(browsers):
         browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
-    answers = [connect_tripletex(stack, b, "demo-revoked-token").status_code
-               for b in browsers for _ in range(4)]
-    assert answers == [422] * 20          # 20 from five addresses: no address is at its limit
+    answers = [
+        connect_tripletex(stack, b, "demo-revoked-token").status_code
+        for b in browsers
+        for _ in range(4)
+    ]
+    assert answers == [422] * 20  # 20 from five addresses: no address is at its limit
 
     other = install(stack, portal_id=4000001)[0]
     other.headers["X-Forwarded-For"] = "203.0.113.0"

@@ -1,4 +1,5 @@
-"""Step 2, connecting Tripletex: every way a pasted token fails, and what is stored when it works."""
+"""Step 2, connecting Tripletex: every way a pasted token fails, and what a working one stores."""
+
 import re
 from pathlib import Path
 
@@ -6,8 +7,14 @@ import pytest
 import requests
 
 from tests.auth import shown
-from tests.journey import (DEMO_PORTAL, connect_tripletex, disconnect_tripletex, install,
-                           post_step, text_of)
+from tests.journey import (
+    DEMO_PORTAL,
+    connect_tripletex,
+    disconnect_tripletex,
+    install,
+    post_step,
+    text_of,
+)
 from tests.rows import credential_rows, portal_rows, setting, split
 from webapp.clients.tripletex import TripletexClient
 from webapp.storage.credentials import TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION
@@ -28,8 +35,11 @@ def tripletex_rows(db) -> list:
 
 def tripletex_metas(db) -> dict:
     """Each stored Tripletex credential's kind and its (non-secret) meta, decoded."""
-    return {row["kind"]: row["meta"] for row in credential_rows(db, DEMO_PORTAL)
-            if row["kind"].startswith("tripletex")}
+    return {
+        row["kind"]: row["meta"]
+        for row in credential_rows(db, DEMO_PORTAL)
+        if row["kind"].startswith("tripletex")
+    }
 
 
 def tripletex_calls(stack) -> int:
@@ -45,24 +55,32 @@ def sessions_asked_for(stack) -> int:
 
 def accountant_client_company(stack) -> int:
     companies = requests.get(stack.tripletex_url + "/_sandbox/companies").json()["companies"]
-    return next(t["clientCompanyIds"][-1] for c in companies for t in c["tokens"]
-                if t["token"] == "demo-accountant-token")
+    return next(
+        t["clientCompanyIds"][-1]
+        for c in companies
+        for t in c["tokens"]
+        if t["token"] == "demo-accountant-token"
+    )
 
 
 def assert_nothing_stored(db):
     assert tripletex_metas(db) == {}
-    assert portal_rows(db)["settings"] == []       # no connection, no check, no choices
+    assert portal_rows(db)["settings"] == []  # no connection, no check, no choices
 
 
-@pytest.mark.parametrize("pasted, message", [
-    ("", "Paste the token you created in Tripletex."),
-    ("   \n\t ", "Paste the token you created in Tripletex."),
-    ("\"\"", "Paste the token you created in Tripletex."),
-    ("demo-employee\u200btoken", "invisible characters"),
-    ("x" * 3000, "much longer than a Tripletex token"),
-])
+@pytest.mark.parametrize(
+    "pasted, message",
+    [
+        ("", "Paste the token you created in Tripletex."),
+        ("   \n\t ", "Paste the token you created in Tripletex."),
+        ('""', "Paste the token you created in Tripletex."),
+        ("demo-employee\u200btoken", "invisible characters"),
+        ("x" * 3000, "much longer than a Tripletex token"),
+    ],
+)
 def test_input_that_cannot_be_a_token_is_refused_inline_without_calling_tripletex(
-        stack, user, db, pasted, message):
+    stack, user, db, pasted, message
+):
     page = connect_tripletex(stack, user, pasted)
     assert page.status_code == 422
     assert message in text_of(page.text)
@@ -71,7 +89,7 @@ def test_input_that_cannot_be_a_token_is_refused_inline_without_calling_triplete
 
 
 def test_surrounding_whitespace_and_quotes_are_trimmed(stack, user, db):
-    page = connect_tripletex(stack, user, '  “demo-employee-token”\n')
+    page = connect_tripletex(stack, user, "  “demo-employee-token”\n")
     assert page.url.endswith("/setup/check")
     assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": 0}, TRIPLETEX_SESSION: {}}
 
@@ -83,8 +101,10 @@ UNUSUAL_WARNING = "This does not look like a Tripletex token, but you can still 
 
 @pytest.mark.parametrize("token", UNUSUAL)
 def test_an_unusual_looking_token_tripletex_knows_connects(stack, user, db, token):
-    requests.post(stack.tripletex_url + "/_sandbox/companies",
-                  json={"name": "Rar Token AS", "tokens": {"working": token}}).raise_for_status()
+    requests.post(
+        stack.tripletex_url + "/_sandbox/companies",
+        json={"name": "Rar Token AS", "tokens": {"working": token}},
+    ).raise_for_status()
 
     page = connect_tripletex(stack, user, token)
 
@@ -97,16 +117,17 @@ def test_an_unusual_looking_token_tripletex_knows_connects(stack, user, db, toke
 def test_an_unusual_looking_token_is_refused_by_tripletex_not_by_us(stack, user, db, token):
     page = connect_tripletex(stack, user, token)
 
-    assert sessions_asked_for(stack) == 1            # sent to Tripletex, which said no
+    assert sessions_asked_for(stack) == 1  # sent to Tripletex, which said no
     assert page.status_code == 422
     text = text_of(page.text)
     assert "Tripletex did not accept this token." in text
-    assert UNUSUAL_WARNING in text                   # now the doubt is worth saying
+    assert UNUSUAL_WARNING in text  # now the doubt is worth saying
     assert_nothing_stored(db)
 
 
-@pytest.mark.parametrize("token", ["demo-revoked-token", "demo-other-app-token",
-                                   "no-such-token-at-all"])
+@pytest.mark.parametrize(
+    "token", ["demo-revoked-token", "demo-other-app-token", "no-such-token-at-all"]
+)
 def test_a_refused_employee_token_names_the_likely_causes(stack, user, db, token):
     page = connect_tripletex(stack, user, token)
     assert page.status_code == 422
@@ -114,8 +135,8 @@ def test_a_refused_employee_token_names_the_likely_causes(stack, user, db, token
     assert "Tripletex did not accept this token" in text
     assert "revoked" in text and "integration module is not active" in text
     assert f"the application name must be exactly: {APP_NAME}" in text
-    assert UNUSUAL_WARNING not in text            # it looks like a token; Tripletex said no
-    assert token not in page.text                 # never echoed back
+    assert UNUSUAL_WARNING not in text  # it looks like a token; Tripletex said no
+    assert token not in page.text  # never echoed back
     assert_nothing_stored(db)
 
 
@@ -130,10 +151,11 @@ def test_a_token_without_entitlements_says_which_are_missing(stack, user, db):
 
 def test_a_rate_limited_connect_says_when_to_retry_without_making_the_user_wait(stack, user, db):
     # Default settings: the connect tries twice, waits at most seconds, then explains.
-    requests.post(stack.tripletex_url + "/_sandbox/faults",
-                  json={"rate_limit_burst": 20}).raise_for_status()
+    requests.post(
+        stack.tripletex_url + "/_sandbox/faults", json={"rate_limit_burst": 20}
+    ).raise_for_status()
     page = connect_tripletex(stack, user, "demo-employee-token")
-    assert tripletex_calls(stack) == 2           # one retry (at most two seconds), then it says so
+    assert tripletex_calls(stack) == 2  # one retry (at most two seconds), then it says so
     assert page.status_code == 429
     text = text_of(page.text)
     assert "Tripletex asked us to slow down" in text
@@ -143,8 +165,9 @@ def test_a_rate_limited_connect_says_when_to_retry_without_making_the_user_wait(
 
 
 def test_tripletex_unreachable_or_failing_says_retry_and_stores_nothing(stack, user, db):
-    requests.post(stack.tripletex_url + "/_sandbox/faults",
-                  json={"server_errors": 50}).raise_for_status()
+    requests.post(
+        stack.tripletex_url + "/_sandbox/faults", json={"server_errors": 50}
+    ).raise_for_status()
     page = connect_tripletex(stack, user, "demo-employee-token")
     assert page.status_code == 502
     assert "Tripletex did not answer in time" in text_of(page.text)
@@ -167,10 +190,10 @@ def test_a_working_token_connects_shows_the_company_and_is_stored_encrypted(stac
     assert page.status_code == 200 and page.url.endswith("/setup/check")
     connection, when = split(setting(db, DEMO_PORTAL, "tripletex_connection"), "connected_at")
     assert connection == {
-        "company": {"id": 10450001, "name": "Nordvik Demo AS",
-                    "organization_number": "858813999"},
-        "company_id": 0,                       # the token owner's own company
-        "employee": {"name": "Kari Nordmann", "email": "kari@10450001.example"}}
+        "company": {"id": 10450001, "name": "Nordvik Demo AS", "organization_number": "858813999"},
+        "company_id": 0,  # the token owner's own company
+        "employee": {"name": "Kari Nordmann", "email": "kari@10450001.example"},
+    }
     assert started <= parse(when["connected_at"]) <= utcnow()
     assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": 0}, TRIPLETEX_SESSION: {}}
     step = user.get(stack.app_url + "/setup/tripletex")
@@ -178,8 +201,9 @@ def test_a_working_token_connects_shows_the_company_and_is_stored_encrypted(stac
     assert "Connected to Tripletex" in text
     assert "Nordvik Demo AS" in text and "858813999" in text
     assert "Token belongs to" in text
-    secrets = db.execute("select secret from credentials where kind = ?",
-                         [TRIPLETEX_EMPLOYEE]).fetchall()
+    secrets = db.execute(
+        "select secret from credentials where kind = ?", [TRIPLETEX_EMPLOYEE]
+    ).fetchall()
     assert len(secrets) == 1 and "demo-employee-token" not in secrets[0][0]
     assert "demo-employee-token" not in step.text
 
@@ -195,14 +219,17 @@ def test_an_accountants_token_lets_the_user_pick_the_client_company(stack, user,
     page = connect_tripletex(stack, user, "demo-accountant-token")
     assert page.status_code == 200
     assert "can act for several companies" in text_of(page.text)
-    assert tripletex_rows(db) == [("tripletex_pending",)]      # encrypted, awaiting a choice
+    assert tripletex_rows(db) == [("tripletex_pending",)]  # encrypted, awaiting a choice
     assert "demo-accountant-token" not in page.text
     client_id = accountant_client_company(stack)
-    choice = post_step(stack, user, "/setup/tripletex/company",
-                       {"company_id": str(client_id)}, page)
+    choice = post_step(
+        stack, user, "/setup/tripletex/company", {"company_id": str(client_id)}, page
+    )
     assert choice.url.endswith("/setup/check"), text_of(choice.text)
-    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": client_id},
-                                   TRIPLETEX_SESSION: {}}     # the pending token is gone
+    assert tripletex_metas(db) == {
+        TRIPLETEX_EMPLOYEE: {"company_id": client_id},
+        TRIPLETEX_SESSION: {},
+    }  # the pending token is gone
     assert setting(db, DEMO_PORTAL, "tripletex_connection")["company_id"] == client_id
 
 
@@ -237,8 +264,10 @@ def test_connecting_again_replaces_the_token_and_disconnect_removes_it(stack, us
 
 
 def test_a_failed_check_says_how_to_fix_it_and_can_be_rechecked(stack, user, db):
-    made = requests.post(stack.tripletex_url + "/_sandbox/companies",
-                         json={"name": "Uten Bank AS", "bankAccountNumber": ""}).json()
+    made = requests.post(
+        stack.tripletex_url + "/_sandbox/companies",
+        json={"name": "Uten Bank AS", "bankAccountNumber": ""},
+    ).json()
     token = next(t["token"] for t in made["tokens"] if t["label"] == "working")
     page = connect_tripletex(stack, user, token)
     text = text_of(page.text)
@@ -247,14 +276,16 @@ def test_a_failed_check_says_how_to_fix_it_and_can_be_rechecked(stack, user, db)
     # What the user does in Tripletex: register the number on ledger account 1920.
     tripletex = TripletexClient(stack.tripletex_url + "/v2", "sandbox-consumer-token", token)
     account = next(tripletex.list("/ledger/account", params={"number": "1920"}))
-    tripletex.update(f"/ledger/account/{account['id']}",
-                     {"version": account["version"], "bankAccountNumber": "15038698793"})
+    tripletex.update(
+        f"/ledger/account/{account['id']}",
+        {"version": account["version"], "bankAccountNumber": "15038698793"},
+    )
     again = post_step(stack, user, "/setup/check", {}, page)
     assert "Everything the sync needs is in place" in text_of(again.text)
 
 
 def test_an_operator_without_billing_can_hide_the_plan_step(app, client, auth):
-    app.config["SHOW_PLAN_STEP"] = False       # read per request, as TXSYNC_SHOW_PLAN_STEP is
+    app.config["SHOW_PLAN_STEP"] = False  # read per request, as TXSYNC_SHOW_PLAN_STEP is
     auth.sign_in()
     auth.connect_tripletex()
     page = client.get("/setup/check")
@@ -269,11 +300,14 @@ def test_an_accountants_token_can_replace_a_connection_that_works(stack, user, d
     page = connect_tripletex(stack, user, "demo-accountant-token")
     assert 'name="company_id"' in page.text
     client_id = accountant_client_company(stack)
-    choice = post_step(stack, user, "/setup/tripletex/company", {"company_id": str(client_id)},
-                       page)
+    choice = post_step(
+        stack, user, "/setup/tripletex/company", {"company_id": str(client_id)}, page
+    )
     assert choice.url.endswith("/setup/check")
-    assert tripletex_metas(db) == {TRIPLETEX_EMPLOYEE: {"company_id": client_id},
-                                   TRIPLETEX_SESSION: {}}
+    assert tripletex_metas(db) == {
+        TRIPLETEX_EMPLOYEE: {"company_id": client_id},
+        TRIPLETEX_SESSION: {},
+    }
 
 
 def test_tripletex_tokens_never_reach_the_database_files_in_plaintext(stack, user):
@@ -290,8 +324,9 @@ def test_tripletex_tokens_never_reach_the_database_files_in_plaintext(stack, use
 def test_a_slow_tripletex_is_given_up_on_and_explained(make_stack, db_for):
     stack = make_stack(app_config={"HTTP_TIMEOUT": 0.5})
     browser, _ = install(stack)
-    requests.post(stack.tripletex_url + "/_sandbox/faults",
-                  json={"timeouts": 5, "timeout_seconds": 1.5}).raise_for_status()
+    requests.post(
+        stack.tripletex_url + "/_sandbox/faults", json={"timeouts": 5, "timeout_seconds": 1.5}
+    ).raise_for_status()
     page = connect_tripletex(stack, browser, "demo-employee-token")
     assert page.status_code == 502
     assert "Tripletex did not answer in time" in text_of(page.text)

@@ -1,4 +1,5 @@
 """The setup's forms say what is wrong with what was sent, in the user's words."""
+
 import pytest
 
 from tests.journey import connect_tripletex, install, post_step, text_of
@@ -11,7 +12,7 @@ def user(stack, browser):
 
 
 def test_a_refused_token_that_did_not_look_like_one_says_so_too(stack, user):
-    page = connect_tripletex(stack, user, "my password 1234")        # spaces: not a token
+    page = connect_tripletex(stack, user, "my password 1234")  # spaces: not a token
 
     assert page.status_code == 422
     text = text_of(page.text)
@@ -34,7 +35,7 @@ def test_an_accountant_must_choose_a_listed_company(stack, user, chosen):
 
     assert reply.status_code == 422
     assert text_of(reply.text).count("Choose one of the companies listed.") == 1
-    assert 'name="company_id"' in reply.text              # the list is still there to choose
+    assert 'name="company_id"' in reply.text  # the list is still there to choose
 
 
 def test_a_plan_must_be_one_of_the_plans(stack, user):

@@ -1,4 +1,5 @@
-"""Installing from HubSpot: consent, callback, tokens, properties, reinstall, and every way it fails."""
+"""Installing from HubSpot: consent, callback, tokens, properties, reinstall, each failure."""
+
 import json
 from pathlib import Path
 
@@ -6,8 +7,16 @@ import pytest
 import requests
 
 from tests.auth import shown
-from tests.journey import (DEMO_PORTAL, authorize_page, callback_url, code_and_state, consent,
-                           connect_tripletex, install, text_of)
+from tests.journey import (
+    DEMO_PORTAL,
+    authorize_page,
+    callback_url,
+    code_and_state,
+    connect_tripletex,
+    consent,
+    install,
+    text_of,
+)
 from tests.rows import credential_rows, portal_rows, split
 from webapp.portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
 from webapp.portal.hubspot_properties import PROPERTIES, PROPERTY_SET
@@ -16,7 +25,7 @@ from webapp.storage.installations import PORTAL_TABLES
 from webapp.timeutil import parse, utcnow
 
 NOTHING = {table: [] for table in ("installations", *PORTAL_TABLES)}
-GRANTED = sorted(REQUIRED_SCOPES + OPTIONAL_SCOPES)     # the sandbox grants every scope asked
+GRANTED = sorted(REQUIRED_SCOPES + OPTIONAL_SCOPES)  # the sandbox grants every scope asked
 
 
 def test_install_asks_hubspot_for_every_scope_the_product_needs(stack, browser):
@@ -43,9 +52,11 @@ def test_the_setup_shows_the_portal_by_its_name_in_hubspot(stack, browser, db):
 
 
 def test_an_install_without_hubspots_account_information_names_the_portal_by_domain(
-        stack, browser, db):
-    requests.post(stack.hubspot_url + "/_sandbox/faults",
-                  json={"status": 404, "path": "^/account-info/"}).raise_for_status()
+    stack, browser, db
+):
+    requests.post(
+        stack.hubspot_url + "/_sandbox/faults", json={"status": 404, "path": "^/account-info/"}
+    ).raise_for_status()
     browser, landing = install(stack, browser)
     assert landing.status_code == 200
     assert "HubSpot account nordisk-demo.no" in text_of(landing.text)
@@ -57,15 +68,23 @@ def test_install_stores_the_installation_and_only_encrypted_tokens(stack, browse
     install(stack, browser)
     row, times = split(db["installations"].get(DEMO_PORTAL), "installed_at", "updated_at")
     assert dict(row, scopes=json.loads(row["scopes"])) == {
-        "portal_id": DEMO_PORTAL, "hub_domain": "nordisk-demo.no",
-        "portal_name": "Nordisk Demo AS", "status": "active",
-        "installed_by_user_id": 7000001, "installed_by_email": "kari.admin@nordisk-demo.no",
-        "scopes": GRANTED, "property_set": PROPERTY_SET, "plan": None, "uninstalled_at": None,
-        "session_epoch": 0}
+        "portal_id": DEMO_PORTAL,
+        "hub_domain": "nordisk-demo.no",
+        "portal_name": "Nordisk Demo AS",
+        "status": "active",
+        "installed_by_user_id": 7000001,
+        "installed_by_email": "kari.admin@nordisk-demo.no",
+        "scopes": GRANTED,
+        "property_set": PROPERTY_SET,
+        "plan": None,
+        "uninstalled_at": None,
+        "session_epoch": 0,
+    }
     assert started <= parse(times["installed_at"]) <= parse(times["updated_at"]) <= utcnow()
-    assert [dict(c, meta={"scopes": sorted(c["meta"]["scopes"])})
-            for c in credential_rows(db, DEMO_PORTAL)] == [
-        {"kind": HUBSPOT_OAUTH, "expires_at": None, "meta": {"scopes": GRANTED}}]
+    assert [
+        dict(c, meta={"scopes": sorted(c["meta"]["scopes"])})
+        for c in credential_rows(db, DEMO_PORTAL)
+    ] == [{"kind": HUBSPOT_OAUTH, "expires_at": None, "meta": {"scopes": GRANTED}}]
     token = stack.hubspot_sandbox.state.access_tokens
     access = next(iter(token))
     stored = db["credentials"].get((DEMO_PORTAL, HUBSPOT_OAUTH))["secret"]
@@ -87,7 +106,7 @@ def test_install_creates_the_apps_properties_in_the_portal_once(stack, browser, 
     assert db["installations"].get(DEMO_PORTAL)["property_set"] == PROPERTY_SET
     before = stack.hubspot_sandbox.request_log()["counts"]
 
-    install(stack, requests.Session())           # reinstalling creates nothing again
+    install(stack, requests.Session())  # reinstalling creates nothing again
 
     after = stack.hubspot_sandbox.request_log()["counts"]
     writes = [e for e in after if e.startswith("POST /crm/properties")]
@@ -125,7 +144,7 @@ def test_a_replayed_callback_is_refused(stack, browser, db):
 
 def test_a_callback_with_a_state_this_browser_never_sent_is_refused(stack, browser, db):
     url = callback_url(stack, browser)
-    stranger = requests.Session()                # e.g. a link planted in someone else's browser
+    stranger = requests.Session()  # e.g. a link planted in someone else's browser
     page = stranger.get(url)
     assert page.status_code == 400 and "expired" in text_of(page.text)
     assert portal_rows(db) == NOTHING
@@ -134,8 +153,10 @@ def test_a_callback_with_a_state_this_browser_never_sent_is_refused(stack, brows
 def test_a_callback_without_code_or_state_is_a_clear_400(client, auth):
     page = client.get("/oauth/callback")
     assert page.status_code == 400
-    assert ("The install could not be completed HubSpot sent back an incomplete answer. Start "
-            "the install again. Install again") in shown(page)
+    assert (
+        "The install could not be completed HubSpot sent back an incomplete answer. Start "
+        "the install again. Install again"
+    ) in shown(page)
     with auth.collaborators() as c:
         assert portal_rows(c.db) == NOTHING
 
@@ -144,7 +165,7 @@ def test_a_code_hubspot_refuses_gives_a_retry_page_and_stores_nothing(stack, bro
     url = callback_url(stack, browser)
     code, _ = code_and_state(url)
     with stack.hubspot_sandbox.state.lock:
-        stack.hubspot_sandbox.state.codes.pop(code)          # expired or used elsewhere
+        stack.hubspot_sandbox.state.codes.pop(code)  # expired or used elsewhere
     page = browser.get(url)
     assert page.status_code == 400
     assert "one-time code from HubSpot was refused" in text_of(page.text)
@@ -153,28 +174,36 @@ def test_a_code_hubspot_refuses_gives_a_retry_page_and_stores_nothing(stack, bro
 
 def test_hubspot_failing_during_the_callback_gives_a_retry_page(stack, browser, db):
     url = callback_url(stack, browser)
-    faults = requests.post(stack.hubspot_url + "/_sandbox/faults",
-                           json={"status": 503, "path": "^/oauth/"})
+    faults = requests.post(
+        stack.hubspot_url + "/_sandbox/faults", json={"status": 503, "path": "^/oauth/"}
+    )
     assert faults.ok, faults.text
     page = browser.get(url)
     assert page.status_code == 502
-    assert ("HubSpot did not answer We could not reach HubSpot to finish the install. This is "
-            "usually temporary; try again in a minute. Install again") in text_of(page.text)
+    assert (
+        "HubSpot did not answer We could not reach HubSpot to finish the install. This is "
+        "usually temporary; try again in a minute. Install again"
+    ) in text_of(page.text)
     assert portal_rows(db) == NOTHING
 
 
-@pytest.mark.parametrize("answer", [
-    {"json": {"token_type": "bearer", "expires_in": 1800}},                  # no access token
-    {"json": {"access_token": "a", "refresh_token": "r", "expires_in": "soon"}},
-    {"json": ["access_token", "a"]},
-    {"response_data": "<html>maintenance</html>", "content_type": "text/html"},
-])
-def test_a_malformed_token_answer_from_hubspot_gives_a_retry_page(make_stack, db_for,
-                                                                  httpserver, answer):
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"json": {"token_type": "bearer", "expires_in": 1800}},  # no access token
+        {"json": {"access_token": "a", "refresh_token": "r", "expires_in": "soon"}},
+        {"json": ["access_token", "a"]},
+        {"response_data": "<html>maintenance</html>", "content_type": "text/html"},
+    ],
+)
+def test_a_malformed_token_answer_from_hubspot_gives_a_retry_page(
+    make_stack, db_for, httpserver, answer
+):
     httpserver.expect_request("/oauth/2026-03/token", method="POST").respond_with_json(
-        answer["json"]) if "json" in answer else httpserver.expect_request(
-        "/oauth/2026-03/token", method="POST").respond_with_data(
-        answer["response_data"], content_type=answer["content_type"])
+        answer["json"]
+    ) if "json" in answer else httpserver.expect_request(
+        "/oauth/2026-03/token", method="POST"
+    ).respond_with_data(answer["response_data"], content_type=answer["content_type"])
     stack = make_stack(app_config={"HUBSPOT_API_BASE": httpserver.url_for("").rstrip("/")})
     browser = requests.Session()
     page = browser.get(callback_url(stack, browser))

@@ -1,4 +1,5 @@
 """The plan step in process: the operator's plans, the choice stored, this month's invoices."""
+
 import re
 from datetime import timedelta
 
@@ -12,17 +13,25 @@ from webapp.portal.plans import month_start_utc
 from webapp.timeutil import isoformat, utcnow
 
 # As TXSYNC_PLANS would set them, and checked the same way.
-PLANS = check_plans([
-    {"id": "one", "name": {"en": "Single", "nb": "Enkel"}, "price_nok": 5, "invoice_limit": 1,
-     "features": ["invoices"]},
-    {"id": "small", "name": "Small", "price_nok": 10, "invoice_limit": 3, "features": []},
-    {"id": "big", "name": "Big", "price_nok": 99, "invoice_limit": None, "features": []}])
+PLANS = check_plans(
+    [
+        {
+            "id": "one",
+            "name": {"en": "Single", "nb": "Enkel"},
+            "price_nok": 5,
+            "invoice_limit": 1,
+            "features": ["invoices"],
+        },
+        {"id": "small", "name": "Small", "price_nok": 10, "invoice_limit": 3, "features": []},
+        {"id": "big", "name": "Big", "price_nok": 99, "invoice_limit": None, "features": []},
+    ]
+)
 
 
 @pytest.fixture
 def user(app, auth):
     """Signed in, Tripletex connected and checked: the plan step is open."""
-    app.config["PLANS"] = PLANS            # read per request, like every setting the pages use
+    app.config["PLANS"] = PLANS  # read per request, like every setting the pages use
     auth.sign_in()
     auth.connect_tripletex()
     return auth
@@ -31,9 +40,16 @@ def user(app, auth):
 def plans_shown(page: str) -> list[dict]:
     """Each plan the page offers: its id, name and monthly limit as the user reads them."""
     cards = re.findall(r'<label class="plan[^"]*" data-plan="([^"]+)">(.*?)</label>', page, re.S)
-    return [{"id": plan, **{part: re.sub(r"\s+", " ", text).strip() for part, text in
-                            re.findall(r'<span class="(plan-name|limit)">(.*?)</span>', card)}}
-            for plan, card in cards]
+    return [
+        {
+            "id": plan,
+            **{
+                part: re.sub(r"\s+", " ", text).strip()
+                for part, text in re.findall(r'<span class="(plan-name|limit)">(.*?)</span>', card)
+            },
+        }
+        for plan, card in cards
+    ]
 
 
 def test_the_plan_step_offers_the_operators_plans_with_their_monthly_limits(user, client):
@@ -42,7 +58,8 @@ def test_the_plan_step_offers_the_operators_plans_with_their_monthly_limits(user
     assert plans_shown(page.text) == [
         {"id": "one", "plan-name": "Single", "limit": "1 invoice a month"},
         {"id": "small", "plan-name": "Small", "limit": "3 invoices a month"},
-        {"id": "big", "plan-name": "Big", "limit": "Unlimited invoices"}]
+        {"id": "big", "plan-name": "Big", "limit": "Unlimited invoices"},
+    ]
 
 
 def test_choosing_a_plan_stores_it_and_opens_the_done_step(user, client):
@@ -63,13 +80,23 @@ def test_the_plan_step_counts_only_this_months_invoices_made_by_the_app(user, cl
     now = utcnow()
     last_month = month_start_utc(now) - timedelta(seconds=1)
     with user.collaborators() as c:
-        for at, action, status in [(now, "invoice_created", "ok"), (now, "invoice_created", "ok"),
-                                   (now, "invoice_created", "failed"),
-                                   (now, "customer_created", "ok"),
-                                   (last_month, "invoice_created", "ok")]:
-            c.db["sync_log"].insert({"portal_id": DEMO_PORTAL, "at": isoformat(at),
-                                     "direction": "to_tripletex", "object_type": "deal",
-                                     "action": action, "status": status})
+        for at, action, status in [
+            (now, "invoice_created", "ok"),
+            (now, "invoice_created", "ok"),
+            (now, "invoice_created", "failed"),
+            (now, "customer_created", "ok"),
+            (last_month, "invoice_created", "ok"),
+        ]:
+            c.db["sync_log"].insert(
+                {
+                    "portal_id": DEMO_PORTAL,
+                    "at": isoformat(at),
+                    "direction": "to_tripletex",
+                    "object_type": "deal",
+                    "action": action,
+                    "status": status,
+                }
+            )
         c.db.conn.commit()
 
     assert "Invoices created this month: 2" in shown(client.get("/setup/plan"))

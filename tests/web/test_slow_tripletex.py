@@ -4,6 +4,7 @@ The Tripletex sandbox answers every call after a delay, as a struggling Triplete
 independent calls of the check run at once, and one deadline covers the whole page, so the
 page either finishes or explains itself, and never leaves half a connection behind.
 """
+
 import json
 
 import requests
@@ -11,12 +12,13 @@ import requests
 from tests.journey import connect_tripletex, install, post_step, text_of
 from tests.servers import InFlight
 
-SLOW = {"latency_ms": 3000}          # every Tripletex call answers after three seconds
+SLOW = {"latency_ms": 3000}  # every Tripletex call answers after three seconds
 
 
 def slow_down(stack, **faults) -> None:
-    requests.post(stack.tripletex_url + "/_sandbox/faults",
-                  json=dict(SLOW, **faults)).raise_for_status()
+    requests.post(
+        stack.tripletex_url + "/_sandbox/faults", json=dict(SLOW, **faults)
+    ).raise_for_status()
 
 
 def tripletex_rows(db) -> list:
@@ -24,8 +26,10 @@ def tripletex_rows(db) -> list:
 
 
 def connection_settings(db) -> list:
-    return db.execute("select key from settings where key in ('tripletex_connection', "
-                      "'connection_check') order by key").fetchall()
+    return db.execute(
+        "select key from settings where key in ('tripletex_connection', "
+        "'connection_check') order by key"
+    ).fetchall()
 
 
 def test_connecting_to_a_slow_tripletex_completes_within_the_deadline(stack, browser, db):
@@ -51,8 +55,9 @@ def test_the_check_calls_tripletex_at_once_not_one_after_another(stack, browser)
     assert counter.most == 9
 
 
-def test_a_tripletex_slower_than_the_deadline_is_explained_and_nothing_is_stored(make_stack,
-                                                                                 db_for):
+def test_a_tripletex_slower_than_the_deadline_is_explained_and_nothing_is_stored(
+    make_stack, db_for
+):
     stack = make_stack(app_config={"HTTP_INTERACTIVE_DEADLINE": 4.0})
     browser, _ = install(stack)
     db = db_for(stack)
@@ -85,7 +90,10 @@ def test_a_check_cut_short_by_the_deadline_says_so_for_each_item(make_stack, db_
     text = text_of(page.text)
     assert "Tripletex is answering too slowly" in text
     assert "Everything the sync needs is in place" not in text
-    check = json.loads(db_for(stack).execute(
-        "select value from settings where key = 'connection_check'").fetchone()[0])
+    check = json.loads(
+        db_for(stack)
+        .execute("select value from settings where key = 'connection_check'")
+        .fetchone()[0]
+    )
     assert check["ok"] is False
     assert {item["problem"]["kind"] for item in check["items"]} == {"too_slow"}

@@ -1,4 +1,5 @@
 """Every portal sees only its own data: sessions, sign-in links and connections stay apart."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,17 +9,29 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous.timed import TimestampSigner
 
-from tests.journey import (DEMO_PORTAL, IN_FRAME, TOP_LEVEL, connect_tripletex, framed, install,
-                           text_of)
+from tests.journey import (
+    DEMO_PORTAL,
+    IN_FRAME,
+    TOP_LEVEL,
+    connect_tripletex,
+    framed,
+    install,
+    text_of,
+)
 from webapp.portal.lifecycle import check_idle_portals
 
 OTHER_PORTAL = 4000002
 
 
 def sign_in_url(stack, portal_id: int) -> str:
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
-        "portalId": portal_id}).json()
+    reply = requests.post(
+        stack.hubspot_url + "/_sandbox/fetch",
+        json={
+            "method": "POST",
+            "url": stack.app_url + "/hubspot/settings/session",
+            "portalId": portal_id,
+        },
+    ).json()
     assert reply["status"] == 200, reply
     return reply["body"]["url"]
 
@@ -60,8 +73,9 @@ def test_a_session_cannot_be_switched_to_another_portal_by_editing_it(stack):
     forged = serializer.dumps({"portal_id": OTHER_PORTAL, "user_id": 1})
     page = requests.get(stack.app_url + "/setup/hubspot", cookies={"session": forged})
     assert page.status_code == 401
-    carried = requests.get(stack.app_url + "/setup/hubspot", params={"_s": forged},
-                           headers=IN_FRAME)
+    carried = requests.get(
+        stack.app_url + "/setup/hubspot", params={"_s": forged}, headers=IN_FRAME
+    )
     assert carried.status_code == 401
 
 
@@ -69,9 +83,14 @@ def test_an_uninstalled_portal_cannot_get_a_sign_in_link(stack, db, collab):
     browser, _ = install(stack, portal_id=OTHER_PORTAL)
     requests.post(stack.hubspot_url + f"/_sandbox/portals/{OTHER_PORTAL}/uninstall")
     assert check_idle_portals(collab, idle_for=timedelta(0)) == [OTHER_PORTAL]
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "url": stack.app_url + "/hubspot/settings/session",
-        "portalId": OTHER_PORTAL}).json()
+    reply = requests.post(
+        stack.hubspot_url + "/_sandbox/fetch",
+        json={
+            "method": "POST",
+            "url": stack.app_url + "/hubspot/settings/session",
+            "portalId": OTHER_PORTAL,
+        },
+    ).json()
     assert reply["status"] == 404
     assert browser.get(stack.app_url + "/setup/hubspot").status_code == 401
 
@@ -80,9 +99,14 @@ def test_a_portal_named_in_the_extensions_own_url_cannot_override_hubspots(stack
     # HubSpot appends portalId=A to a URL that already says portalId=B: refused, not B.
     install(stack, portal_id=DEMO_PORTAL)
     install(stack, portal_id=OTHER_PORTAL)
-    reply = requests.post(stack.hubspot_url + "/_sandbox/fetch", json={
-        "method": "POST", "portalId": DEMO_PORTAL,
-        "url": f"{stack.app_url}/hubspot/settings/session?portalId={OTHER_PORTAL}"}).json()
+    reply = requests.post(
+        stack.hubspot_url + "/_sandbox/fetch",
+        json={
+            "method": "POST",
+            "portalId": DEMO_PORTAL,
+            "url": f"{stack.app_url}/hubspot/settings/session?portalId={OTHER_PORTAL}",
+        },
+    ).json()
     assert reply["status"] == 401
     assert "more than once" in reply["body"]["message"]
 
@@ -99,8 +123,9 @@ def test_a_planted_link_with_someone_elses_session_does_not_sign_the_victim_in(s
     planted = carried_session(stack, OTHER_PORTAL)
     top_level_from_elsewhere = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"}
 
-    page = victim.get(stack.app_url + "/setup/hubspot", params={"_s": planted},
-                      headers=top_level_from_elsewhere)
+    page = victim.get(
+        stack.app_url + "/setup/hubspot", params={"_s": planted}, headers=top_level_from_elsewhere
+    )
 
     assert str(DEMO_PORTAL) in text_of(page.text)
     assert str(OTHER_PORTAL) not in text_of(page.text)
@@ -111,8 +136,7 @@ def test_a_carried_session_never_replaces_the_cookie(stack):
     install(stack, portal_id=OTHER_PORTAL)
     carried = carried_session(stack, OTHER_PORTAL)
 
-    page = victim.get(stack.app_url + "/", params={"lang": "en", "_s": carried},
-                      headers=IN_FRAME)
+    page = victim.get(stack.app_url + "/", params={"lang": "en", "_s": carried}, headers=IN_FRAME)
 
     assert "You are signed in for HubSpot account 4000002" in text_of(page.text)
     assert "set-cookie" not in {k.lower() for k in page.headers}
@@ -120,19 +144,32 @@ def test_a_carried_session_never_replaces_the_cookie(stack):
     assert str(DEMO_PORTAL) in text_of(after.text)
 
 
-@pytest.mark.parametrize("navigation", [
-    TOP_LEVEL,                                                   # pasted into the address bar
-    {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"},
-    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"},
-    {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"},
-    {},                                                          # a client without Fetch Metadata
-], ids=["pasted", "our-link-top-level", "link-from-elsewhere", "script-not-htmx", "no-metadata"])
+@pytest.mark.parametrize(
+    "navigation",
+    [
+        TOP_LEVEL,  # pasted into the address bar
+        {
+            "Sec-Fetch-Site": "same-origin",
+            "Sec-Fetch-Dest": "document",
+            "Sec-Fetch-Mode": "navigate",
+        },
+        {
+            "Sec-Fetch-Site": "cross-site",
+            "Sec-Fetch-Dest": "document",
+            "Sec-Fetch-Mode": "navigate",
+        },
+        {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"},
+        {},  # a client without Fetch Metadata
+    ],
+    ids=["pasted", "our-link-top-level", "link-from-elsewhere", "script-not-htmx", "no-metadata"],
+)
 def test_a_url_carrying_a_session_signs_nobody_in_outside_the_frame(stack, navigation):
     install(stack, portal_id=DEMO_PORTAL)
     carried = carried_session(stack, DEMO_PORTAL)
 
-    page = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried},
-                        headers=navigation)
+    page = requests.get(
+        stack.app_url + "/setup/hubspot", params={"_s": carried}, headers=navigation
+    )
 
     assert page.status_code == 401
     assert str(DEMO_PORTAL) not in text_of(page.text)
@@ -141,11 +178,14 @@ def test_a_url_carrying_a_session_signs_nobody_in_outside_the_frame(stack, navig
 def test_our_own_htmx_requests_may_carry_the_session_in_the_url(stack):
     install(stack, portal_id=DEMO_PORTAL)
     carried = carried_session(stack, DEMO_PORTAL)
-    htmx = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors",
-            "HX-Request": "true"}
+    htmx = {
+        "Sec-Fetch-Site": "same-origin",
+        "Sec-Fetch-Dest": "empty",
+        "Sec-Fetch-Mode": "cors",
+        "HX-Request": "true",
+    }
 
-    fragment = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried},
-                            headers=htmx)
+    fragment = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried}, headers=htmx)
 
     assert fragment.status_code == 200
     assert str(DEMO_PORTAL) in text_of(fragment.text)
@@ -158,7 +198,7 @@ def test_a_sign_in_link_opened_top_level_is_refused(stack):
     assert page.status_code == 403
     assert "work only inside HubSpot" in text_of(page.text)
     framed = requests.get(url, headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "iframe"})
-    assert framed.status_code == 200                      # still unused: the refusal burnt nothing
+    assert framed.status_code == 200  # still unused: the refusal burnt nothing
 
 
 def test_a_lapsed_frame_session_never_falls_back_to_another_portals_cookie(stack, monkeypatch):
@@ -170,10 +210,15 @@ def test_a_lapsed_frame_session_never_falls_back_to_another_portals_cookie(stack
     real = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 3 * 3600)
 
-    page = browser_b.get(stack.app_url + "/setup/hubspot", params={"_s": carried_a},
-                         headers=IN_FRAME)
-    form = browser_b.post(stack.app_url + "/setup/plan", params={"_s": carried_a},
-                          data={"plan": "free"}, headers=IN_FRAME)
+    page = browser_b.get(
+        stack.app_url + "/setup/hubspot", params={"_s": carried_a}, headers=IN_FRAME
+    )
+    form = browser_b.post(
+        stack.app_url + "/setup/plan",
+        params={"_s": carried_a},
+        data={"plan": "free"},
+        headers=IN_FRAME,
+    )
 
     assert page.status_code == 401 and str(OTHER_PORTAL) not in text_of(page.text)
     assert form.status_code == 401
@@ -185,8 +230,12 @@ def test_a_frame_link_opened_in_a_tab_of_its_own_loses_the_session_from_its_url(
     install(stack, portal_id=DEMO_PORTAL)
     carried = carried_session(stack, DEMO_PORTAL)
 
-    reply = requests.get(stack.app_url + "/setup/hubspot", params={"_s": carried, "lang": "nb"},
-                         headers=TOP_LEVEL, allow_redirects=False)
+    reply = requests.get(
+        stack.app_url + "/setup/hubspot",
+        params={"_s": carried, "lang": "nb"},
+        headers=TOP_LEVEL,
+        allow_redirects=False,
+    )
 
     assert reply.status_code == 303
     assert reply.headers["Location"] == "/setup/hubspot?lang=nb"

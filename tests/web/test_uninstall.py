@@ -1,19 +1,24 @@
 """Uninstalling: from our page, or in HubSpot (seen as a refused refresh), then the purge."""
+
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import requests
 
-from tests.journey import (DEMO_PORTAL, connect_tripletex, install, post_step, text_of,
-                           uninstall)
+from tests.journey import DEMO_PORTAL, connect_tripletex, install, post_step, text_of, uninstall
 from webapp.portal.lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
 from webapp.storage.credentials import HUBSPOT_OAUTH
 
 
 def introspect(stack, token: str) -> dict:
-    return requests.post(stack.hubspot_url + "/oauth/2026-03/token/introspect", data={
-        "client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret",
-        "token": token}).json()
+    return requests.post(
+        stack.hubspot_url + "/oauth/2026-03/token/introspect",
+        data={
+            "client_id": "sandbox-client-id",
+            "client_secret": "sandbox-client-secret",
+            "token": token,
+        },
+    ).json()
 
 
 def finished_setup(stack, browser):
@@ -42,8 +47,9 @@ def test_uninstall_from_our_page_tells_hubspot_and_erases_credentials(stack, bro
 def test_uninstall_when_hubspot_is_down_changes_nothing_and_says_so(stack, browser, db):
     finished_setup(stack, browser)
     stack.app.config["HTTP_MAX_ATTEMPTS"] = 1
-    requests.post(stack.hubspot_url + "/_sandbox/faults",
-                  json={"status": 503, "path": "^/appinstalls/"}).raise_for_status()
+    requests.post(
+        stack.hubspot_url + "/_sandbox/faults", json={"status": 503, "path": "^/appinstalls/"}
+    ).raise_for_status()
 
     page = uninstall(stack, browser)
 
@@ -55,8 +61,9 @@ def test_uninstall_when_hubspot_is_down_changes_nothing_and_says_so(stack, brows
 
 def test_an_uninstall_made_in_hubspot_is_detected_by_the_daily_check(stack, browser, db, collab):
     finished_setup(stack, browser)
-    requests.post(stack.hubspot_url + f"/_sandbox/portals/{DEMO_PORTAL}/uninstall"
-                  ).raise_for_status()
+    requests.post(
+        stack.hubspot_url + f"/_sandbox/portals/{DEMO_PORTAL}/uninstall"
+    ).raise_for_status()
 
     gone = check_idle_portals(collab, idle_for=timedelta(0))
 
@@ -67,13 +74,14 @@ def test_an_uninstall_made_in_hubspot_is_detected_by_the_daily_check(stack, brow
 
 def test_the_daily_check_leaves_live_and_recently_used_portals_alone(stack, browser, db, collab):
     finished_setup(stack, browser)
-    assert check_idle_portals(collab) == []          # used just now
+    assert check_idle_portals(collab) == []  # used just now
     assert check_idle_portals(collab, idle_for=timedelta(0)) == []
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
 
 
-def test_a_refused_refresh_is_not_taken_for_an_uninstall_while_the_token_lives(stack, browser,
-                                                                                db, collab):
+def test_a_refused_refresh_is_not_taken_for_an_uninstall_while_the_token_lives(
+    stack, browser, db, collab
+):
     # e.g. a worker that refreshed with a token another worker had already replaced
     finished_setup(stack, browser)
     assert confirm_uninstalled(collab, DEMO_PORTAL) is False
@@ -90,8 +98,12 @@ def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db, c
     assert purge_expired(collab, timedelta(0)) == [DEMO_PORTAL]
 
     for table in ("installations", "credentials", "settings", "login_tokens"):
-        assert db.execute(f"select count(*) from {table} where portal_id = ?",
-                          [DEMO_PORTAL]).fetchone()[0] == 0, table
+        assert (
+            db.execute(
+                f"select count(*) from {table} where portal_id = ?", [DEMO_PORTAL]
+            ).fetchone()[0]
+            == 0
+        ), table
 
 
 def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser, db):
@@ -108,6 +120,7 @@ def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser,
 
 def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, browser, db, collab):
     from webapp.jobs import upkeep
+
     # Huey's crontab reads UTC: 02:17 is the night in Norway.
     assert upkeep.SCHEDULE(datetime(2026, 12, 1, 2, 17)) is True
     assert upkeep.SCHEDULE(datetime(2026, 12, 1, 2, 18)) is False
@@ -125,7 +138,7 @@ def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db, co
     finished_setup(stack, browser)
     uninstall(stack, browser)
     due = collab.installations.due_for_purge(timedelta(0))
-    install(stack, requests.Session())                     # between the listing and the delete
+    install(stack, requests.Session())  # between the listing and the delete
     assert due == [DEMO_PORTAL]
     assert collab.installations.purge(DEMO_PORTAL, timedelta(0)) is False
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"

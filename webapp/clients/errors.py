@@ -3,6 +3,7 @@
 Callers branch on type and fields, never on text; `classify` says whether to retry, re-read,
 give up or pause, and the transport's own retries follow it too.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,10 +17,18 @@ class ApiError(Exception):
     was lost, so that earlier attempt may already have acted.
     """
 
-    def __init__(self, service: str, message: str, *, status: int | None = None,
-                 code: int | str | None = None, validation_messages: list | None = None,
-                 request_id: str | None = None, retry_after: float | None = None,
-                 body: dict | None = None):
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        status: int | None = None,
+        code: int | str | None = None,
+        validation_messages: list | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        body: dict | None = None,
+    ):
         super().__init__(message)
         self.service = service
         self.message = message
@@ -37,9 +46,14 @@ class ApiError(Exception):
 
     def _answer(self) -> dict:
         """The keyword arguments that rebuild this error's answer in another error type."""
-        return {"status": self.status, "code": self.code, "request_id": self.request_id,
-                "validation_messages": self.validation_messages,
-                "retry_after": self.retry_after, "body": self.body}
+        return {
+            "status": self.status,
+            "code": self.code,
+            "request_id": self.request_id,
+            "validation_messages": self.validation_messages,
+            "retry_after": self.retry_after,
+            "body": self.body,
+        }
 
     def __str__(self) -> str:
         parts = [f"{self.service}"]
@@ -65,8 +79,9 @@ class DeadlineExceeded(TransportError):
     """The time a person may wait ran out before the service answered (or before a retry)."""
 
     def __init__(self, service: str, seconds: float, *, ambiguous: bool):
-        super().__init__(service, f"no answer within the {seconds:g} seconds allowed",
-                         ambiguous=ambiguous)
+        super().__init__(
+            service, f"no answer within the {seconds:g} seconds allowed", ambiguous=ambiguous
+        )
         self.seconds = seconds
 
 
@@ -102,8 +117,11 @@ class ReplayConflict(Conflict):
     """
 
     def __init__(self, conflict: Conflict):
-        super().__init__(conflict.service, f"{conflict.message} (after a lost answer: the "
-                         "first attempt may have succeeded)", **conflict._answer())
+        super().__init__(
+            conflict.service,
+            f"{conflict.message} (after a lost answer: the first attempt may have succeeded)",
+            **conflict._answer(),
+        )
         self.replayed = True
 
 
@@ -132,8 +150,11 @@ class BatchInterrupted(ApiError):
     """
 
     def __init__(self, error: ApiError, *, written, failed: list, unsent: list):
-        super().__init__(error.service, f"{error.message} (the batch stopped with "
-                         f"{len(failed) + len(unsent)} inputs not done)", **error._answer())
+        super().__init__(
+            error.service,
+            f"{error.message} (the batch stopped with {len(failed) + len(unsent)} inputs not done)",
+            **error._answer(),
+        )
         self.error = error
         self.replayed = error.replayed
         self.written = written
@@ -161,20 +182,20 @@ def error_class_for(status: int) -> type[ApiError]:
 
 
 class Action(Enum):
-    RETRY = "retry"      # send the same request again, no sooner than `delay`
-    REREAD = "reread"    # it may have acted, or the record moved on: read, compare, then decide
-    FATAL = "fatal"      # repeating it cannot help: report `error` as the record's problem
-    PAUSE = "pause"      # nothing for this portal will work until a person reconnects or grants
+    RETRY = "retry"  # send the same request again, no sooner than `delay`
+    REREAD = "reread"  # it may have acted, or the record moved on: read, compare, then decide
+    FATAL = "fatal"  # repeating it cannot help: report `error` as the record's problem
+    PAUSE = "pause"  # nothing for this portal will work until a person reconnects or grants
 
 
 @dataclass(frozen=True)
 class Decision:
     action: Action
     error: ApiError
-    delay: float = 0.0   # for RETRY: the service's own hint; 0 leaves the wait to the caller
+    delay: float = 0.0  # for RETRY: the service's own hint; 0 leaves the wait to the caller
 
 
-TRIPLETEX_LOCKED = 10000      # Tripletex's 409 code for an object another process holds
+TRIPLETEX_LOCKED = 10000  # Tripletex's 409 code for an object another process holds
 
 
 def classify(error: ApiError, *, idempotent: bool, replayed: bool = False) -> Decision:
@@ -190,7 +211,8 @@ def classify(error: ApiError, *, idempotent: bool, replayed: bool = False) -> De
     hint = error.retry_after or 0.0
     # The service refused without acting: any method may be sent again after its hint.
     if isinstance(error, RateLimited) or (
-            isinstance(error, Conflict) and error.code == TRIPLETEX_LOCKED):
+        isinstance(error, Conflict) and error.code == TRIPLETEX_LOCKED
+    ):
         return Decision(Action.RETRY, error, hint)
     if isinstance(error, TransportError) and not error.ambiguous:
         return Decision(Action.RETRY, error)

@@ -1,4 +1,5 @@
 """HTTP plumbing shared by the API clients: timeouts, retries, pacing, redaction, paging."""
+
 from __future__ import annotations
 
 import copy
@@ -12,8 +13,18 @@ from typing import Any, Protocol
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .errors import (TRIPLETEX_LOCKED, Action, ApiError, BatchInterrupted, Conflict,
-                     DeadlineExceeded, ReplayConflict, ServerError, TransportError, classify)
+from .errors import (
+    TRIPLETEX_LOCKED,
+    Action,
+    ApiError,
+    BatchInterrupted,
+    Conflict,
+    DeadlineExceeded,
+    ReplayConflict,
+    ServerError,
+    TransportError,
+    classify,
+)
 
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 BODY_CHUNK = 64 * 1024
@@ -22,7 +33,8 @@ BODY_CHUNK = 64 * 1024
 # is a currency), so it is matched only in a callback's query string.
 _SECRET_PARAMS = re.compile(
     r"(?i)\b(consumerToken|employeeToken|token|access_token|refresh_token|client_secret|"
-    r"hapikey|login|_s)=([^&\s\"']+)")
+    r"hapikey|login|_s)=([^&\s\"']+)"
+)
 _OAUTH_CODE = re.compile(r"(?i)(/callback\?(?:[^\s\"'#]*?&)?code=)([^&\s\"'#]+)")
 _SESSION_PATH = re.compile(r"(/token/session/)(?![:>])([^/?\s\"']+)")
 _AUTH_HEADER = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+")
@@ -67,7 +79,7 @@ class Clock(Protocol):
     """What the clients need of a clock. The app passes its one Clock (webapp.timeutil), tests
     a fake one; clients built alone read the system's."""
 
-    def time(self) -> float: ...           # seconds since the epoch
+    def time(self) -> float: ...  # seconds since the epoch
     def monotonic(self) -> float: ...
     def sleep(self, seconds: float) -> None: ...
 
@@ -115,13 +127,23 @@ class Transport:
     With a `deadline`, no call, retry or pause runs past it.
     """
 
-    def __init__(self, service: str, *, error_parser: Callable[[str, requests.Response], ApiError],
-                 wait_hint: Callable[[requests.Response], float | None] = lambda r: None,
-                 pace_hint: Callable[[requests.Response], float | None] = lambda r: None,
-                 session: requests.Session | None = None, timeout: float = 30.0,
-                 max_attempts: int = 5, backoff_base: float = 0.5, backoff_cap: float = 30.0,
-                 max_wait: float = 60.0, clock: Clock = SYSTEM_CLOCK,
-                 jitter: Callable[[], float] = random.random, deadline: Deadline | None = None):
+    def __init__(
+        self,
+        service: str,
+        *,
+        error_parser: Callable[[str, requests.Response], ApiError],
+        wait_hint: Callable[[requests.Response], float | None] = lambda r: None,
+        pace_hint: Callable[[requests.Response], float | None] = lambda r: None,
+        session: requests.Session | None = None,
+        timeout: float = 30.0,
+        max_attempts: int = 5,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        max_wait: float = 60.0,
+        clock: Clock = SYSTEM_CLOCK,
+        jitter: Callable[[], float] = random.random,
+        deadline: Deadline | None = None,
+    ):
         self.service = service
         self.session = session or requests.Session()
         self.timeout = timeout
@@ -147,8 +169,9 @@ class Transport:
         twin.session = requests.Session()
         return twin
 
-    def request(self, method: str, url: str, *, idempotent: bool | None = None,
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, url: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> requests.Response:
         """Send one logical request, retrying within the rules above."""
         method = method.upper()
         if idempotent is None:
@@ -160,13 +183,23 @@ class Transport:
             started = self.clock.monotonic()
             cause: BaseException | None = None
             try:
-                response = self.session.request(method, url, timeout=self.call_timeout(wanted),
-                                                stream=self.deadline is not None, **kwargs)
+                response = self.session.request(
+                    method,
+                    url,
+                    timeout=self.call_timeout(wanted),
+                    stream=self.deadline is not None,
+                    **kwargs,
+                )
                 if self.deadline is not None:
                     self._read_before_deadline(response)
             except requests.RequestException as exc:
-                self.log.warning("%s %s failed after %.0f ms: %s", method, redact(url),
-                                 (self.clock.monotonic() - started) * 1000, type(exc).__name__)
+                self.log.warning(
+                    "%s %s failed after %.0f ms: %s",
+                    method,
+                    redact(url),
+                    (self.clock.monotonic() - started) * 1000,
+                    type(exc).__name__,
+                )
                 error, cause = self._transport_error(exc, sent=not _never_sent(exc)), exc
             else:
                 self._log_response(method, url, response, started)
@@ -215,11 +248,14 @@ class Transport:
         except BaseException:
             response.close()
             raise
-        response._content = b"".join(chunks)      # what `.content` and `.json()` then read
+        response._content = b"".join(chunks)  # what `.content` and `.json()` then read
 
     def _transport_error(self, exc: requests.RequestException, sent: bool) -> TransportError:
-        if self.deadline is not None and isinstance(exc, requests.Timeout) and \
-                self.deadline.remaining() <= 0:
+        if (
+            self.deadline is not None
+            and isinstance(exc, requests.Timeout)
+            and self.deadline.remaining() <= 0
+        ):
             return DeadlineExceeded(self.service, self.deadline.seconds, ambiguous=sent)
         return TransportError(self.service, _describe(exc), ambiguous=sent)
 
@@ -250,24 +286,34 @@ class Transport:
         if wait and wait > 0:
             self._not_before = self.clock.monotonic() + wait
 
-    def _log_response(self, method: str, url: str, response: requests.Response,
-                      started: float) -> None:
+    def _log_response(
+        self, method: str, url: str, response: requests.Response, started: float
+    ) -> None:
         elapsed = (self.clock.monotonic() - started) * 1000
         level = logging.INFO if response.status_code < 400 else logging.WARNING
-        self.log.log(level, "%s %s -> %s in %.0f ms [%s]", method, redact(url),
-                     response.status_code, elapsed, request_id(response) or "-")
+        self.log.log(
+            level,
+            "%s %s -> %s in %.0f ms [%s]",
+            method,
+            redact(url),
+            response.status_code,
+            elapsed,
+            request_id(response) or "-",
+        )
 
 
 def request_id(response: requests.Response) -> str | None:
     """The id the service gave this request (Tripletex's or HubSpot's), for logs and support."""
-    return (response.headers.get("x-tlx-request-id")
-            or response.headers.get("X-HubSpot-Correlation-Id") or None)
+    return (
+        response.headers.get("x-tlx-request-id")
+        or response.headers.get("X-HubSpot-Correlation-Id")
+        or None
+    )
 
 
 def _may_have_acted(error: ApiError) -> bool:
     """True when the request may have been carried out although no success came back."""
-    return isinstance(error, ServerError) or (
-        isinstance(error, TransportError) and error.ambiguous)
+    return isinstance(error, ServerError) or (isinstance(error, TransportError) and error.ambiguous)
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -305,12 +351,12 @@ def send_in_chunks(items: list, size: int, send: Callable[[list], None], written
     `send` adds what its chunk stored to `written`; a failure raises BatchInterrupted
     carrying `written` so far, the failed chunk and the inputs never sent.
     """
-    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
     for number, chunk in enumerate(chunks):
         try:
             send(chunk)
         except ApiError as error:
-            unsent = [item for later in chunks[number + 1:] for item in later]
+            unsent = [item for later in chunks[number + 1 :] for item in later]
             raise BatchInterrupted(error, written=written, failed=chunk, unsent=unsent) from error
 
 

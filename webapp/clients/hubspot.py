@@ -1,4 +1,5 @@
 """Client for HubSpot's date-versioned CRM and OAuth APIs. Knows nothing of our data."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -10,18 +11,33 @@ import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
-from .errors import (ApiError, BadRequest, TokenRefused, TransportError, UnexpectedResponse,
-                     error_class_for)
-from .http import (SYSTEM_CLOCK, Clock, Transport, Written, header_float, json_or_none,
-                   paginate, request_id, send_in_chunks)
+from .errors import (
+    ApiError,
+    BadRequest,
+    TokenRefused,
+    TransportError,
+    UnexpectedResponse,
+    error_class_for,
+)
+from .http import (
+    SYSTEM_CLOCK,
+    Clock,
+    Transport,
+    Written,
+    header_float,
+    json_or_none,
+    paginate,
+    request_id,
+    send_in_chunks,
+)
 
 SERVICE = "HubSpot"
 BATCH_SIZE = 100
 LIST_PAGE_SIZE = 100
 SEARCH_PAGE_SIZE = 200
 SEARCH_RESULT_CAP = 10_000
-SEARCH_INTERVAL = 0.2          # 5 searches a second per token; search sends no rate-limit headers
-REFRESH_LEEWAY = 300           # refresh five minutes early; tokens live thirty
+SEARCH_INTERVAL = 0.2  # 5 searches a second per token; search sends no rate-limit headers
+REFRESH_LEEWAY = 300  # refresh five minutes early; tokens live thirty
 
 
 class TokenStore(Protocol):
@@ -54,11 +70,15 @@ def parse_error(service: str, response: requests.Response) -> ApiError:
     errors = body.get("errors") if isinstance(body.get("errors"), list) else []
     message = body.get("message") or response.reason or f"HTTP {response.status_code}"
     return error_class_for(response.status_code)(
-        service, message, status=response.status_code,
+        service,
+        message,
+        status=response.status_code,
         code=body.get("category") or body.get("errorType"),
         validation_messages=[e for e in errors if isinstance(e, dict)],
         request_id=body.get("correlationId") or response.headers.get("X-HubSpot-Correlation-Id"),
-        retry_after=_wait_hint(response), body=body)
+        retry_after=_wait_hint(response),
+        body=body,
+    )
 
 
 def _wait_hint(response: requests.Response) -> float | None:
@@ -66,7 +86,7 @@ def _wait_hint(response: requests.Response) -> float | None:
     if retry_after is not None:
         return retry_after
     if response.status_code == 423:
-        return 2.0   # HubSpot asks for at least two seconds after a lock
+        return 2.0  # HubSpot asks for at least two seconds after a lock
     return None
 
 
@@ -86,19 +106,38 @@ ACCOUNT_INFO_VERSION = "2027-03-beta"
 class HubSpotClient:
     """One portal's view of HubSpot through its OAuth token."""
 
-    def __init__(self, api_base: str, api_version: str, client_id: str, client_secret: str,
-                 tokens: TokenStore, *, transport: Transport | None = None,
-                 clock: Clock = SYSTEM_CLOCK, **transport_options: Any):
+    def __init__(
+        self,
+        api_base: str,
+        api_version: str,
+        client_id: str,
+        client_secret: str,
+        tokens: TokenStore,
+        *,
+        transport: Transport | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        **transport_options: Any,
+    ):
         self.api_base = api_base.rstrip("/")
         self.version = api_version
         self.tokens = tokens
         self._clock = clock
-        self.oauth = OAuth2Session(client_id, client_secret,
-                                   token_endpoint_auth_method="client_secret_post",
-                                   token=tokens.load(), update_token=self._store_refreshed)
+        self.oauth = OAuth2Session(
+            client_id,
+            client_secret,
+            token_endpoint_auth_method="client_secret_post",
+            token=tokens.load(),
+            update_token=self._store_refreshed,
+        )
         self.transport = transport or Transport(
-            SERVICE, error_parser=parse_error, wait_hint=_wait_hint, pace_hint=_pace,
-            session=self.oauth, clock=clock, **transport_options)
+            SERVICE,
+            error_parser=parse_error,
+            wait_hint=_wait_hint,
+            pace_hint=_pace,
+            session=self.oauth,
+            clock=clock,
+            **transport_options,
+        )
         self._next_search = 0.0
 
     @property
@@ -107,8 +146,9 @@ class HubSpotClient:
 
     # Tokens
 
-    def _store_refreshed(self, token: dict, refresh_token: str | None = None,
-                         access_token: str | None = None) -> None:
+    def _store_refreshed(
+        self, token: dict, refresh_token: str | None = None, access_token: str | None = None
+    ) -> None:
         # Authlib dates expiry by time.time(); date it by our clock, which decides refreshes
         # (ensure_fresh_token). A float also keeps authlib's own int-only expiry check out.
         if token.get("expires_in") is not None:
@@ -122,7 +162,7 @@ class HubSpotClient:
         with self.tokens.refresh_lock():
             latest = self.tokens.load()
             if latest and not _expires_soon(latest, self._clock.time()):
-                self.oauth.token = latest     # another process refreshed while we waited
+                self.oauth.token = latest  # another process refreshed while we waited
                 return
             self.refresh(latest or self.oauth.token)
 
@@ -132,49 +172,86 @@ class HubSpotClient:
             raise TokenRefused(SERVICE, "no refresh token is stored")
         try:
             timeout = self.transport.call_timeout(self.transport.timeout)
-            return self.oauth.refresh_token(self.token_url, refresh_token=token["refresh_token"],
-                                            timeout=timeout)
+            return self.oauth.refresh_token(
+                self.token_url, refresh_token=token["refresh_token"], timeout=timeout
+            )
         except OAuthError as exc:
             if exc.error == "invalid_grant":
-                raise TokenRefused(SERVICE, exc.description or "refresh token refused",
-                                   status=400, code=exc.error) from exc
-            raise BadRequest(SERVICE, exc.description or str(exc.error), status=400,
-                             code=exc.error) from exc
+                raise TokenRefused(
+                    SERVICE, exc.description or "refresh token refused", status=400, code=exc.error
+                ) from exc
+            raise BadRequest(
+                SERVICE, exc.description or str(exc.error), status=400, code=exc.error
+            ) from exc
         except requests.RequestException as exc:
-            raise TransportError(SERVICE, "could not reach HubSpot to refresh the token",
-                                 ambiguous=True) from exc
+            raise TransportError(
+                SERVICE, "could not reach HubSpot to refresh the token", ambiguous=True
+            ) from exc
 
     def introspect(self, token: str, hint: str = "access_token") -> dict:
-        """Ask HubSpot what a token is: its portal (hub_id), user, scopes and whether it is active."""
+        """Ask HubSpot what a token is: its portal (hub_id), user, scopes, and whether it lives."""
         response = self.transport.request(
-            "POST", f"{self.api_base}/oauth/{self.version}/token/introspect", idempotent=True,
+            "POST",
+            f"{self.api_base}/oauth/{self.version}/token/introspect",
+            idempotent=True,
             withhold_token=True,
-            data={"client_id": self.oauth.client_id, "client_secret": self.oauth.client_secret,
-                  "token": token, "token_type_hint": hint})
+            data={
+                "client_id": self.oauth.client_id,
+                "client_secret": self.oauth.client_secret,
+                "token": token,
+                "token_type_hint": hint,
+            },
+        )
         return _json(response)
 
     # Requests
 
-    def request(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-                idempotent: bool | None = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> requests.Response:
         """Send an authenticated request to a path under the API host."""
         self.ensure_fresh_token()
-        return self.transport.request(method, f"{self.api_base}/{path.lstrip('/')}",
-                                      params=params, json=json, idempotent=idempotent)
+        return self.transport.request(
+            method,
+            f"{self.api_base}/{path.lstrip('/')}",
+            params=params,
+            json=json,
+            idempotent=idempotent,
+        )
 
     def objects_path(self, object_type: str) -> str:
         return f"/crm/objects/{self.version}/{object_type}"
 
-    def get_object(self, object_type: str, object_id: str, *, properties: Iterable[str] = (),
-                   associations: Iterable[str] = (), id_property: str | None = None) -> dict:
+    def get_object(
+        self,
+        object_type: str,
+        object_id: str,
+        *,
+        properties: Iterable[str] = (),
+        associations: Iterable[str] = (),
+        id_property: str | None = None,
+    ) -> dict:
         params = _csv_params(properties=properties, associations=associations)
         if id_property:
             params["idProperty"] = id_property
-        return _json(self.request("GET", f"{self.objects_path(object_type)}/{object_id}",
-                                  params=params))
+        return _json(
+            self.request("GET", f"{self.objects_path(object_type)}/{object_id}", params=params)
+        )
 
-    def list_objects(self, object_type: str, *, properties: Iterable[str] = (),
-                     associations: Iterable[str] = (), limit: int = LIST_PAGE_SIZE) -> Iterator[dict]:
+    def list_objects(
+        self,
+        object_type: str,
+        *,
+        properties: Iterable[str] = (),
+        associations: Iterable[str] = (),
+        limit: int = LIST_PAGE_SIZE,
+    ) -> Iterator[dict]:
         """Yield every record of a type, following `paging.next.after`."""
         base = dict(_csv_params(properties=properties, associations=associations), limit=limit)
 
@@ -182,16 +259,24 @@ class HubSpotClient:
             params = dict(base, after=after) if after else base
             body = _json(self.request("GET", self.objects_path(object_type), params=params))
             return body.get("results", []), _next_after(body)
+
         return paginate(page)
 
-    def create_object(self, object_type: str, properties: dict,
-                      associations: list | None = None) -> Written:
+    def create_object(
+        self, object_type: str, properties: dict, associations: list | None = None
+    ) -> Written:
         payload = {"properties": properties, "associations": associations or []}
         return _written(self.request("POST", self.objects_path(object_type), json=payload))
 
     def update_object(self, object_type: str, object_id: str, properties: dict) -> Written:
-        return _written(self.request("PATCH", f"{self.objects_path(object_type)}/{object_id}",
-                                     json={"properties": properties}, idempotent=True))
+        return _written(
+            self.request(
+                "PATCH",
+                f"{self.objects_path(object_type)}/{object_id}",
+                json={"properties": properties},
+                idempotent=True,
+            )
+        )
 
     def archive_object(self, object_type: str, object_id: str) -> Written:
         """Archive a record; the result is empty but for the request id."""
@@ -200,13 +285,20 @@ class HubSpotClient:
 
     # Batches (at most 100 inputs a call; HubSpot answers 207 when some fail)
 
-    def batch_read(self, object_type: str, ids: Iterable[str], *, properties: Iterable[str] = (),
-                   id_property: str | None = None) -> BatchResult:
+    def batch_read(
+        self,
+        object_type: str,
+        ids: Iterable[str],
+        *,
+        properties: Iterable[str] = (),
+        id_property: str | None = None,
+    ) -> BatchResult:
         extra = {"properties": list(properties), "propertiesWithHistory": []}
         if id_property:
             extra["idProperty"] = id_property
-        return self._batch(object_type, "read", [{"id": str(i)} for i in ids], extra,
-                           idempotent=True)
+        return self._batch(
+            object_type, "read", [{"id": str(i)} for i in ids], extra, idempotent=True
+        )
 
     def batch_create(self, object_type: str, inputs: list[dict]) -> BatchResult:
         return self._batch(object_type, "create", inputs, {}, idempotent=False)
@@ -217,29 +309,46 @@ class HubSpotClient:
     def batch_upsert(self, object_type: str, inputs: list[dict]) -> BatchResult:
         return self._batch(object_type, "upsert", inputs, {}, idempotent=True)
 
-    def _batch(self, object_type: str, verb: str, inputs: list[dict], extra: dict, *,
-               idempotent: bool) -> BatchResult:
+    def _batch(
+        self, object_type: str, verb: str, inputs: list[dict], extra: dict, *, idempotent: bool
+    ) -> BatchResult:
         """Send the inputs a hundred at a time; a call that fails raises BatchInterrupted."""
         outcome = BatchResult()
 
         def send(chunk: list[dict]) -> None:
-            response = self.request("POST", f"{self.objects_path(object_type)}/batch/{verb}",
-                                    json=dict(extra, inputs=chunk), idempotent=idempotent)
+            response = self.request(
+                "POST",
+                f"{self.objects_path(object_type)}/batch/{verb}",
+                json=dict(extra, inputs=chunk),
+                idempotent=idempotent,
+            )
             body = _json(response)
-            outcome.results.extend(Written(result, request_id(response))
-                                   for result in body.get("results", []))
+            outcome.results.extend(
+                Written(result, request_id(response)) for result in body.get("results", [])
+            )
             outcome.errors.extend(body.get("errors", []))
+
         send_in_chunks(inputs, BATCH_SIZE, send, outcome)
         return outcome
 
     # Search (paced separately: 5 a second, 200 a page, 10,000 results in all)
 
-    def search(self, object_type: str, *, filter_groups: list[dict] | None = None,
-               properties: Iterable[str] = (), sorts: list | None = None,
-               query: str | None = None, limit: int = SEARCH_PAGE_SIZE) -> Iterator[dict]:
+    def search(
+        self,
+        object_type: str,
+        *,
+        filter_groups: list[dict] | None = None,
+        properties: Iterable[str] = (),
+        sorts: list | None = None,
+        query: str | None = None,
+        limit: int = SEARCH_PAGE_SIZE,
+    ) -> Iterator[dict]:
         """Yield every match; raise SearchTooBroad rather than silently stop at 10,000."""
-        payload: dict[str, Any] = {"filterGroups": filter_groups or [],
-                                   "properties": list(properties), "limit": limit}
+        payload: dict[str, Any] = {
+            "filterGroups": filter_groups or [],
+            "properties": list(properties),
+            "limit": limit,
+        }
         if sorts:
             payload["sorts"] = sorts
         if query:
@@ -247,13 +356,24 @@ class HubSpotClient:
 
         def page(after):
             self._pace_search()
-            body = _json(self.request("POST", f"{self.objects_path(object_type)}/search",
-                                      json=dict(payload, after=after or "0"), idempotent=True))
+            body = _json(
+                self.request(
+                    "POST",
+                    f"{self.objects_path(object_type)}/search",
+                    json=dict(payload, after=after or "0"),
+                    idempotent=True,
+                )
+            )
             total = body.get("total", 0)
             if isinstance(total, int) and total > SEARCH_RESULT_CAP:
-                raise SearchTooBroad(SERVICE, f"search matches {total} records; HubSpot pages "
-                                     f"through {SEARCH_RESULT_CAP} at most", status=400)
+                raise SearchTooBroad(
+                    SERVICE,
+                    f"search matches {total} records; HubSpot pages "
+                    f"through {SEARCH_RESULT_CAP} at most",
+                    status=400,
+                )
             return body.get("results", []), _next_after(body)
+
         return paginate(page)
 
     def _pace_search(self) -> None:
@@ -278,13 +398,15 @@ class HubSpotClient:
 
     def create_property_group(self, object_type: str, group: dict) -> Written:
         """Create a property group; a Conflict means it exists already."""
-        return _written(self.request(
-            "POST", f"/crm/properties/{self.version}/{object_type}/groups", json=group))
+        return _written(
+            self.request("POST", f"/crm/properties/{self.version}/{object_type}/groups", json=group)
+        )
 
     def create_property(self, object_type: str, definition: dict) -> Written:
         """Create a custom property; a Conflict means it exists already."""
-        return _written(self.request("POST", f"/crm/properties/{self.version}/{object_type}",
-                                     json=definition))
+        return _written(
+            self.request("POST", f"/crm/properties/{self.version}/{object_type}", json=definition)
+        )
 
     def account_details(self) -> dict:
         """The portal's time zone, currencies and UI domain, and (beta) its name.
@@ -319,8 +441,12 @@ def _next_after(body: dict) -> str | None:
 def _json(response: requests.Response) -> dict:
     body = json_or_none(response)
     if not isinstance(body, dict):
-        raise UnexpectedResponse(SERVICE, "expected a JSON object", status=response.status_code,
-                                 request_id=request_id(response))
+        raise UnexpectedResponse(
+            SERVICE,
+            "expected a JSON object",
+            status=response.status_code,
+            request_id=request_id(response),
+        )
     return body
 
 

@@ -1,4 +1,5 @@
 """HubSpot's v3 request signature: how HubSpot signs what it sends us, and how we check it."""
+
 from __future__ import annotations
 
 import base64
@@ -9,8 +10,20 @@ import time
 MAX_AGE_MS = 5 * 60 * 1000
 
 # HubSpot decodes these escapes before signing; everything else stays as sent.
-_DECODE = {"%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$", "%27": "'",
-           "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";"}
+_DECODE = {
+    "%3A": ":",
+    "%2F": "/",
+    "%3F": "?",
+    "%40": "@",
+    "%21": "!",
+    "%24": "$",
+    "%27": "'",
+    "%28": "(",
+    "%29": ")",
+    "%2A": "*",
+    "%2C": ",",
+    "%3B": ";",
+}
 
 
 class SignatureInvalid(Exception):
@@ -25,7 +38,7 @@ def canonical_uri(uri: str) -> str:
     """Decode the characters HubSpot decodes before signing (either case of hex digits)."""
     out, i = [], 0
     while i < len(uri):
-        chunk = uri[i:i + 3].upper()
+        chunk = uri[i : i + 3].upper()
         if uri[i] == "%" and chunk in _DECODE:
             out.append(_DECODE[chunk])
             i += 3
@@ -43,8 +56,16 @@ def sign_v3(secret: str, method: str, uri: str, body: bytes | str, timestamp: st
     return base64.b64encode(digest).decode("ascii")
 
 
-def verify_v3(secret: str, method: str, uri: str, body: bytes, timestamp: str | None,
-              signature: str | None, *, now_ms: int | None = None) -> None:
+def verify_v3(
+    secret: str,
+    method: str,
+    uri: str,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    *,
+    now_ms: int | None = None,
+) -> None:
     """Raise SignatureInvalid unless the signature matches and the timestamp is within 5 minutes."""
     if not signature or not timestamp:
         raise SignatureInvalid("missing signature headers")

@@ -1,4 +1,5 @@
 """Client for Tripletex API v2: sessions, envelopes, paging, batches. Knows nothing of our data."""
+
 from __future__ import annotations
 
 import copy
@@ -8,32 +9,46 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 import requests
 
 from .errors import ApiError, NotFound, Unauthorized, UnexpectedResponse, error_class_for
-from .http import (SYSTEM_CLOCK, Clock, Transport, Written, header_float, json_or_none,
-                   request_id, send_in_chunks)
+from .http import (
+    SYSTEM_CLOCK,
+    Clock,
+    Transport,
+    Written,
+    header_float,
+    json_or_none,
+    request_id,
+    send_in_chunks,
+)
 
 SERVICE = "Tripletex"
-PAGE_SIZE = 1000          # Tripletex's own default `count`
-BATCH_SIZE = 100          # ids per `GET ?id=` and objects per `/list` write
-SESSION_DAYS = 2          # expirationDate is a date in Oslo; the session dies at its midnight
+PAGE_SIZE = 1000  # Tripletex's own default `count`
+BATCH_SIZE = 100  # ids per `GET ?id=` and objects per `/list` write
+SESSION_DAYS = 2  # expirationDate is a date in Oslo; the session dies at its midnight
 # Tripletex's dates (sessions, invoices, filters) are Norwegian calendar days.
 TRIPLETEX_ZONE = ZoneInfo("Europe/Oslo")
 # Most list endpoints filter by `id=1,2,3`; these take `ids` instead (2.74 spec) and would
 # silently ignore `id`, answering with every row.
 T = TypeVar("T")
-IDS_PARAM_PATHS = {"/product", "/order/orderGroup", "/timesheet/allocated",
-                   "/timesheet/companyHoliday", "/timesheet/week", "/voucherStatus"}
+IDS_PARAM_PATHS = {
+    "/product",
+    "/order/orderGroup",
+    "/timesheet/allocated",
+    "/timesheet/companyHoliday",
+    "/timesheet/week",
+    "/voucherStatus",
+}
 
 
 @dataclass
 class Session:
     token: str
-    expiration_date: str   # YYYY-MM-DD, Europe/Oslo
+    expiration_date: str  # YYYY-MM-DD, Europe/Oslo
 
 
 class SessionCache(Protocol):
@@ -73,16 +88,22 @@ def parse_error(service: str, response: requests.Response) -> ApiError:
     body = json_or_none(response)
     body = body if isinstance(body, dict) else {}
     messages = body.get("validationMessages") or []
-    detail = "; ".join(f"{m.get('field')}: {m.get('message')}" for m in messages
-                       if isinstance(m, dict))
+    detail = "; ".join(
+        f"{m.get('field')}: {m.get('message')}" for m in messages if isinstance(m, dict)
+    )
     message = body.get("message") or response.reason or f"HTTP {response.status_code}"
     if detail:
         message = f"{message} ({detail})"
     return error_class_for(response.status_code)(
-        service, message, status=response.status_code, code=body.get("code"),
+        service,
+        message,
+        status=response.status_code,
+        code=body.get("code"),
         validation_messages=[m for m in messages if isinstance(m, dict)],
         request_id=body.get("requestId") or response.headers.get("x-tlx-request-id"),
-        retry_after=_reset_seconds(response), body=body)
+        retry_after=_reset_seconds(response),
+        body=body,
+    )
 
 
 def _reset_seconds(response: requests.Response) -> float | None:
@@ -101,10 +122,18 @@ def _pace(response: requests.Response) -> float | None:
 class TripletexClient:
     """One employee token's view of Tripletex, for one company."""
 
-    def __init__(self, base_url: str, consumer_token: str, employee_token: str, *,
-                 company_id: int = 0, session_cache: SessionCache | None = None,
-                 transport: Transport | None = None,
-                 clock: Clock = SYSTEM_CLOCK, **transport_options: Any):
+    def __init__(
+        self,
+        base_url: str,
+        consumer_token: str,
+        employee_token: str,
+        *,
+        company_id: int = 0,
+        session_cache: SessionCache | None = None,
+        transport: Transport | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        **transport_options: Any,
+    ):
         self.base_url = base_url.rstrip("/")
         self._consumer_token = consumer_token
         self._employee_token = employee_token
@@ -112,8 +141,13 @@ class TripletexClient:
         self.sessions = session_cache or MemorySessionCache()
         self.clock = clock
         self.transport = transport or Transport(
-            SERVICE, error_parser=parse_error, wait_hint=_reset_seconds, pace_hint=_pace,
-            clock=clock, **transport_options)
+            SERVICE,
+            error_parser=parse_error,
+            wait_hint=_reset_seconds,
+            pace_hint=_pace,
+            clock=clock,
+            **transport_options,
+        )
 
     # Sessions
 
@@ -121,8 +155,11 @@ class TripletexClient:
         """Create a session token valid until midnight (Oslo) two days from now."""
         expiration = (self._today() + timedelta(days=SESSION_DAYS)).isoformat()
         url = f"{self.base_url}/token/session/:create"
-        body = {"consumerToken": self._consumer_token, "employeeToken": self._employee_token,
-                "expirationDate": expiration}
+        body = {
+            "consumerToken": self._consumer_token,
+            "employeeToken": self._employee_token,
+            "expirationDate": expiration,
+        }
         # A spare session is harmless, so creating one may be retried like a read.
         try:
             response = self.transport.request("POST", url, json=body, idempotent=True)
@@ -144,8 +181,11 @@ class TripletexClient:
         self.sessions.clear()
         if session:
             try:
-                self.transport.request("DELETE", f"{self.base_url}/token/session/{session.token}",
-                                       auth=(str(self.company_id), session.token))
+                self.transport.request(
+                    "DELETE",
+                    f"{self.base_url}/token/session/{session.token}",
+                    auth=(str(self.company_id), session.token),
+                )
             except (Unauthorized, NotFound):
                 pass
 
@@ -193,16 +233,28 @@ class TripletexClient:
 
     # Requests
 
-    def request(self, method: str, path: str, *, params: dict | None = None,
-                json: Any = None, idempotent: bool | None = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> requests.Response:
         """Send an authenticated request; on 401 make a new session once and try again."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         for renewed in (False, True):
             session = self._session()
             try:
-                return self.transport.request(method, url, params=params, json=json,
-                                              idempotent=idempotent,
-                                              auth=(str(self.company_id), session.token))
+                return self.transport.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    idempotent=idempotent,
+                    auth=(str(self.company_id), session.token),
+                )
             except Unauthorized:
                 # 401 means the request was refused, so replaying it is safe. A twin may
                 # have renewed the session meanwhile; if not, renew it now, holding the guard.
@@ -218,8 +270,14 @@ class TripletexClient:
         """GET one object and unwrap `{"value": ...}`."""
         return _value(self.request("GET", path, params=_with_fields(params, fields)))
 
-    def list(self, path: str, *, fields: str | None = None, params: dict | None = None,
-             page_size: int = PAGE_SIZE) -> Iterator[dict]:
+    def list(
+        self,
+        path: str,
+        *,
+        fields: str | None = None,
+        params: dict | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[dict]:
         """Yield every object of a list endpoint, stopping on a short page.
 
         `fullResultSize` is not a total (it is roughly count+1 while more rows exist),
@@ -238,8 +296,14 @@ class TripletexClient:
             offset += len(values)
             previous = values
 
-    def get_many(self, path: str, ids: Iterable[int], *, fields: str | None = None,
-                 params: dict | None = None) -> Iterator[dict]:
+    def get_many(
+        self,
+        path: str,
+        ids: Iterable[int],
+        *,
+        fields: str | None = None,
+        params: dict | None = None,
+    ) -> Iterator[dict]:
         """Read objects by id in batches through `GET path?id=1,2,3` (`ids=` where needed)."""
         name = "ids" if "/" + path.strip("/") in IDS_PARAM_PATHS else "id"
         for chunk in _chunks(list(ids), BATCH_SIZE):
@@ -275,15 +339,18 @@ class TripletexClient:
         """
         return self._write_many("PUT", path, objects, idempotent=True)
 
-    def _write_many(self, method: str, path: str, objects: list[dict], *,
-                    idempotent: bool) -> list[Written]:
+    def _write_many(
+        self, method: str, path: str, objects: list[dict], *, idempotent: bool
+    ) -> list[Written]:
         written: list[Written] = []
 
         def send(chunk: list[dict]) -> None:
-            response = self.request(method, f"{path.rstrip('/')}/list", json=chunk,
-                                    idempotent=idempotent)
+            response = self.request(
+                method, f"{path.rstrip('/')}/list", json=chunk, idempotent=idempotent
+            )
             values = _values(response)
             written.extend(Written(value, request_id(response)) for value in values)
+
         send_in_chunks(objects, BATCH_SIZE, send, written)
         return written
 
@@ -324,21 +391,27 @@ def _written(response: requests.Response) -> Written:
 def _value(response: requests.Response) -> dict:
     body = json_or_none(response)
     if not isinstance(body, dict) or not isinstance(body.get("value"), dict):
-        raise UnexpectedResponse(SERVICE, "expected a {\"value\": ...} envelope",
-                                 status=response.status_code,
-                                 request_id=response.headers.get("x-tlx-request-id"))
+        raise UnexpectedResponse(
+            SERVICE,
+            'expected a {"value": ...} envelope',
+            status=response.status_code,
+            request_id=response.headers.get("x-tlx-request-id"),
+        )
     return body["value"]
 
 
 def _values(response: requests.Response) -> list[dict]:
     body = json_or_none(response)
     if not isinstance(body, dict) or not isinstance(body.get("values"), list):
-        raise UnexpectedResponse(SERVICE, "expected a {\"values\": [...]} envelope",
-                                 status=response.status_code,
-                                 request_id=response.headers.get("x-tlx-request-id"))
+        raise UnexpectedResponse(
+            SERVICE,
+            'expected a {"values": [...]} envelope',
+            status=response.status_code,
+            request_id=response.headers.get("x-tlx-request-id"),
+        )
     return body["values"]
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

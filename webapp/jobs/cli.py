@@ -1,4 +1,5 @@
 """`flask --app wsgi worker`: run the Huey consumer of the app's queue."""
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -10,5 +11,6 @@ from flask.cli import with_appcontext
 def worker_command(workers: int) -> None:
     """Run the background worker until interrupted."""
     consumer = current_app.extensions["huey"].create_consumer(
-        workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+        workers=workers, worker_type="thread", periodic=True, check_worker_health=True
+    )
     consumer.run()

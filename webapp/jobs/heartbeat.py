@@ -1,4 +1,5 @@
 """A heartbeat every minute, so the app can tell whether the worker is running."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """The Huey instance: SQLite storage by default, Redis when REDIS_URL is set."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Nothing is read at import: the app factory builds the queue from its configurati
 `declare`, so the web app (which enqueues) and the worker (which runs) share one definition,
 and each task opens collaborators of its own from the configuration it was given.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Daily upkeep of installations: find portals that uninstalled us in HubSpot, purge old ones."""
+
 from __future__ import annotations
 
 import logging

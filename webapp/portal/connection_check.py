@@ -1,6 +1,7 @@
 """The connection check: can the sync work with this Tripletex company? One item per
 precondition (a bank account, outgoing VAT codes, each endpoint the sync uses), each explained,
 all asked at once so a slow Tripletex costs one round trip, not a dozen."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ ENOUGH_VAT_CODES = ("3", "6")
 
 @dataclass
 class CheckItem:
-    key: str            # bank_account | vat_types | endpoint:<path>
+    key: str  # bank_account | vat_types | endpoint:<path>
     ok: bool
     problem: Problem | None = None
 
@@ -32,10 +33,11 @@ def _endpoint_probes(today: date) -> dict[str, tuple[str, dict]]:
         "/customer": ("customers", window),
         "/contact": ("contacts", window),
         "/product": ("products", window),
-        "/order": ("orders", dict(window, orderDateFrom=yesterday,
-                                  orderDateTo=today.isoformat())),
-        "/invoice": ("invoices", dict(window, invoiceDateFrom=yesterday,
-                                      invoiceDateTo=today.isoformat())),
+        "/order": ("orders", dict(window, orderDateFrom=yesterday, orderDateTo=today.isoformat())),
+        "/invoice": (
+            "invoices",
+            dict(window, invoiceDateFrom=yesterday, invoiceDateTo=today.isoformat()),
+        ),
         "/invoice/paymentType": ("payments", window),
         "/currency": ("currencies", dict(window, code="NOK")),
     }
@@ -43,19 +45,25 @@ def _endpoint_probes(today: date) -> dict[str, tuple[str, dict]]:
 
 def _endpoint_check(path: str, area: str, params: dict) -> Callable[[TripletexClient], CheckItem]:
     """Call one endpoint the sync uses; a refusal names the entitlement it lacks."""
+
     def probe(client: TripletexClient) -> CheckItem:
         try:
             client.request("GET", path, params=params)
             return CheckItem(f"endpoint:{path}", True)
         except ApiError as exc:
             return CheckItem(f"endpoint:{path}", False, explain(exc, area=area))
+
     return probe
 
 
 def missing_entitlements(items: list[CheckItem]) -> list[str]:
     """The areas the probes were refused for lack of entitlement."""
-    return [area for i in items if i.problem and i.problem.kind == "missing_entitlements"
-            for area in i.problem.detail.get("which", [])]
+    return [
+        area
+        for i in items
+        if i.problem and i.problem.kind == "missing_entitlements"
+        for area in i.problem.detail.get("which", [])
+    ]
 
 
 def check_company(client: TripletexClient, today: date) -> list[CheckItem]:
@@ -63,19 +71,27 @@ def check_company(client: TripletexClient, today: date) -> list[CheckItem]:
     endpoints = _endpoint_probes(today)
     probes = [_endpoint_check(path, area, params) for path, (area, params) in endpoints.items()]
     try:
-        return client.concurrently(_check_bank_account, lambda c: _check_vat_types(c, today),
-                                   *probes)
+        return client.concurrently(
+            _check_bank_account, lambda c: _check_vat_types(c, today), *probes
+        )
     except ApiError as exc:
         # No session could be made, so nothing was checked: every item fails the same way.
         problem = explain(exc)
-        return [CheckItem(key, False, problem) for key in
-                ["bank_account", "vat_types", *(f"endpoint:{path}" for path in endpoints)]]
+        return [
+            CheckItem(key, False, problem)
+            for key in ["bank_account", "vat_types", *(f"endpoint:{path}" for path in endpoints)]
+        ]
 
 
 def _check_bank_account(client: TripletexClient) -> CheckItem:
     try:
-        accounts = list(client.list("/ledger/account", params={"number": "1920"},
-                                    fields="id,number,name,bankAccountNumber"))
+        accounts = list(
+            client.list(
+                "/ledger/account",
+                params={"number": "1920"},
+                fields="id,number,name,bankAccountNumber",
+            )
+        )
     except ApiError as exc:
         return CheckItem("bank_account", False, explain(exc))
     if any((a.get("bankAccountNumber") or "").strip() for a in accounts):
@@ -85,9 +101,13 @@ def _check_bank_account(client: TripletexClient) -> CheckItem:
 
 def _check_vat_types(client: TripletexClient, today: date) -> CheckItem:
     try:
-        vat_types = list(client.list("/ledger/vatType", fields="id,number,percentage",
-                                     params={"typeOfVat": "OUTGOING",
-                                             "vatDate": today.isoformat()}))
+        vat_types = list(
+            client.list(
+                "/ledger/vatType",
+                fields="id,number,percentage",
+                params={"typeOfVat": "OUTGOING", "vatDate": today.isoformat()},
+            )
+        )
     except ApiError as exc:
         return CheckItem("vat_types", False, explain(exc))
     numbers = {str(v.get("number")) for v in vat_types}

@@ -27,6 +27,4 @@ REQUIRED_SCOPES = (
 )
 
 # Owner names make the sync log friendlier, but the sync works without them.
-OPTIONAL_SCOPES = (
-    "crm.objects.owners.read",
-)
+OPTIONAL_SCOPES = ("crm.objects.owners.read",)

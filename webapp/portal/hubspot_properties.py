@@ -4,6 +4,7 @@ Each portal records which property set it has (installations.property_set). A re
 adds properties raises PROPERTY_SET; the next time the portal is used, the missing ones
 are created. Creating is idempotent: what exists already is left alone.
 """
+
 from __future__ import annotations
 
 from ..clients.errors import Conflict
@@ -16,21 +17,34 @@ INVOICE_STATUSES = ("draft", "sent", "partly_paid", "paid", "overdue", "credited
 SYNC_STATUSES = ("synced", "pending", "failed")
 
 
-def _prop(name: str, label: str, type_: str = "string", field_type: str = "text",
-          **extra) -> dict:
-    return {"name": name, "label": label, "type": type_, "fieldType": field_type,
-            "groupName": GROUP["name"], "formField": False, **extra}
+def _prop(name: str, label: str, type_: str = "string", field_type: str = "text", **extra) -> dict:
+    return {
+        "name": name,
+        "label": label,
+        "type": type_,
+        "fieldType": field_type,
+        "groupName": GROUP["name"],
+        "formField": False,
+        **extra,
+    }
 
 
 def _options(values: tuple[str, ...]) -> list[dict]:
-    return [{"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i}
-            for i, v in enumerate(values)]
+    return [
+        {"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i}
+        for i, v in enumerate(values)
+    ]
 
 
 def _sync_status(object_label: str) -> list[dict]:
     return [
-        _prop("tripletex_sync_status", f"Tripletex sync status ({object_label})",
-              "enumeration", "select", options=_options(SYNC_STATUSES)),
+        _prop(
+            "tripletex_sync_status",
+            f"Tripletex sync status ({object_label})",
+            "enumeration",
+            "select",
+            options=_options(SYNC_STATUSES),
+        ),
         _prop("tripletex_sync_error", "Tripletex sync error", field_type="textarea"),
         _prop("tripletex_last_synced", "Last synced with Tripletex", "datetime", "date"),
     ]
@@ -55,10 +69,14 @@ PROPERTIES: dict[str, list[dict]] = {
         _prop("tripletex_order_id", "Tripletex order id", "number", "number"),
         _prop("tripletex_invoice_id", "Tripletex invoice id", "number", "number"),
         _prop("tripletex_invoice_number", "Tripletex invoice number"),
-        _prop("tripletex_invoice_status", "Tripletex invoice status", "enumeration", "select",
-              options=_options(INVOICE_STATUSES)),
-        _prop("tripletex_amount_outstanding", "Tripletex amount outstanding", "number",
-              "number"),
+        _prop(
+            "tripletex_invoice_status",
+            "Tripletex invoice status",
+            "enumeration",
+            "select",
+            options=_options(INVOICE_STATUSES),
+        ),
+        _prop("tripletex_amount_outstanding", "Tripletex amount outstanding", "number", "number"),
         _prop("tripletex_invoice_due_date", "Tripletex invoice due date", "date", "date"),
         _prop("tripletex_kid", "Tripletex KID"),
         *_sync_status("deal"),
@@ -85,4 +103,4 @@ def _create(call, object_type: str, body: dict) -> None:
     try:
         call(object_type, body)
     except Conflict:
-        pass    # made by a concurrent install of the same portal; that is what we wanted
+        pass  # made by a concurrent install of the same portal; that is what we wanted

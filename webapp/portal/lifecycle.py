@@ -2,6 +2,7 @@
 
 No Flask here: the install pages and the worker both call these with their collaborators.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,15 +30,17 @@ class InstallRefused(Exception):
         self.reason = reason
 
 
-def record_install(c: Collaborators, token: dict, info: dict,
-                   account: dict | None = None) -> dict:
+def record_install(c: Collaborators, token: dict, info: dict, account: dict | None = None) -> dict:
     """Store the installation and its encrypted token together, from the token's introspection.
 
     `account` is HubSpot's account information, for the portal's name. Reinstalling
     refreshes the tokens and keeps the portal's settings.
     """
-    if not isinstance(info, dict) or info.get("active") is not True or \
-            info.get("token_use") != "access_token":
+    if (
+        not isinstance(info, dict)
+        or info.get("active") is not True
+        or info.get("token_use") != "access_token"
+    ):
         raise InstallRefused("inactive_token")
     if str(info.get("app_id")) != str(c.config["HUBSPOT_APP_ID"]):
         raise InstallRefused("other_app")
@@ -53,11 +56,13 @@ def record_install(c: Collaborators, token: dict, info: dict,
     name = (account or {}).get("portalName")
     with write_transaction(c.db):
         installation = c.installations.record_install(
-            portal_id, hub_domain=str(info.get("hub_domain") or "")[:253],
+            portal_id,
+            hub_domain=str(info.get("hub_domain") or "")[:253],
             portal_name=name.strip()[:200] if isinstance(name, str) else None,
             user_id=_int_or_none(info.get("user_id")),
             user_email=info["user"][:254] if isinstance(info.get("user"), str) else None,
-            scopes=scopes)
+            scopes=scopes,
+        )
         c.credentials.put(portal_id, HUBSPOT_OAUTH, token, meta={"scopes": scopes})
     return installation
 
@@ -101,11 +106,11 @@ def uninstall(c: Collaborators, portal_id: int, *, tell_hubspot: bool) -> None:
         try:
             c.hubspot(portal_id).uninstall()
         except (TokenRefused, Unauthorized):
-            pass     # HubSpot no longer knows the install: it is uninstalled already
+            pass  # HubSpot no longer knows the install: it is uninstalled already
     end_session(c.tripletex(portal_id))
     with write_transaction(c.db):
         c.installations.mark_uninstalled(portal_id)
-        TripletexLink(c).forget(portal_id)     # the plan and other settings stay
+        TripletexLink(c).forget(portal_id)  # the plan and other settings stay
         c.credentials.delete(portal_id)
         c.login_tokens.forget_portal(portal_id)
     log.info("portal %s uninstalled", portal_id)
@@ -147,7 +152,7 @@ def check_idle_portals(c: Collaborators, idle_for: timedelta = timedelta(days=1)
         except TokenRefused:
             if confirm_uninstalled(c, portal_id):
                 gone.append(portal_id)
-        except Exception as exc:   # noqa: BLE001 - one portal's trouble must not stop the rest
+        except Exception as exc:  # noqa: BLE001 - one portal's trouble must not stop the rest
             log.warning("idle check of portal %s failed: %s", portal_id, exc)
     return gone
 

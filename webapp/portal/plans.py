@@ -1,4 +1,5 @@
 """Subscription plans and the monthly invoice count their limits are measured against."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timezone

@@ -5,19 +5,33 @@ A `Problem` names its kind and carries the details that fill in its message. The
 are English source strings, marked with N_ for translation; whoever shows them translates
 (the web layer through gettext, a log as they are). Never a stack trace, never a token.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..clients.errors import (ApiError, BadRequest, BatchInterrupted, DeadlineExceeded, Forbidden,
-                              RateLimited, ServerError, TransportError, Unauthorized)
+from ..clients.errors import (
+    ApiError,
+    BadRequest,
+    BatchInterrupted,
+    DeadlineExceeded,
+    Forbidden,
+    RateLimited,
+    ServerError,
+    TransportError,
+    Unauthorized,
+)
 
 
-def N_(text: str, plural: str | None = None):
-    """Mark a string, or a singular and its plural, for translation where it is defined; it
-    is translated where it is shown."""
-    return text if plural is None else (text, plural)
+def N_(text: str) -> str:
+    """Mark a string for translation where it is defined; it is translated where it is shown."""
+    return text
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a sentence and its plural for translation (babel.cfg knows both markers)."""
+    return singular, plural
 
 
 @dataclass
@@ -43,7 +57,7 @@ class Text:
 
 
 def counting(count: str, forms: tuple[str, str]) -> Text:
-    """A sentence with a singular and a plural (marked `N_(singular, plural)`), chosen by the
+    """A sentence with a singular and a plural (marked `NP_(singular, plural)`), chosen by the
     number in the detail `count`."""
     singular, plural = forms
     return Text(singular, plural=plural, count=count)
@@ -64,59 +78,118 @@ class Message:
 
 
 # The Tripletex areas ("Adapted setup" entitlements) the connection check names.
-AREAS = {"customers": N_("Customers"), "contacts": N_("Contacts"), "products": N_("Products"),
-         "orders": N_("Orders"), "invoices": N_("Invoices"), "payments": N_("Payments"),
-         "currencies": N_("Currencies")}
+AREAS = {
+    "customers": N_("Customers"),
+    "contacts": N_("Contacts"),
+    "products": N_("Products"),
+    "orders": N_("Orders"),
+    "invoices": N_("Invoices"),
+    "payments": N_("Payments"),
+    "currencies": N_("Currencies"),
+}
 
 MESSAGES: dict[str, Message] = {
     "employee_token_refused": Message(
         N_("Tripletex did not accept this token."),
         Text(N_("Tripletex does not say why. The usual causes are:")),
-        (Text(N_("The token was revoked or deleted in Tripletex. Create a new one.")),
-         Text(N_("The token was created for another application. In “Adapted setup”, the "
-                 "application name must be exactly:"), code="app_name"),
-         Text(N_("The integration module is not active in the Tripletex company. Activate "
-                 "it, then create the token again.")))),
+        (
+            Text(N_("The token was revoked or deleted in Tripletex. Create a new one.")),
+            Text(
+                N_(
+                    "The token was created for another application. In “Adapted setup”, the "
+                    "application name must be exactly:"
+                ),
+                code="app_name",
+            ),
+            Text(
+                N_(
+                    "The integration module is not active in the Tripletex company. Activate "
+                    "it, then create the token again."
+                )
+            ),
+        ),
+    ),
     "missing_entitlements": Message(
-        N_("The token is missing access the sync needs."), Text(N_("Missing: {which}.")),
-        after=Text(N_("Create a new token with “All entitlements”, from an employee who has "
-                      "access to these areas, and paste it here."))),
-    "rate_limited": Message(N_("Tripletex asked us to slow down."),
-                            counting("seconds", N_("Try again in {seconds} second.",
-                                                   "Try again in {seconds} seconds."))),
+        N_("The token is missing access the sync needs."),
+        Text(N_("Missing: {which}.")),
+        after=Text(
+            N_(
+                "Create a new token with “All entitlements”, from an employee who has "
+                "access to these areas, and paste it here."
+            )
+        ),
+    ),
+    "rate_limited": Message(
+        N_("Tripletex asked us to slow down."),
+        counting(
+            "seconds", NP_("Try again in {seconds} second.", "Try again in {seconds} seconds.")
+        ),
+    ),
     "too_many_attempts": Message(
         N_("Too many attempts in a short time."),
-        counting("seconds", N_("For your security, wait {seconds} second and try again.",
-                               "For your security, wait {seconds} seconds and try again."))),
+        counting(
+            "seconds",
+            NP_(
+                "For your security, wait {seconds} second and try again.",
+                "For your security, wait {seconds} seconds and try again.",
+            ),
+        ),
+    ),
     "too_slow": Message(
         N_("Tripletex is answering too slowly."),
-        counting("seconds", N_("We stopped waiting after {seconds} second, and nothing was "
-                               "saved. Tripletex is probably busy: try again in a few minutes.",
-                               "We stopped waiting after {seconds} seconds, and nothing was "
-                               "saved. Tripletex is probably busy: try again in a few "
-                               "minutes."))),
-    "unreachable": Message(N_("Tripletex did not answer in time."),
-                           Text(N_("This is usually temporary. Try again in a minute; nothing "
-                                   "was saved."))),
+        counting(
+            "seconds",
+            NP_(
+                "We stopped waiting after {seconds} second, and nothing was "
+                "saved. Tripletex is probably busy: try again in a few minutes.",
+                "We stopped waiting after {seconds} seconds, and nothing was "
+                "saved. Tripletex is probably busy: try again in a few "
+                "minutes.",
+            ),
+        ),
+    ),
+    "unreachable": Message(
+        N_("Tripletex did not answer in time."),
+        Text(N_("This is usually temporary. Try again in a minute; nothing was saved.")),
+    ),
     "consumer_token_refused": Message(
         N_("This app is not set up correctly."),
-        Text(N_("Tripletex refused the app's own credentials (its consumer token). This is "
-                "not a problem with your token: contact whoever runs this app."))),
+        Text(
+            N_(
+                "Tripletex refused the app's own credentials (its consumer token). This is "
+                "not a problem with your token: contact whoever runs this app."
+            )
+        ),
+    ),
     "no_bank_account": Message(
         N_("No bank account number is registered."),
-        Text(N_("Tripletex refuses to create invoices until the company's bank account "
+        Text(
+            N_(
+                "Tripletex refuses to create invoices until the company's bank account "
                 "(account 1920) has an account number. In Tripletex: Accounting, Chart of "
-                "accounts, account 1920, enter the bank account number."))),
+                "accounts, account 1920, enter the bank account number."
+            )
+        ),
+    ),
     "no_vat_types": Message(
         N_("No outgoing VAT codes are available."),
-        Text(N_("In Tripletex, check the company's VAT settings: outgoing VAT code 3 (25 %) "
-                "must be active, or code 6 for a company not registered for VAT."))),
-    "choice_expired": Message(N_("The list of companies has expired."),
-                              Text(N_("Paste the token again."))),
+        Text(
+            N_(
+                "In Tripletex, check the company's VAT settings: outgoing VAT code 3 (25 %) "
+                "must be active, or code 6 for a company not registered for VAT."
+            )
+        ),
+    ),
+    "choice_expired": Message(
+        N_("The list of companies has expired."), Text(N_("Paste the token again."))
+    ),
     "unexpected": Message(
         N_("Tripletex answered with an unexpected error."),
-        Text(N_("Try again. If it keeps happening, contact support and give this reference:"),
-             code="request_id")),
+        Text(
+            N_("Try again. If it keeps happening, contact support and give this reference:"),
+            code="request_id",
+        ),
+    ),
 }
 
 
@@ -125,8 +198,9 @@ def message(problem: Problem) -> Message:
     return MESSAGES.get(problem.kind, MESSAGES["unexpected"])
 
 
-def fill(text: Text | None, detail: dict,
-         translate: Callable[[str], str] = lambda s: s) -> str | None:
+def fill(
+    text: Text | None, detail: dict, translate: Callable[[str], str] = lambda s: s
+) -> str | None:
     """The sentence in the reader's language with its details filled in, or None if any is
     missing. A counting sentence takes the English form for its count: a reader in another
     language needs the plural forms of that language (the web layer's ngettext)."""
@@ -169,7 +243,7 @@ def explain(error: ApiError, *, area: str | None = None) -> Problem:
 
     `area` names the entitlement the failed call needed, when a refusal should name it.
     """
-    if isinstance(error, BatchInterrupted):       # say what stopped the batch
+    if isinstance(error, BatchInterrupted):  # say what stopped the batch
         return explain(error.error, area=area)
     fields = error.fields()
     if isinstance(error, BadRequest) and "arg:consumerToken" in fields:
@@ -186,5 +260,6 @@ def explain(error: ApiError, *, area: str | None = None) -> Problem:
         return Problem("too_slow", {"seconds": round(error.seconds)})
     if isinstance(error, (TransportError, ServerError)):
         return Problem("unreachable")
-    return Problem("unexpected", {"request_id": error.request_id or "-",
-                                  "status": error.status or "-"})
+    return Problem(
+        "unexpected", {"request_id": error.request_id or "-", "status": error.status or "-"}
+    )

@@ -4,6 +4,7 @@ The token is a credential (encrypted); the facts shown to users are settings. An
 accountant's token waits, encrypted, for a company to be chosen, and nothing else is
 stored until then, so a half-finished connection leaves no trace.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,10 +16,10 @@ from ..timeutil import isoformat
 from .connection_check import CheckItem, check_company
 from .tripletex_connect import Connected, end_session
 
-CONNECTION = "tripletex_connection"       # settings: company, employee, when
-CHECK = "connection_check"                # settings: the last check's items
-CHOICES = "tripletex_choices"             # settings: companies an accountant's token reaches
-PENDING = "tripletex_pending"             # credential: that token, until a company is chosen
+CONNECTION = "tripletex_connection"  # settings: company, employee, when
+CHECK = "connection_check"  # settings: the last check's items
+CHOICES = "tripletex_choices"  # settings: companies an accountant's token reaches
+PENDING = "tripletex_pending"  # credential: that token, until a company is chosen
 CHOICE_LIFETIME = timedelta(minutes=15)
 
 
@@ -39,8 +40,12 @@ class TripletexLink:
 
     def remember_choice(self, portal_id: int, token: str, companies: list[dict]) -> None:
         with write_transaction(self.db):
-            self.credentials.put(portal_id, PENDING, token,
-                                 expires_at=isoformat(self.c.clock.now() + CHOICE_LIFETIME))
+            self.credentials.put(
+                portal_id,
+                PENDING,
+                token,
+                expires_at=isoformat(self.c.clock.now() + CHOICE_LIFETIME),
+            )
             self.installs.set_setting(portal_id, CHOICES, [_company(c) for c in companies])
 
     def pending_choices(self, portal_id: int) -> list[dict] | None:
@@ -60,21 +65,31 @@ class TripletexLink:
         """Keep a token that works; a new token replaces the old one and its session."""
         employee = result.employee
         with write_transaction(self.db):
-            self.credentials.put(portal_id, TRIPLETEX_EMPLOYEE, token,
-                                 meta={"company_id": result.company_id})
+            self.credentials.put(
+                portal_id, TRIPLETEX_EMPLOYEE, token, meta={"company_id": result.company_id}
+            )
             self.credentials.delete(portal_id, TRIPLETEX_SESSION)
             self.credentials.delete(portal_id, PENDING)
             self.installs.delete_setting(portal_id, CHOICES)
-            if result.check:                 # connecting has just run the whole check
+            if result.check:  # connecting has just run the whole check
                 self.installs.set_setting(portal_id, CHECK, self._outcome(result.check))
             else:
                 self.installs.delete_setting(portal_id, CHECK)
-            self.installs.set_setting(portal_id, CONNECTION, {
-                "company": _company(result.company), "company_id": result.company_id,
-                "employee": {"name": " ".join(filter(None, [employee.get("firstName"),
-                                                            employee.get("lastName")])),
-                             "email": employee.get("email") or ""},
-                "connected_at": isoformat(self.c.clock.now())})
+            self.installs.set_setting(
+                portal_id,
+                CONNECTION,
+                {
+                    "company": _company(result.company),
+                    "company_id": result.company_id,
+                    "employee": {
+                        "name": " ".join(
+                            filter(None, [employee.get("firstName"), employee.get("lastName")])
+                        ),
+                        "email": employee.get("email") or "",
+                    },
+                    "connected_at": isoformat(self.c.clock.now()),
+                },
+            )
             if result.session is not None:
                 StoredSession(self.credentials, portal_id).save(result.session)
 
@@ -91,10 +106,14 @@ class TripletexLink:
         self.forget(portal_id)
 
     def _outcome(self, items: list[CheckItem]) -> dict:
-        return {"ok": all(i.ok for i in items), "at": isoformat(self.c.clock.now()),
-                "items": [{"key": i.key, "ok": i.ok,
-                           "problem": i.problem.__dict__ if i.problem else None}
-                          for i in items]}
+        return {
+            "ok": all(i.ok for i in items),
+            "at": isoformat(self.c.clock.now()),
+            "items": [
+                {"key": i.key, "ok": i.ok, "problem": i.problem.__dict__ if i.problem else None}
+                for i in items
+            ],
+        }
 
     def forget(self, portal_id: int) -> None:
         """Erase the token and what described the link (joins the caller's transaction)."""
@@ -106,6 +125,10 @@ class TripletexLink:
 
 
 def _company(company: dict) -> dict:
-    return {"id": company.get("id"), "name": company.get("name") or "",
-            "organization_number": company.get("organizationNumber")
-            or company.get("organization_number") or ""}
+    return {
+        "id": company.get("id"),
+        "name": company.get("name") or "",
+        "organization_number": company.get("organizationNumber")
+        or company.get("organization_number")
+        or "",
+    }

@@ -1,4 +1,5 @@
 """Reading what a user pasted as a Tripletex employee token, before Tripletex sees it."""
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,13 @@ class TokenInputError(ValueError):
 
     def __init__(self, reason: str):
         super().__init__(reason)
-        self.reason = reason          # "empty" | "non_printable" | "too_long"
+        self.reason = reason  # "empty" | "non_printable" | "too_long"
 
 
 @dataclass
 class TokenInput:
     token: str
-    warning: str | None = None        # "unusual" when it does not look like a Tripletex token
+    warning: str | None = None  # "unusual" when it does not look like a Tripletex token
 
 
 def read_token(raw: str | None) -> TokenInput:

@@ -2,6 +2,7 @@
 
 The web app may run as several processes, so the count lives in the database, not in memory.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,7 @@ from sqlite_utils import Database
 from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
 
-
-FORGET_AFTER = 86400.0      # seconds; longer than any window a limit uses
+FORGET_AFTER = 86400.0  # seconds; longer than any window a limit uses
 
 
 class Attempts:
@@ -34,11 +34,16 @@ class Attempts:
             self.db.execute("delete from attempts where at <= ?", [now - FORGET_AFTER])
             wait = 0.0
             for key, (allowed, window) in limits.items():
-                self.db.execute("delete from attempts where key = ? and at <= ?",
-                                [key, now - window])
-                recent = [row["at"] for row in self.db.query(
-                    "select at from attempts where key = ? order by at desc limit ?",
-                    [key, allowed])]
+                self.db.execute(
+                    "delete from attempts where key = ? and at <= ?", [key, now - window]
+                )
+                recent = [
+                    row["at"]
+                    for row in self.db.query(
+                        "select at from attempts where key = ? order by at desc limit ?",
+                        [key, allowed],
+                    )
+                ]
                 if len(recent) >= allowed:
                     # A slot frees when the oldest of the last `allowed` attempts ages out.
                     wait = max(wait, recent[-1] + window - now)

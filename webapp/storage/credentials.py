@@ -1,4 +1,5 @@
 """Secrets per portal, encrypted with Fernet before they touch the database."""
+
 from __future__ import annotations
 
 import json
@@ -26,16 +27,28 @@ class Credentials:
         self.box = box
         self.clock = clock
 
-    def put(self, portal_id: int, kind: str, secret: Any, *, expires_at: str | None = None,
-            meta: dict | None = None) -> None:
+    def put(
+        self,
+        portal_id: int,
+        kind: str,
+        secret: Any,
+        *,
+        expires_at: str | None = None,
+        meta: dict | None = None,
+    ) -> None:
         """Store (or replace) a secret; any JSON-serialisable value is accepted."""
         with write_transaction(self.db):
-            self.db["credentials"].upsert({
-                "portal_id": portal_id, "kind": kind,
-                "secret": self.box.encrypt(json.dumps(secret)),
-                "expires_at": expires_at, "meta": json.dumps(meta or {}),
-                "updated_at": isoformat(self.clock.now()),
-            }, pk=("portal_id", "kind"))
+            self.db["credentials"].upsert(
+                {
+                    "portal_id": portal_id,
+                    "kind": kind,
+                    "secret": self.box.encrypt(json.dumps(secret)),
+                    "expires_at": expires_at,
+                    "meta": json.dumps(meta or {}),
+                    "updated_at": isoformat(self.clock.now()),
+                },
+                pk=("portal_id", "kind"),
+            )
 
     def get(self, portal_id: int, kind: str) -> Any:
         """Return the decrypted secret, or None when there is none."""
@@ -53,9 +66,12 @@ class Credentials:
 
     def unchanged_since(self, kind: str, before: datetime) -> list[int]:
         """Active portals whose secret of this kind was last written before a moment."""
-        rows = self.db.query("select c.portal_id, c.updated_at from credentials c "
-                             "join installations i on i.portal_id = c.portal_id "
-                             "where c.kind = ? and i.status = ?", [kind, ACTIVE])
+        rows = self.db.query(
+            "select c.portal_id, c.updated_at from credentials c "
+            "join installations i on i.portal_id = c.portal_id "
+            "where c.kind = ? and i.status = ?",
+            [kind, ACTIVE],
+        )
         return [r["portal_id"] for r in rows if parse(r["updated_at"]) <= before]
 
     def rotate_all(self) -> int:
@@ -67,9 +83,10 @@ class Credentials:
         with write_transaction(self.db):
             rows = list(self.db.query("select portal_id, kind, secret from credentials"))
             for row in rows:
-                self.db.execute("update credentials set secret = ? where portal_id = ? and "
-                                "kind = ?", [self.box.rotate(row["secret"]), row["portal_id"],
-                                             row["kind"]])
+                self.db.execute(
+                    "update credentials set secret = ? where portal_id = ? and kind = ?",
+                    [self.box.rotate(row["secret"]), row["portal_id"], row["kind"]],
+                )
         return len(rows)
 
     def delete(self, portal_id: int, kind: str | None = None) -> None:

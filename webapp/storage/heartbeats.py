@@ -1,4 +1,5 @@
 """The worker's heartbeats, so the app can tell whether a worker is running."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,7 +9,7 @@ from sqlite_utils import Database
 from ..timeutil import SYSTEM_CLOCK, Clock, isoformat, parse
 from .sqlite import write_transaction
 
-STALE_AFTER = timedelta(minutes=3)   # the heartbeat runs every minute
+STALE_AFTER = timedelta(minutes=3)  # the heartbeat runs every minute
 
 
 class Heartbeats:
@@ -21,14 +22,16 @@ class Heartbeats:
     def record(self, worker: str) -> None:
         """Note that `worker` is alive now."""
         with write_transaction(self.db):
-            self.db["worker_heartbeats"].upsert({"worker": worker,
-                                                 "seen_at": isoformat(self.clock.now())},
-                                                pk="worker")
+            self.db["worker_heartbeats"].upsert(
+                {"worker": worker, "seen_at": isoformat(self.clock.now())}, pk="worker"
+            )
 
     def latest(self) -> datetime | None:
         """When any worker last checked in."""
-        row = next(self.db.query("select seen_at from worker_heartbeats "
-                                 "order by seen_at desc limit 1"), None)
+        row = next(
+            self.db.query("select seen_at from worker_heartbeats order by seen_at desc limit 1"),
+            None,
+        )
         return parse(row["seen_at"]) if row else None
 
     def running(self) -> bool:

@@ -1,4 +1,5 @@
 """Leases in the database, so the web app and the worker never do the same thing at once."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,7 +11,7 @@ from sqlite_utils import Database
 from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
 
-WAIT = 45.0              # seconds the worker waits for a lease another process holds
+WAIT = 45.0  # seconds the worker waits for a lease another process holds
 WAIT_WHILE_PERSON_WAITS = 5.0
 
 
@@ -19,8 +20,9 @@ class LockTimeout(Exception):
 
 
 @contextmanager
-def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = WAIT,
-          clock: Clock = SYSTEM_CLOCK) -> Iterator[None]:
+def lease(
+    db: Database, name: str, *, ttl: float = 60.0, wait: float = WAIT, clock: Clock = SYSTEM_CLOCK
+) -> Iterator[None]:
     """Hold the named lease; a crashed holder's lease lapses after `ttl` seconds."""
     holder = uuid.uuid4().hex
     deadline = clock.time() + wait
@@ -31,7 +33,8 @@ def lease(db: Database, name: str, *, ttl: float = 60.0, wait: float = WAIT,
                 "insert into locks (name, holder, expires_at) values (?, ?, ?) "
                 "on conflict(name) do update set holder = excluded.holder, "
                 "expires_at = excluded.expires_at where locks.expires_at < ?",
-                [name, holder, now + ttl, now])
+                [name, holder, now + ttl, now],
+            )
         held = next(db.query("select holder from locks where name = ?", [name]), None)
         if held and held["holder"] == holder:
             break

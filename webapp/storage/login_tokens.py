@@ -1,4 +1,5 @@
 """Single-use login tokens that sign a HubSpot user into our pages for one portal."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,20 +25,29 @@ class LoginTokens:
         self.db = db
         self.clock = clock
 
-    def mint(self, portal_id: int, user_id: int | None, user_email: str | None,
-             locale: str | None = None) -> str:
+    def mint(
+        self, portal_id: int, user_id: int | None, user_email: str | None, locale: str | None = None
+    ) -> str:
         """Create a token that works once, within a minute."""
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         with write_transaction(self.db):
-            self.db["login_tokens"].insert({
-                "token_hash": _hash(token), "portal_id": portal_id, "user_id": user_id,
-                "user_email": user_email, "locale": locale,
-                "expires_at": isoformat(now + LIFETIME), "used_at": None,
-            })
+            self.db["login_tokens"].insert(
+                {
+                    "token_hash": _hash(token),
+                    "portal_id": portal_id,
+                    "user_id": user_id,
+                    "user_email": user_email,
+                    "locale": locale,
+                    "expires_at": isoformat(now + LIFETIME),
+                    "used_at": None,
+                }
+            )
             # Old tokens are useless; keep the table small.
-            self.db.execute("delete from login_tokens where expires_at < ?",
-                            [isoformat(now - timedelta(days=1))])
+            self.db.execute(
+                "delete from login_tokens where expires_at < ?",
+                [isoformat(now - timedelta(days=1))],
+            )
         return token
 
     def consume(self, token: str) -> dict | None:
@@ -46,13 +56,20 @@ class LoginTokens:
             return None
         now = self.clock.now()
         with write_transaction(self.db):
-            row = next(self.db.query(
-                "select portal_id, user_id, user_email, locale, expires_at, used_at "
-                "from login_tokens where token_hash = ?", [_hash(token)]), None)
+            row = next(
+                self.db.query(
+                    "select portal_id, user_id, user_email, locale, expires_at, used_at "
+                    "from login_tokens where token_hash = ?",
+                    [_hash(token)],
+                ),
+                None,
+            )
             if row is None or row["used_at"] is not None or parse(row["expires_at"]) < now:
                 return None
-            self.db.execute("update login_tokens set used_at = ? where token_hash = ?",
-                            [isoformat(now), _hash(token)])
+            self.db.execute(
+                "update login_tokens set used_at = ? where token_hash = ?",
+                [isoformat(now), _hash(token)],
+            )
         return {key: row[key] for key in ("portal_id", "user_id", "user_email", "locale")}
 
     def forget_portal(self, portal_id: int) -> None:

@@ -1,72 +1,91 @@
 """Schema history. Each step is additive; nothing here ever drops data."""
-from sqlite_utils import Database
-from sqlite_utils import Migrations
+
+from sqlite_utils import Database, Migrations
 
 migrations = Migrations("txsync")
 
 
 @migrations(name="0001_initial")
 def initial(db: Database) -> None:
-    db["installations"].create({
-        "portal_id": int,
-        "hub_domain": str,
-        "portal_name": str,
-        "status": str,            # active | uninstalled
-        "installed_by_user_id": int,
-        "installed_by_email": str,
-        "scopes": str,            # JSON list of granted scopes
-        "property_set": int,      # version of the app's HubSpot properties created in the portal
-        "plan": str,
-        "installed_at": str,
-        "updated_at": str,
-        "uninstalled_at": str,
-    }, pk="portal_id", not_null={"status", "installed_at", "updated_at"},
-        defaults={"status": "active", "property_set": 0})
+    db["installations"].create(
+        {
+            "portal_id": int,
+            "hub_domain": str,
+            "portal_name": str,
+            "status": str,  # active | uninstalled
+            "installed_by_user_id": int,
+            "installed_by_email": str,
+            "scopes": str,  # JSON list of granted scopes
+            "property_set": int,  # version of the app's HubSpot properties created in the portal
+            "plan": str,
+            "installed_at": str,
+            "updated_at": str,
+            "uninstalled_at": str,
+        },
+        pk="portal_id",
+        not_null={"status", "installed_at", "updated_at"},
+        defaults={"status": "active", "property_set": 0},
+    )
 
     # One row per secret; `secret` holds Fernet ciphertext only.
-    db["credentials"].create({
-        "portal_id": int,
-        "kind": str,              # hubspot_oauth | tripletex_employee | tripletex_session
-        "secret": str,
-        "expires_at": str,
-        "meta": str,              # JSON with non-secret facts (company id, scopes, ...)
-        "updated_at": str,
-    }, pk=("portal_id", "kind"), not_null={"secret", "updated_at"},
-        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["credentials"].create(
+        {
+            "portal_id": int,
+            "kind": str,  # hubspot_oauth | tripletex_employee | tripletex_session
+            "secret": str,
+            "expires_at": str,
+            "meta": str,  # JSON with non-secret facts (company id, scopes, ...)
+            "updated_at": str,
+        },
+        pk=("portal_id", "kind"),
+        not_null={"secret", "updated_at"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
 
-    db["settings"].create({
-        "portal_id": int,
-        "key": str,
-        "value": str,             # JSON
-        "updated_at": str,
-    }, pk=("portal_id", "key"), foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["settings"].create(
+        {
+            "portal_id": int,
+            "key": str,
+            "value": str,  # JSON
+            "updated_at": str,
+        },
+        pk=("portal_id", "key"),
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
 
-    db["id_mappings"].create({
-        "portal_id": int,
-        "object_type": str,       # company | contact | product | deal | ...
-        "hubspot_id": str,
-        "tripletex_id": int,
-        "synced_version": int,    # Tripletex `version` last written or read
-        "synced_hash": str,       # hash of the HubSpot properties last synced
-        "updated_at": str,
-    }, pk=("portal_id", "object_type", "hubspot_id"),
-        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["id_mappings"].create(
+        {
+            "portal_id": int,
+            "object_type": str,  # company | contact | product | deal | ...
+            "hubspot_id": str,
+            "tripletex_id": int,
+            "synced_version": int,  # Tripletex `version` last written or read
+            "synced_hash": str,  # hash of the HubSpot properties last synced
+            "updated_at": str,
+        },
+        pk=("portal_id", "object_type", "hubspot_id"),
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
     db["id_mappings"].create_index(["portal_id", "object_type", "tripletex_id"], unique=True)
 
-    db["sync_log"].create({
-        "id": int,
-        "portal_id": int,
-        "at": str,
-        "direction": str,         # to_tripletex | to_hubspot
-        "object_type": str,
-        "hubspot_id": str,
-        "tripletex_id": int,
-        "action": str,
-        "status": str,            # ok | failed | skipped
-        "message": str,
-        "details": str,           # JSON
-    }, pk="id", not_null={"portal_id", "at", "status"},
-        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["sync_log"].create(
+        {
+            "id": int,
+            "portal_id": int,
+            "at": str,
+            "direction": str,  # to_tripletex | to_hubspot
+            "object_type": str,
+            "hubspot_id": str,
+            "tripletex_id": int,
+            "action": str,
+            "status": str,  # ok | failed | skipped
+            "message": str,
+            "details": str,  # JSON
+        },
+        pk="id",
+        not_null={"portal_id", "at", "status"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
     db["sync_log"].create_index(["portal_id", "at"])
 
     db["worker_heartbeats"].create({"worker": str, "seen_at": str}, pk="worker")
@@ -81,16 +100,20 @@ def locks(db: Database) -> None:
 @migrations(name="0003_login_tokens")
 def login_tokens(db: Database) -> None:
     # Single-use tokens that open the app inside HubSpot's iframe; only their hash is kept.
-    db["login_tokens"].create({
-        "token_hash": str,
-        "portal_id": int,
-        "user_id": int,
-        "user_email": str,
-        "locale": str,
-        "expires_at": str,
-        "used_at": str,
-    }, pk="token_hash", not_null={"portal_id", "expires_at"},
-        foreign_keys=[("portal_id", "installations", "portal_id")])
+    db["login_tokens"].create(
+        {
+            "token_hash": str,
+            "portal_id": int,
+            "user_id": int,
+            "user_email": str,
+            "locale": str,
+            "expires_at": str,
+            "used_at": str,
+        },
+        pk="token_hash",
+        not_null={"portal_id", "expires_at"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
 
 
 @migrations(name="0004_session_epoch")
@@ -103,10 +126,10 @@ def session_epoch(db: Database) -> None:
 def abuse_limits(db: Database) -> None:
     # Signed HubSpot requests already acted on, kept until their signature would expire anyway,
     # so a captured request cannot be replayed within its five minutes. Only a hash is kept.
-    db["signed_requests"].create({"signature_hash": str, "expires_at": float},
-                                 pk="signature_hash", not_null={"expires_at"})
+    db["signed_requests"].create(
+        {"signature_hash": str, "expires_at": float}, pk="signature_hash", not_null={"expires_at"}
+    )
     # Recent attempts per key (a portal, a client address), for "wait N seconds" limits.
-    db["attempts"].create({"id": int, "key": str, "at": float}, pk="id",
-                          not_null={"key", "at"})
+    db["attempts"].create({"id": int, "key": str, "at": float}, pk="id", not_null={"key", "at"})
     db["attempts"].create_index(["key", "at"])
     db["attempts"].create_index(["at"])

@@ -5,6 +5,7 @@ signature; a repeat within the five minutes the signature stays valid is a repla
 itself sends a request again only after a 5xx or a failed connection, so a claim is
 released when handling fails and the retry gets its turn.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,11 +31,12 @@ class SignedRequests:
     def claim(self, signature: str, expires_at: float) -> bool:
         """Mark the signature used until `expires_at` (epoch seconds); False if it already was."""
         with write_transaction(self.db):
-            self.db.execute("delete from signed_requests where expires_at < ?",
-                            [self.clock.time()])
+            self.db.execute("delete from signed_requests where expires_at < ?", [self.clock.time()])
             try:
-                self.db.execute("insert into signed_requests (signature_hash, expires_at) "
-                                "values (?, ?)", [_hash(signature), expires_at])
+                self.db.execute(
+                    "insert into signed_requests (signature_hash, expires_at) values (?, ?)",
+                    [_hash(signature), expires_at],
+                )
             except sqlite3.IntegrityError:
                 return False
         return True
@@ -42,5 +44,6 @@ class SignedRequests:
     def release(self, signature: str) -> None:
         """Forget a claim whose handling failed, so HubSpot's retry of the same request works."""
         with write_transaction(self.db):
-            self.db.execute("delete from signed_requests where signature_hash = ?",
-                            [_hash(signature)])
+            self.db.execute(
+                "delete from signed_requests where signature_hash = ?", [_hash(signature)]
+            )

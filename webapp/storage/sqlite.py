@@ -1,4 +1,5 @@
 """SQLite connections, transactions and migrations, free of Flask so the worker can use them."""
+
 from __future__ import annotations
 
 import functools
@@ -41,7 +42,7 @@ def private_file(path: str) -> None:
     except FileExistsError:
         _tighten(path)
     else:
-        os.fchmod(fd, 0o600)        # the umask may only take bits away; this puts them back
+        os.fchmod(fd, 0o600)  # the umask may only take bits away; this puts them back
         os.close(fd)
 
 
@@ -66,7 +67,7 @@ def _enable_wal(db: Database, attempts: int = 100) -> None:
     # Switching the journal mode ignores the busy timeout, and on a new file the app and
     # the worker may both try at once; the setting is persistent, so one success is enough.
     for attempt in range(attempts):
-        if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        if next(db.query("PRAGMA journal_mode"))["journal_mode"] == "wal":
             return
         try:
             db.enable_wal()

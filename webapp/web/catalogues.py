@@ -3,6 +3,7 @@
 `make` compiles them too; doing it at start-up as well means a deployment that skipped that
 step (a plain `pip install`, a new .po copied in) still shows Bokmål, not English.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,7 +35,7 @@ def compile_stale(directory: Path) -> list[Path]:
             with partial.open("wb") as target:
                 write_mo(target, catalog)
             partial.replace(mo)
-        except OSError as exc:        # a read-only install: `make catalogues` must do it
+        except OSError as exc:  # a read-only install: `make catalogues` must do it
             log.warning("could not compile %s (%s); its pages show English", po, exc)
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)

@@ -5,15 +5,16 @@ single-use token that expires within a minute, and opening the URL trades it for
 for that one portal. The session then travels in the URL and in htmx's headers as well as
 in the cookie, so it survives a browser that blocks third-party cookies.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
-from .i18n import normalise
 from ..portal.lifecycle import ensure_portal_properties
 from ..storage.installations import ACTIVE
 from .auth import sign_in
 from .collaborators import collaborators
+from .i18n import normalise
 from .sessions import carry_in_links, framed_navigation, redirect_to
 from .signed import signed_by_hubspot
 
@@ -26,13 +27,17 @@ def settings_session():
     """Return `{"url": ...}` that signs this HubSpot user in for this portal only."""
     installation = collaborators().installations.get(g.hubspot["portal_id"])
     if installation is None or installation["status"] != ACTIVE:
-        return jsonify(error="not_installed",
-                       message="The app is not installed in this HubSpot account."), 404
+        return jsonify(
+            error="not_installed", message="The app is not installed in this HubSpot account."
+        ), 404
     body = request.get_json(silent=True) if request.content_length else {}
     locale = body.get("locale") if isinstance(body, dict) else None
     token = collaborators().login_tokens.mint(
-        installation["portal_id"], g.hubspot["user_id"], g.hubspot["user_email"],
-        normalise(locale if isinstance(locale, str) else None))
+        installation["portal_id"],
+        g.hubspot["user_id"],
+        g.hubspot["user_email"],
+        normalise(locale if isinstance(locale, str) else None),
+    )
     url = current_app.config["PUBLIC_BASE_URL"] + "/hubspot/settings/open?login=" + token
     return jsonify(url=url)
 
@@ -56,6 +61,6 @@ def open_settings():
     try:
         # Properties a newer release added are created on the portal's next use.
         ensure_portal_properties(collaborators(), found["portal_id"])
-    except Exception:   # noqa: BLE001 - the user is signed in; this is retried next time
+    except Exception:  # noqa: BLE001 - the user is signed in; this is retried next time
         current_app.logger.exception("property upkeep for portal %s failed", found["portal_id"])
     return redirect_to("setup.start")

@@ -3,6 +3,7 @@
 CSRF is checked for every form by Flask-WTF's CSRFProtect, so these are plain WTForms forms.
 Messages are English source strings, translated when a form is shown.
 """
+
 from __future__ import annotations
 
 from wtforms import Form, HiddenField, RadioField, StringField
@@ -16,8 +17,9 @@ from .i18n import gettext
 # says them in the page as the user pastes, before anything is sent.
 TOKEN_MESSAGES = {
     "empty": N_("Paste the token you created in Tripletex."),
-    "non_printable": N_("The text contains invisible characters. Copy the token again from "
-                        "Tripletex."),
+    "non_printable": N_(
+        "The text contains invisible characters. Copy the token again from Tripletex."
+    ),
     "too_long": N_("This is much longer than a Tripletex token. Copy just the token."),
     "unusual": N_("This does not look like a Tripletex token, but you can still try it."),
     "ok": N_("Looks like a token. Click Connect Tripletex to check it with Tripletex."),

@@ -1,4 +1,5 @@
 """Full page or fragment: one route serves both, as Contact.app does."""
+
 from __future__ import annotations
 
 from flask import make_response, render_template, request
@@ -8,8 +9,9 @@ from .sessions import redirect_to, session_url
 
 def is_htmx() -> bool:
     """An htmx request that wants a fragment (a boosted one wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and \
-        request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render_page(page: str, fragment: str, *, status: int = 200, **context):
@@ -34,7 +36,9 @@ def go_to(endpoint: str, render_fragment, **values):
 
 def reshown_by(endpoint: str, **values):
     """Name the page a form lives on, so a form sent with a lapsed token is shown there again."""
+
     def mark(view):
         view.reshown_by = (endpoint, values)
         return view
+
     return mark

@@ -1,4 +1,5 @@
 """The landing page and the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, session
@@ -19,14 +20,18 @@ def worker_status() -> dict:
 
 @bp.get("/")
 def index():
-    return render_template("home/index.html", worker=worker_status(),
-                           signed_in=session.get("portal_id"),
-                           tripletex_base=current_app.config["TRIPLETEX_API_BASE"],
-                           hubspot_base=current_app.config["HUBSPOT_API_BASE"])
+    return render_template(
+        "home/index.html",
+        worker=worker_status(),
+        signed_in=session.get("portal_id"),
+        tripletex_base=current_app.config["TRIPLETEX_API_BASE"],
+        hubspot_base=current_app.config["HUBSPOT_API_BASE"],
+    )
 
 
 @bp.get("/healthz")
 def health():
     reachable(collaborators().db)
-    return jsonify(status="ok", worker=worker_status(),
-                   sandbox_mode=current_app.config["SANDBOX_MODE"])
+    return jsonify(
+        status="ok", worker=worker_status(), sandbox_mode=current_app.config["SANDBOX_MODE"]
+    )

@@ -6,6 +6,7 @@ string with Babel (babel.cfg) and fails when one lacks a translation. Messages k
 `{name}` placeholders filled with str.format (Flask-Babel's own gettext uses %-formatting,
 so we wrap its translations instead). Dates, numbers and amounts follow the page's language.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -61,11 +62,15 @@ def ngettext(singular: str, plural: str, n: int, **params) -> str:
     way ("1 000" in Bokmål), since a message with a plural only ever counts things.
     """
     if isinstance(n, float) and n.is_integer():
-        n = int(n)                      # gettext's plural rules take whole numbers
+        n = int(n)  # gettext's plural rules take whole numbers
     translated = get_translations().ngettext(singular, plural, n)
     values = {"n": n, **params}
-    return translated.format(**{name: format_number(value) if _is_number(value) else value
-                                for name, value in values.items()})
+    return translated.format(
+        **{
+            name: format_number(value) if _is_number(value) else value
+            for name, value in values.items()
+        }
+    )
 
 
 def _is_number(value) -> bool:
@@ -88,8 +93,7 @@ def format_amount(value, currency: str = "NOK", *, whole: bool = False) -> str:
         pattern = pattern.replace(".00", "")
     # CLDR puts a space between a currency code and its digits; Babel leaves that out.
     pattern = pattern.replace("¤#", "¤\xa0#").replace("0¤", "0\xa0¤")
-    return format_currency(value, currency, format=pattern, locale=locale,
-                           currency_digits=False)
+    return format_currency(value, currency, format=pattern, locale=locale, currency_digits=False)
 
 
 def format_price(value, currency: str = "NOK") -> str:
@@ -104,9 +108,11 @@ def local_time(value: datetime | str | None) -> str:
         return ""
     moment = parse(value) if isinstance(value, str) else value
     locale = _locale()
-    pattern = (locale.datetime_formats["medium"]
-               .replace("{1}", locale.date_formats["medium"].pattern)
-               .replace("{0}", locale.time_formats["short"].pattern))
+    pattern = (
+        locale.datetime_formats["medium"]
+        .replace("{1}", locale.date_formats["medium"].pattern)
+        .replace("{0}", locale.time_formats["short"].pattern)
+    )
     return format_datetime(moment, pattern, tzinfo=OSLO, locale=locale)
 
 
@@ -124,8 +130,12 @@ def language_url(code: str) -> str:
     code or a sign-in token in the current URL must not be replayed by a language link.
     """
     from .sessions import session_url
-    if request.method == "GET" and request.endpoint not in (None, "static") and \
-            request.endpoint not in _NOT_REVISITABLE:
+
+    if (
+        request.method == "GET"
+        and request.endpoint not in (None, "static")
+        and request.endpoint not in _NOT_REVISITABLE
+    ):
         return session_url(request.endpoint, **dict(request.view_args or {}, lang=code))
     target = "setup.start" if session.get("portal_id") else "home.index"
     return session_url(target, lang=code)
@@ -134,27 +144,41 @@ def language_url(code: str) -> str:
 # Pages that consume something on the way in; their language link leads elsewhere.
 _NOT_REVISITABLE = {"install.callback", "embedded.open_settings", "install.start"}
 
-FILTERS = {"local_time": local_time, "number": format_number, "amount": format_amount,
-           "price": format_price}
+FILTERS = {
+    "local_time": local_time,
+    "number": format_number,
+    "amount": format_amount,
+    "price": format_price,
+}
 
 
 def init_app(app: Flask) -> None:
     # One Babel per app: Flask-Babel caches loaded catalogues on its instance.
-    Babel(app, configure_jinja=False, default_locale=DEFAULT,
-          default_translation_directories=str(TRANSLATIONS), default_timezone=OSLO.key,
-          locale_selector=lambda: getattr(g, "lang", DEFAULT))
+    Babel(
+        app,
+        configure_jinja=False,
+        default_locale=DEFAULT,
+        default_translation_directories=str(TRANSLATIONS),
+        default_timezone=OSLO.key,
+        locale_selector=lambda: getattr(g, "lang", DEFAULT),
+    )
     compile_stale(TRANSLATIONS)
 
     @app.before_request
     def set_language():
         g.lang = pick_language()
-        refresh()           # a locale Flask-Babel looked up earlier in the request is stale
+        refresh()  # a locale Flask-Babel looked up earlier in the request is stale
         if request.args.get("lang") and normalise(request.args["lang"]):
             session["lang"] = g.lang
 
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, LANGUAGES=LANGUAGES,
-                                 language_url=language_url, localized=localized)
+    app.jinja_env.globals.update(
+        _=gettext,
+        ngettext=ngettext,
+        LANGUAGES=LANGUAGES,
+        language_url=language_url,
+        localized=localized,
+    )
 
     @app.context_processor
     def language():

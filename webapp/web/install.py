@@ -3,6 +3,7 @@
 Authlib's Flask client keeps the OAuth state in the session and checks it on the way back,
 so a forged, stale or replayed callback is refused before any code is exchanged.
 """
+
 from __future__ import annotations
 
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
@@ -10,11 +11,16 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, current_app, render_template, request
 from requests import RequestException
 
-from ..collaborators import CALL_TIMEOUT_WHILE_PERSON_WAITS
 from ..clients.errors import ApiError
+from ..collaborators import CALL_TIMEOUT_WHILE_PERSON_WAITS
 from ..portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
-from ..portal.lifecycle import (InstallRefused, account_of, ensure_portal_properties,
-                                record_install, uninstall)
+from ..portal.lifecycle import (
+    InstallRefused,
+    account_of,
+    ensure_portal_properties,
+    record_install,
+    uninstall,
+)
 from .auth import current_installation, portal_required, sign_in, sign_out
 from .collaborators import collaborators
 from .forms import ConfirmForm
@@ -33,15 +39,20 @@ def init_app(app: Flask) -> None:
     config = app.config
     registry = OAuth(app)
     registry.register(
-        "hubspot", client_id=config["HUBSPOT_CLIENT_ID"],
+        "hubspot",
+        client_id=config["HUBSPOT_CLIENT_ID"],
         client_secret=config["HUBSPOT_CLIENT_SECRET"],
         authorize_url=f"{config['HUBSPOT_APP_BASE']}/oauth/authorize",
-        access_token_url=(f"{config['HUBSPOT_API_BASE']}/oauth/"
-                          f"{config['HUBSPOT_API_VERSION']}/token"),
-        client_kwargs={"scope": " ".join(REQUIRED_SCOPES),
-                       "token_endpoint_auth_method": "client_secret_post",
-                       # The code exchange runs while the user waits on the callback.
-                       "timeout": min(config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS)})
+        access_token_url=(
+            f"{config['HUBSPOT_API_BASE']}/oauth/{config['HUBSPOT_API_VERSION']}/token"
+        ),
+        client_kwargs={
+            "scope": " ".join(REQUIRED_SCOPES),
+            "token_endpoint_auth_method": "client_secret_post",
+            # The code exchange runs while the user waits on the callback.
+            "timeout": min(config["HTTP_TIMEOUT"], CALL_TIMEOUT_WHILE_PERSON_WAITS),
+        },
+    )
     app.register_blueprint(bp)
 
 
@@ -57,8 +68,7 @@ def redirect_uri() -> str:
 @bp.get("/install")
 def start():
     """Send the user to HubSpot's authorize page (also the Marketplace install button URL)."""
-    return _hubspot().authorize_redirect(redirect_uri(),
-                                         optional_scope=" ".join(OPTIONAL_SCOPES))
+    return _hubspot().authorize_redirect(redirect_uri(), optional_scope=" ".join(OPTIONAL_SCOPES))
 
 
 @bp.get("/oauth/callback")
@@ -102,8 +112,8 @@ def callback():
 
 def _is_token(token) -> bool:
     return isinstance(token, dict) and all(
-        isinstance(token.get(key), str) and token[key] for key in ("access_token",
-                                                                   "refresh_token"))
+        isinstance(token.get(key), str) and token[key] for key in ("access_token", "refresh_token")
+    )
 
 
 def _failed(reason: str, status: int):
@@ -114,8 +124,11 @@ def _failed(reason: str, status: int):
 @portal_required
 def confirm_uninstall():
     """Ask before uninstalling: a real page, so it works without JavaScript."""
-    return render_template("install/uninstall_confirm.html", installation=current_installation(),
-                           grace_days=current_app.config["UNINSTALL_GRACE_DAYS"])
+    return render_template(
+        "install/uninstall_confirm.html",
+        installation=current_installation(),
+        grace_days=current_app.config["UNINSTALL_GRACE_DAYS"],
+    )
 
 
 @bp.post("/account/uninstall")
@@ -132,5 +145,6 @@ def uninstall_app():
         current_app.logger.warning("uninstall of portal %s failed: %s", portal_id, exc)
         return render_template("install/uninstall_failed.html"), 502
     sign_out()
-    return render_template("install/uninstalled.html",
-                           grace_days=current_app.config["UNINSTALL_GRACE_DAYS"])
+    return render_template(
+        "install/uninstalled.html", grace_days=current_app.config["UNINSTALL_GRACE_DAYS"]
+    )

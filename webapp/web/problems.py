@@ -1,4 +1,5 @@
 """Problems (webapp.portal.problems) put into the user's language, for the templates."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from .i18n import gettext, ngettext
 @dataclass
 class Sentence:
     text: str
-    code: str | None = None      # shown after the text, verbatim, for the user to copy
+    code: str | None = None  # shown after the text, verbatim, for the user to copy
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Shown:
 
 def show(problem: Problem | dict) -> Shown:
     """The problem's message in the user's language, its details filled in."""
-    if isinstance(problem, dict):          # a problem kept in storage (the last check)
+    if isinstance(problem, dict):  # a problem kept in storage (the last check)
         problem = Problem(problem.get("kind", "unexpected"), problem.get("detail") or {})
     detail = details(problem, gettext, app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"])
     shown = message(problem)
@@ -36,8 +37,14 @@ def show(problem: Problem | dict) -> Shown:
         if filled is None:
             return None
         return Sentence(filled, str(detail[text.code]) if text.code in detail else None)
-    return Shown(problem.kind, gettext(shown.title), sentence(shown.text),
-                 [s for s in map(sentence, shown.items) if s], sentence(shown.after))
+
+    return Shown(
+        problem.kind,
+        gettext(shown.title),
+        sentence(shown.text),
+        [s for s in map(sentence, shown.items) if s],
+        sentence(shown.after),
+    )
 
 
 def counted(text: Text, detail: dict) -> str | None:

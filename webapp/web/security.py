@@ -1,4 +1,5 @@
 """Response headers every page gets: who may frame us, and no sniffing."""
+
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -8,7 +9,7 @@ FRAME_ANCESTORS = "'self' https://app.hubspot.com https://*.hubspot.com"
 
 
 def frame_ancestors(config: dict) -> str:
-    """HubSpot's origins; in sandbox mode also the simulated HubSpot, which frames us the same way."""
+    """HubSpot's origins; in sandbox mode also the simulated HubSpot, which frames us alike."""
     if not config["SANDBOX_MODE"]:
         return FRAME_ANCESTORS
     parts = urlsplit(config["HUBSPOT_APP_BASE"])
@@ -21,8 +22,10 @@ EMPTY_INLINE_STYLE = "'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJ
 
 
 def init_app(app: Flask) -> None:
-    policy = (f"default-src 'self'; img-src 'self' data:; style-src 'self' {EMPTY_INLINE_STYLE}; "
-              f"frame-ancestors {frame_ancestors(app.config)}")
+    policy = (
+        f"default-src 'self'; img-src 'self' data:; style-src 'self' {EMPTY_INLINE_STYLE}; "
+        f"frame-ancestors {frame_ancestors(app.config)}"
+    )
 
     @app.before_request
     def refuse_large_bodies():

@@ -10,6 +10,7 @@ frame (which only HubSpot may show) or on a request our own page's script makes.
 top-level navigation: a URL pasted into another browser, opened from history or planted in a
 link would otherwise sign in whoever opens it. Links that leave the frame never carry it.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from itsdangerous import BadSignature
 
 SESSION_HEADER = "X-Session"
 SESSION_PARAM = "_s"
-CARRIED_LIFETIME = 2 * 3600        # seconds; each page re-signs it, so it lapses only when idle
+CARRIED_LIFETIME = 2 * 3600  # seconds; each page re-signs it, so it lapses only when idle
 _FRAMED = {"iframe", "frame"}
 
 
@@ -32,13 +33,15 @@ def url_carry_allowed(req: Request) -> bool:
     """
     if req.headers.get("Sec-Fetch-Dest") in _FRAMED:
         return True
-    return (req.headers.get("Sec-Fetch-Dest") == "empty"
-            and req.headers.get("Sec-Fetch-Site") == "same-origin"
-            and req.headers.get("HX-Request") == "true")
+    return (
+        req.headers.get("Sec-Fetch-Dest") == "empty"
+        and req.headers.get("Sec-Fetch-Site") == "same-origin"
+        and req.headers.get("HX-Request") == "true"
+    )
 
 
 class PortableSessionInterface(SecureCookieSessionInterface):
-    """Read the session from the header or the URL first (explicit beats ambient), then the cookie."""
+    """Read the session from the header or the URL first (explicit beats ambient), then cookie."""
 
     def open_session(self, app: Flask, request: Request):
         serializer = self.get_signing_serializer(app)
@@ -47,8 +50,13 @@ class PortableSessionInterface(SecureCookieSessionInterface):
         candidates = [(request.headers.get(SESSION_HEADER), "header", CARRIED_LIFETIME)]
         if url_carry_allowed(request):
             candidates.append((request.args.get(SESSION_PARAM), "url", CARRIED_LIFETIME))
-        candidates.append((request.cookies.get(self.get_cookie_name(app)), "cookie",
-                           int(app.permanent_session_lifetime.total_seconds())))
+        candidates.append(
+            (
+                request.cookies.get(self.get_cookie_name(app)),
+                "cookie",
+                int(app.permanent_session_lifetime.total_seconds()),
+            )
+        )
         carried_sent = False
         for value, source, max_age in candidates:
             if not value:
@@ -73,7 +81,7 @@ class PortableSessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app: Flask, session, response) -> None:
         if getattr(session, "source", None) in ("header", "url"):
-            return       # it lives in the page's links; the browser's cookie is not ours to set
+            return  # it lives in the page's links; the browser's cookie is not ours to set
         super().save_session(app, session, response)
 
 
@@ -85,8 +93,9 @@ def session_token(app: Flask) -> str:
 
 def carried() -> bool:
     """True when links must carry the session: it came that way, or sign-in asked for it."""
-    return getattr(session, "source", None) in ("header", "url") or \
-        bool(getattr(session, "carry_in_links", False))
+    return getattr(session, "source", None) in ("header", "url") or bool(
+        getattr(session, "carry_in_links", False)
+    )
 
 
 def carry_in_links() -> None:
@@ -118,8 +127,11 @@ def keep_out_of_the_address_bar():
     top-level navigation: the session would not count there, but it would sit in the address
     bar and the history. The redirect leaves only the clean URL behind.
     """
-    if request.method != "GET" or SESSION_PARAM not in request.args or \
-            request.headers.get("Sec-Fetch-Dest") != "document":
+    if (
+        request.method != "GET"
+        or SESSION_PARAM not in request.args
+        or request.headers.get("Sec-Fetch-Dest") != "document"
+    ):
         return None
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != SESSION_PARAM])
     response = redirect(request.path + (f"?{query}" if query else ""), code=303)
@@ -143,5 +155,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def session_helpers():
-        return {"session_token": lambda: session_token(app), "session_url": session_url,
-                "session_carried": carried, "SESSION_HEADER": SESSION_HEADER}
+        return {
+            "session_token": lambda: session_token(app),
+            "session_url": session_url,
+            "session_carried": carried,
+            "SESSION_HEADER": SESSION_HEADER,
+        }

@@ -4,15 +4,16 @@ Every step is a real URL that works without JavaScript; htmx swaps just the step
 it can. A step opens only when the ones before it are done, and what is done is read from
 storage, never from the session, so back, refresh and a second tab all agree.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, request
 
 from ..clients.errors import ApiError
 from ..portal.plans import invoices_this_month
-from ..portal.tripletex_link import TripletexLink
 from ..portal.problems import Problem, explain
 from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
+from ..portal.tripletex_link import TripletexLink
 from .auth import current_installation, portal_required
 from .collaborators import collaborators
 from .forms import CompanyForm, ConfirmForm, PlanForm, TokenForm
@@ -46,8 +47,12 @@ def _state(installation: dict) -> dict:
     plan = installation.get("plan")
     if not current_app.config["SHOW_PLAN_STEP"] and not plan:
         plan = current_app.config["PLANS"][0]["id"]
-    done = {"hubspot": True, "tripletex": bool(connection),
-            "check": bool(connection and check and check["ok"]), "plan": bool(plan)}
+    done = {
+        "hubspot": True,
+        "tripletex": bool(connection),
+        "check": bool(connection and check and check["ok"]),
+        "plan": bool(plan),
+    }
     done["done"] = all(done[s] for s in _steps() if s != "done")
     return {"done": done, "connection": connection, "check": check, "plan": plan}
 
@@ -58,23 +63,29 @@ def _first_open(done: dict) -> str:
 
 def _is_open(step: str, done: dict) -> bool:
     steps = _steps()
-    return all(done[s] for s in steps[:steps.index(step)])
+    return all(done[s] for s in steps[: steps.index(step)])
 
 
 def _render(step: str, status: int = 200, **extra):
-    g.pop("installation", None)          # a POST may just have changed it
+    g.pop("installation", None)  # a POST may just have changed it
     installation = current_installation()
     portal_id = installation["portal_id"]
     state = _state(installation)
     extra.setdefault("token_form", TokenForm())
     extra.setdefault("company_form", CompanyForm())
     extra.setdefault("plan_form", PlanForm(plans=current_app.config["PLANS"]))
-    context = dict(step=step, steps=_steps(), state=state,
-                   open_steps=[s for s in _steps() if _is_open(s, state["done"])],
-                   installation=installation, plans=current_app.config["PLANS"],
-                   app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"],
-                   invoices_used=invoices_this_month(collaborators(), portal_id),
-                   choices=_link().pending_choices(portal_id), **extra)
+    context = dict(
+        step=step,
+        steps=_steps(),
+        state=state,
+        open_steps=[s for s in _steps() if _is_open(s, state["done"])],
+        installation=installation,
+        plans=current_app.config["PLANS"],
+        app_name=current_app.config["TRIPLETEX_APPLICATION_NAME"],
+        invoices_used=invoices_this_month(collaborators(), portal_id),
+        choices=_link().pending_choices(portal_id),
+        **extra,
+    )
     return render_page("setup/page.html", "setup/_stepper.html", status=status, **context)
 
 
@@ -108,8 +119,9 @@ def connect_tripletex():
     form = TokenForm(request.form)
     if not form.validate():
         return _render("tripletex", status=422, token_form=form)
-    return _too_many_attempts("tripletex") or _try_connect(portal_id, form.read.token, None,
-                                                           token_form=form)
+    return _too_many_attempts("tripletex") or _try_connect(
+        portal_id, form.read.token, None, token_form=form
+    )
 
 
 @bp.post("/tripletex/company")
@@ -124,27 +136,38 @@ def choose_company():
     form = CompanyForm(request.form)
     if not form.validate():
         return _render("tripletex", status=422, company_form=form)
-    return _too_many_attempts("tripletex") or _try_connect(portal_id, token, form.chosen,
-                                                           company_form=form)
+    return _too_many_attempts("tripletex") or _try_connect(
+        portal_id, token, form.chosen, company_form=form
+    )
 
 
 def _too_many_attempts(step: str):
     """The step again with "wait N seconds" when this portal or address tried too often."""
     portal_id = current_installation()["portal_id"]
-    wait = collaborators().attempts.take({
-        f"tripletex:portal:{portal_id}": PER_PORTAL,
-        f"tripletex:address:{request.remote_addr}": PER_ADDRESS})
+    wait = collaborators().attempts.take(
+        {
+            f"tripletex:portal:{portal_id}": PER_PORTAL,
+            f"tripletex:address:{request.remote_addr}": PER_ADDRESS,
+        }
+    )
     if not wait:
         return None
-    current_app.logger.warning("portal %s: too many Tripletex attempts from %s",
-                               portal_id, request.remote_addr)
+    current_app.logger.warning(
+        "portal %s: too many Tripletex attempts from %s", portal_id, request.remote_addr
+    )
     response = _render(step, status=429, problem=Problem("too_many_attempts", {"seconds": wait}))
     response.headers["Retry-After"] = str(wait)
     return response
 
 
-def _try_connect(portal_id: int, token: str, company_id: int | None, *,
-                 token_form: TokenForm | None = None, company_form: CompanyForm | None = None):
+def _try_connect(
+    portal_id: int,
+    token: str,
+    company_id: int | None,
+    *,
+    token_form: TokenForm | None = None,
+    company_form: CompanyForm | None = None,
+):
     c = collaborators()
     try:
         result = connect(c.tripletex_for_token, token, company_id, today=c.clock.today())
@@ -153,13 +176,15 @@ def _try_connect(portal_id: int, token: str, company_id: int | None, *,
         company_form.not_listed()
         return _render("tripletex", status=422, company_form=company_form)
     except NotEntitled as exc:
-        return _render("tripletex", status=422,
-                       problem=Problem("missing_entitlements", {"which": exc.which}))
+        return _render(
+            "tripletex", status=422, problem=Problem("missing_entitlements", {"which": exc.which})
+        )
     except ApiError as exc:
         current_app.logger.info("Tripletex refused to connect portal %s: %s", portal_id, exc)
         problem = explain(exc)
-        return _render("tripletex", status=_status_for(exc, problem), problem=problem,
-                       token_form=token_form)
+        return _render(
+            "tripletex", status=_status_for(exc, problem), problem=problem, token_form=token_form
+        )
     if result.companies:
         _link().remember_choice(portal_id, token, result.companies)
         return _render("tripletex")
@@ -181,8 +206,9 @@ def confirm_disconnect():
 @portal_required
 def disconnect_tripletex():
     if not ConfirmForm(request.form).validate():
-        return go_to("setup.confirm_disconnect", lambda: _render("tripletex",
-                                                                 confirming="disconnect"))
+        return go_to(
+            "setup.confirm_disconnect", lambda: _render("tripletex", confirming="disconnect")
+        )
     portal_id = current_installation()["portal_id"]
     _link().disconnect(portal_id)
     return _next("tripletex")

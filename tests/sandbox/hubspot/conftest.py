@@ -3,6 +3,7 @@
 Every answer the sandbox gives in any test here is checked against HubSpot's specs
 (`spec_guard`), so behaviour tests double as conformance tests.
 """
+
 from __future__ import annotations
 
 import threading
@@ -21,9 +22,17 @@ from .specbook import SpecBook
 
 CLIENT_ID, CLIENT_SECRET, APP_ID = "sandbox-client-id", "sandbox-client-secret", 1000001
 REDIRECT = "http://127.0.0.1:5000/oauth/callback"
-SCOPES = ["oauth", "crm.objects.companies.read", "crm.objects.companies.write",
-          "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.deals.read",
-          "crm.objects.deals.write", "e-commerce", "crm.schemas.companies.write"]
+SCOPES = [
+    "oauth",
+    "crm.objects.companies.read",
+    "crm.objects.companies.write",
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "e-commerce",
+    "crm.schemas.companies.write",
+]
 DEMO, EMPTY = 4000001, 4000002
 
 
@@ -50,10 +59,17 @@ class Receiver:
             # Werkzeug's request.url is an IRI (it decodes %C3%A5 to å); `wire_url` is the URL
             # exactly as sent, which is what HubSpot signs.
             wire = request.host_url.rstrip("/") + request.environ.get("RAW_URI", request.full_path)
-            self.calls.append({"method": request.method, "url": request.url, "wire_url": wire,
-                               "headers": dict(request.headers),
-                               "body": request.get_data(as_text=True), "path": request.path,
-                               "events": request.get_json(silent=True)})
+            self.calls.append(
+                {
+                    "method": request.method,
+                    "url": request.url,
+                    "wire_url": wire,
+                    "headers": dict(request.headers),
+                    "body": request.get_data(as_text=True),
+                    "path": request.path,
+                    "events": request.get_json(silent=True),
+                }
+            )
             status = self.replies.pop(0) if self.replies else None
             self.cond.notify_all()
         self.release.wait(10)
@@ -65,8 +81,13 @@ class Receiver:
 
     def card(self):
         status = self._arrive()
-        reply = {"url": request.url, "method": request.method, "args": request.args.to_dict(),
-                 "headers": dict(request.headers), "body": request.get_data(as_text=True)}
+        reply = {
+            "url": request.url,
+            "method": request.method,
+            "args": request.args.to_dict(),
+            "headers": dict(request.headers),
+            "body": request.get_data(as_text=True),
+        }
         return (reply, status) if status else reply
 
     def reset(self) -> None:
@@ -76,8 +97,9 @@ class Receiver:
             self.replies.clear()
 
     def events(self) -> list[dict]:
-        return [e for call in self.calls if call["path"] == "/hubspot/webhooks"
-                for e in call["events"]]
+        return [
+            e for call in self.calls if call["path"] == "/hubspot/webhooks" for e in call["events"]
+        ]
 
     def wait_for(self, predicate, timeout: float = 5.0) -> bool:
         with self.cond:
@@ -98,9 +120,15 @@ def _receiver():
 @pytest.fixture(scope="session")
 def _live(_receiver):
     clock = Clock()
-    app = create_app({"clock": clock, "required_scopes": ["oauth", "crm.objects.companies.read"],
-                      "webhook_target_url": f"{_receiver.url}/hubspot/webhooks",
-                      "webhook_batch_window": 0.05, "webhook_retry_delays": [0.02]})
+    app = create_app(
+        {
+            "clock": clock,
+            "required_scopes": ["oauth", "crm.objects.companies.read"],
+            "webhook_target_url": f"{_receiver.url}/hubspot/webhooks",
+            "webhook_batch_window": 0.05,
+            "webhook_retry_delays": [0.02],
+        }
+    )
     with serving(app) as url:
         yield app, url
 
@@ -126,6 +154,7 @@ def spec_guard(monkeypatch, _live, _book):
         if prepared.url.startswith(_live[1]) and _book.specced(prepared.url):
             seen.append(response)
         return response
+
     monkeypatch.setattr(requests.Session, "send", send)
     yield seen
     problems = _book.problems(seen)
@@ -168,11 +197,18 @@ def base(_live, sb):
     return _live[1]
 
 
-def authorize(base: str, portal_id: int = DEMO, scopes=SCOPES, state: str = "xyz",
-              optional=()) -> str:
+def authorize(
+    base: str, portal_id: int = DEMO, scopes=SCOPES, state: str = "xyz", optional=()
+) -> str:
     """Click "Allow and install" on the consent form; return the code from the redirect."""
-    form = {"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "scope": " ".join(scopes),
-            "state": state, "portal_id": portal_id, "decision": "allow"}
+    form = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT,
+        "scope": " ".join(scopes),
+        "state": state,
+        "portal_id": portal_id,
+        "decision": "allow",
+    }
     if optional:
         form["optional_scope"] = " ".join(optional)
     reply = requests.post(f"{base}/oauth/authorize", data=form, allow_redirects=False)
@@ -182,17 +218,31 @@ def authorize(base: str, portal_id: int = DEMO, scopes=SCOPES, state: str = "xyz
     return query["code"][0]
 
 
-def exchange(base: str, code: str, path: str = "/oauth/2026-03/token",
-             redirect: str = REDIRECT) -> requests.Response:
-    return requests.post(base + path, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect,
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+def exchange(
+    base: str, code: str, path: str = "/oauth/2026-03/token", redirect: str = REDIRECT
+) -> requests.Response:
+    return requests.post(
+        base + path,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        },
+    )
 
 
 def refresh(base: str, refresh_token: str) -> requests.Response:
-    return requests.post(f"{base}/oauth/2026-03/token", data={
-        "grant_type": "refresh_token", "refresh_token": refresh_token,
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    return requests.post(
+        f"{base}/oauth/2026-03/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+        },
+    )
 
 
 def install(base: str, portal_id: int = DEMO, scopes=SCOPES) -> dict:
@@ -220,4 +270,5 @@ def hs(base, token):
     class Api:
         def __getattr__(self, method):
             return lambda path, **kw: session.request(method.upper(), base + path, **kw)
+
     return Api()

@@ -3,6 +3,7 @@
 Each patch names its reason; test_spec_conformance shows for the important ones that the
 unpatched spec really disagrees with what HubSpot's docs (and the sandbox) do.
 """
+
 from __future__ import annotations
 
 
@@ -12,11 +13,18 @@ def _sorts_are_objects(spec: dict) -> None:
     search = spec.get("components", {}).get("schemas", {}).get("PublicObjectSearchRequest")
     if search:
         search["properties"]["sorts"]["items"] = {
-            "oneOf": [{"type": "string"},
-                      {"type": "object", "required": ["propertyName"],
-                       "properties": {"propertyName": {"type": "string"},
-                                      "direction": {"type": "string",
-                                                    "enum": ["ASCENDING", "DESCENDING"]}}}]}
+            "oneOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "required": ["propertyName"],
+                    "properties": {
+                        "propertyName": {"type": "string"},
+                        "direction": {"type": "string", "enum": ["ASCENDING", "DESCENDING"]},
+                    },
+                },
+            ]
+        }
 
 
 def _search_fields_optional(spec: dict) -> None:
@@ -30,11 +38,16 @@ def _search_fields_optional(spec: dict) -> None:
 def _unset_properties_are_null(spec: dict) -> None:
     """HubSpot answers a requested property that has no value with null, not a string."""
     schemas = spec.get("components", {}).get("schemas", {})
-    for name in ("SimplePublicObject", "SimplePublicObjectWithAssociations",
-                 "SimplePublicUpsertObject"):
+    for name in (
+        "SimplePublicObject",
+        "SimplePublicObjectWithAssociations",
+        "SimplePublicUpsertObject",
+    ):
         if name in schemas:
             schemas[name]["properties"]["properties"]["additionalProperties"] = {
-                "type": "string", "nullable": True}
+                "type": "string",
+                "nullable": True,
+            }
 
 
 def _written_values_may_be_numbers(spec: dict) -> None:
@@ -43,8 +56,9 @@ def _written_values_may_be_numbers(spec: dict) -> None:
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         values = schema.get("properties", {}).get("properties", {})
         if "Input" in name and values.get("additionalProperties", {}).get("type") == "string":
-            values["additionalProperties"] = {"anyOf": [{"type": "string"}, {"type": "number"},
-                                                        {"type": "boolean"}]}
+            values["additionalProperties"] = {
+                "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+            }
 
 
 def _associations_optional_on_create(spec: dict) -> None:
@@ -98,9 +112,14 @@ def _inactive_token_is_active_false(spec: dict) -> None:
     """RFC 7662, which the v3 introspection follows: an unknown token is {"active": false}."""
     info = spec.get("components", {}).get("schemas", {}).get("TokenInfoResponseBaseIF")
     if info:
-        info["oneOf"].append({"type": "object", "required": ["active"],
-                              "additionalProperties": False,
-                              "properties": {"active": {"type": "boolean", "enum": [False]}}})
+        info["oneOf"].append(
+            {
+                "type": "object",
+                "required": ["active"],
+                "additionalProperties": False,
+                "properties": {"active": {"type": "boolean", "enum": [False]}},
+            }
+        )
 
 
 def _operations(spec: dict):
@@ -110,10 +129,19 @@ def _operations(spec: dict):
                 yield operation
 
 
-PATCHES = [_sorts_are_objects, _search_fields_optional, _unset_properties_are_null,
-           _written_values_may_be_numbers, _associations_optional_on_create,
-           _errors_are_json, _no_security_evaluation, _empty_content_means_no_body,
-           _revoke_answers_200, _deals_by_name, _inactive_token_is_active_false]
+PATCHES = [
+    _sorts_are_objects,
+    _search_fields_optional,
+    _unset_properties_are_null,
+    _written_values_may_be_numbers,
+    _associations_optional_on_create,
+    _errors_are_json,
+    _no_security_evaluation,
+    _empty_content_means_no_body,
+    _revoke_answers_200,
+    _deals_by_name,
+    _inactive_token_is_active_false,
+]
 
 
 def follow_practice(spec: dict) -> dict:

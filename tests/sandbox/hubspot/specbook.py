@@ -3,6 +3,7 @@
 Tests may read ../shared; the sandbox never does. Where the spec contradicts HubSpot's
 documented practice, `practice.follow_practice` patches the spec and says why.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,17 +19,30 @@ from openapi_core.templating.paths.finders import APICallPathFinder
 from .practice import follow_practice
 
 SPECS = Path(__file__).resolve().parents[4] / "shared" / "specs" / "hubspot"
-FILES = ["auth-oauth__2026-03__r279897__oauth.json", "auth-oauth__v3__r279897__oauth.json",
-         "crm-app-uninstalls__2026-03__r209039__appUninstalls.json",
-         "crm-companies__2026-03__r424__companies.json", "crm-contacts__2026-03__r424__contacts.json",
-         "crm-deals__2026-03__r424__deals.json", "crm-products__2026-03__r424__products.json",
-         "crm-line-items__2026-03__r424__lineItems.json", "crm-notes__2026-03__r424__notes.json",
-         "crm-associations__2026-03__r130902__associations.json",
-         "crm-properties__2026-03__r145899__properties.json",
-         "crm-pipelines__2026-03__r145896__pipelines.json"]
+FILES = [
+    "auth-oauth__2026-03__r279897__oauth.json",
+    "auth-oauth__v3__r279897__oauth.json",
+    "crm-app-uninstalls__2026-03__r209039__appUninstalls.json",
+    "crm-companies__2026-03__r424__companies.json",
+    "crm-contacts__2026-03__r424__contacts.json",
+    "crm-deals__2026-03__r424__deals.json",
+    "crm-products__2026-03__r424__products.json",
+    "crm-line-items__2026-03__r424__lineItems.json",
+    "crm-notes__2026-03__r424__notes.json",
+    "crm-associations__2026-03__r130902__associations.json",
+    "crm-properties__2026-03__r145899__properties.json",
+    "crm-pipelines__2026-03__r145896__pipelines.json",
+]
 # Paths these specs describe; everything the sandbox serves under them must match one.
-SPECCED = ("/crm/objects/2026-03/", "/crm/associations/2026-03/", "/crm/properties/2026-03/",
-           "/crm/pipelines/2026-03/", "/oauth/2026-03/", "/oauth/v3/", "/appinstalls/2026-03/")
+SPECCED = (
+    "/crm/objects/2026-03/",
+    "/crm/associations/2026-03/",
+    "/crm/properties/2026-03/",
+    "/crm/pipelines/2026-03/",
+    "/oauth/2026-03/",
+    "/oauth/v3/",
+    "/appinstalls/2026-03/",
+)
 
 
 def load(name: str, *, practice: bool = True) -> dict:
@@ -85,8 +99,9 @@ class SpecBook:
             api.validate_request(request)
         except Exception as exc:
             if strict_request or not 400 <= response.status_code < 500:
-                raise AssertionError(f"request does not match {name}: {exc} "
-                                     f"{getattr(exc, '__cause__', '')}") from exc
+                raise AssertionError(
+                    f"request does not match {name}: {exc} {getattr(exc, '__cause__', '')}"
+                ) from exc
         api.validate_response(request, RequestsOpenAPIResponse(response))
         return Exchange(response.request.method, route, response.status_code, name)
 
@@ -96,9 +111,11 @@ class SpecBook:
         for response in responses:
             try:
                 self.check(response, strict_request=strict_request)
-            except Exception as exc:   # collect every mismatch, then fail once
+            except Exception as exc:  # collect every mismatch, then fail once
                 cause = getattr(exc, "__cause__", None) or ""
-                found.append(f"{response.request.method} {response.request.path_url} -> "
-                             f"{response.status_code}: {type(exc).__name__}: {exc} {cause} "
-                             f"{response.text[:300]}")
+                found.append(
+                    f"{response.request.method} {response.request.path_url} -> "
+                    f"{response.status_code}: {type(exc).__name__}: {exc} {cause} "
+                    f"{response.text[:300]}"
+                )
         return found

@@ -1,5 +1,6 @@
 """The account information API: the 2026-03 details as the official spec has them, and the beta's
 account name."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -44,9 +45,16 @@ def test_details_describe_the_demo_portal_as_the_spec_requires(spec, base, clock
     headers = at(base, clock, SUMMER)
     reply = conforms(spec, requests.get(base + DETAILS, headers=headers))
     assert reply.json() == {
-        "portalId": 4000001, "accountType": "STANDARD", "timeZone": "Europe/Oslo",
-        "companyCurrency": "NOK", "additionalCurrencies": [], "uiDomain": "app-eu1.hubspot.com",
-        "dataHostingLocation": "eu1", "utcOffset": "+02:00", "utcOffsetMilliseconds": 7_200_000}
+        "portalId": 4000001,
+        "accountType": "STANDARD",
+        "timeZone": "Europe/Oslo",
+        "companyCurrency": "NOK",
+        "additionalCurrencies": [],
+        "uiDomain": "app-eu1.hubspot.com",
+        "dataHostingLocation": "eu1",
+        "utcOffset": "+02:00",
+        "utcOffsetMilliseconds": 7_200_000,
+    }
     assert requests.get(f"{base}/account-info/v3/details", headers=headers).json() == reply.json()
 
 
@@ -63,8 +71,9 @@ def test_the_2027_03_beta_adds_the_accounts_name(spec, base, hs):
     beta = hs.get(BETA).json()
     assert beta == dict(hs.get(DETAILS).json(), portalName="Nordisk Demo AS")
     other = install(base, EMPTY)
-    assert requests.get(base + BETA, headers=bearer(other)).json()["portalName"] == \
-        "Tom Testportal AS"
+    assert (
+        requests.get(base + BETA, headers=bearer(other)).json()["portalName"] == "Tom Testportal AS"
+    )
 
 
 def test_details_need_a_valid_token_and_answer_with_hubspots_error(spec, base):
@@ -75,7 +84,7 @@ def test_details_need_a_valid_token_and_answer_with_hubspots_error(spec, base):
 
 
 def test_details_need_the_oauth_scope(spec, base, sb):
-    sb.settings["required_scopes"] = []     # an install without `oauth`, which HubSpot requires
+    sb.settings["required_scopes"] = []  # an install without `oauth`, which HubSpot requires
     narrow = install(base, scopes=["crm.objects.companies.read"])
     reply = conforms(spec, requests.get(base + DETAILS, headers=bearer(narrow)))
     assert reply.status_code == 403 and reply.json()["category"] == "MISSING_SCOPES"

@@ -1,4 +1,5 @@
-"""The demo portal `make run` seeds: Norwegian companies, contacts, products, deals in the pipeline."""
+"""The demo portal `make run` seeds: Norwegian companies, contacts, products and deals."""
+
 import requests
 from stdnum.no import orgnr
 
@@ -18,7 +19,10 @@ def test_demo_portal_and_its_users_and_an_empty_second_portal(base):
     portals = {p["id"]: p for p in requests.get(f"{base}/_sandbox/portals").json()["results"]}
     demo = portals[DEMO]
     assert demo["name"] == "Nordisk Demo AS" and demo["domain"] == "nordisk-demo.no"
-    assert [(u["id"], u["superAdmin"]) for u in demo["users"]] == [(7000001, True), (7000002, False)]
+    assert [(u["id"], u["superAdmin"]) for u in demo["users"]] == [
+        (7000001, True),
+        (7000002, False),
+    ]
     assert set(portals[EMPTY]["counts"].values()) == {0}
     assert demo["installed"] is False
 

@@ -1,4 +1,5 @@
-"""Burst limits with HubSpot's headers and 429 body; injected 423, 477, 5xx, latency and timeouts."""
+"""Burst limits with HubSpot's headers and 429 body; injected 423, 477, 5xx, latency, timeouts."""
+
 import uuid
 
 import requests
@@ -19,7 +20,7 @@ def test_rate_limit_headers_count_down_and_the_111th_call_gets_hubspots_429(hs, 
     assert first.headers["X-HubSpot-RateLimit-Max"] == "110"
     assert first.headers["X-HubSpot-RateLimit-Remaining"] == "109"
     assert "X-HubSpot-RateLimit-Secondly" in first.headers
-    assert "X-HubSpot-RateLimit-Daily" not in first.headers     # none for OAuth apps
+    assert "X-HubSpot-RateLimit-Daily" not in first.headers  # none for OAuth apps
     for _ in range(109):
         last = hs.get(f"{C}?limit=1")
     assert last.headers["X-HubSpot-RateLimit-Remaining"] == "0"
@@ -27,7 +28,9 @@ def test_rate_limit_headers_count_down_and_the_111th_call_gets_hubspots_429(hs, 
     body = limited.json()
     assert limited.status_code == 429
     assert body["status"] == "error" and body["errorType"] == "RATE_LIMIT"
-    assert body["policyName"] == "TEN_SECONDLY_ROLLING" and "ten_secondly_rolling" in body["message"]
+    assert (
+        body["policyName"] == "TEN_SECONDLY_ROLLING" and "ten_secondly_rolling" in body["message"]
+    )
     assert uuid.UUID(body["correlationId"]) and uuid.UUID(body["requestId"])
     clock.advance(10)
     assert hs.get(f"{C}?limit=1").status_code == 200
@@ -61,9 +64,10 @@ def test_injected_status_bursts_then_recovery(hs, base):
 
 def test_a_5xx_rate_fails_about_that_share_of_calls_and_repeats_exactly(hs, base, sb):
     def run():
-        requests.delete(f"{base}/_sandbox/faults")     # also restarts the random sequence
+        requests.delete(f"{base}/_sandbox/faults")  # also restarts the random sequence
         _fault(base, status=503, rate=0.3)
         return [hs.get(f"{C}?limit=1").status_code for _ in range(40)]
+
     first = run()
     assert set(first) == {200, 503} and 4 <= first.count(503) <= 20
     assert run() == first
@@ -71,7 +75,7 @@ def test_a_5xx_rate_fails_about_that_share_of_calls_and_repeats_exactly(hs, base
 
 def test_latency_and_timeout_faults_hold_the_request(hs, base, sb):
     slept = []
-    sb.faults.sleep = slept.append          # record the hold instead of waiting it out
+    sb.faults.sleep = slept.append  # record the hold instead of waiting it out
     _fault(base, latency=0.3, count=1)
     _fault(base, timeout=True, seconds=20, count=1)
     timed_out = hs.get(C)

@@ -1,4 +1,5 @@
 """The product's HubSpotClient against the sandbox: every call it makes, faults, token refresh."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,15 @@ import threading
 import pytest
 import requests
 
-from webapp.clients.errors import (Action, BatchInterrupted, RateLimited, ServerError,
-                                   TransportError, classify)
 from tests.token_store import MemoryTokens
+from webapp.clients.errors import (
+    Action,
+    BatchInterrupted,
+    RateLimited,
+    ServerError,
+    TransportError,
+    classify,
+)
 from webapp.clients.hubspot import HubSpotClient, TokenRefused
 
 from .conftest import CLIENT_ID, CLIENT_SECRET, DEMO
@@ -17,25 +24,33 @@ from .test_spec_conformance import validate_all
 
 # Every (method, route) the client can call, with the object type and id abstracted.
 CLIENT_ROUTES = {
-    ("POST", "/oauth/2026-03/token"), ("POST", "/oauth/2026-03/token/introspect"),
+    ("POST", "/oauth/2026-03/token"),
+    ("POST", "/oauth/2026-03/token/introspect"),
     ("DELETE", "/appinstalls/2026-03/external-install"),
     ("GET", "/crm/pipelines/2026-03/{objectType}"),
-    ("GET", "/crm/properties/2026-03/{objectType}"), ("POST", "/crm/properties/2026-03/{objectType}"),
+    ("GET", "/crm/properties/2026-03/{objectType}"),
+    ("POST", "/crm/properties/2026-03/{objectType}"),
     ("GET", "/crm/properties/2026-03/{objectType}/groups"),
     ("POST", "/crm/properties/2026-03/{objectType}/groups"),
-    ("GET", "/crm/objects/2026-03/{objectType}"), ("POST", "/crm/objects/2026-03/{objectType}"),
+    ("GET", "/crm/objects/2026-03/{objectType}"),
+    ("POST", "/crm/objects/2026-03/{objectType}"),
     ("GET", "/crm/objects/2026-03/{objectType}/{objectId}"),
     ("PATCH", "/crm/objects/2026-03/{objectType}/{objectId}"),
     ("DELETE", "/crm/objects/2026-03/{objectType}/{objectId}"),
     ("POST", "/crm/objects/2026-03/{objectType}/search"),
-} | {("POST", f"/crm/objects/2026-03/{{objectType}}/batch/{verb}")
-     for verb in ("read", "create", "update", "upsert")}
+} | {
+    ("POST", f"/crm/objects/2026-03/{{objectType}}/batch/{verb}")
+    for verb in ("read", "create", "update", "upsert")
+}
 
 
 def _route(template: str) -> str:
     """Abstract a spec route's object type and id, e.g. .../companies/{companyId}."""
-    template = re.sub(r"^(/crm/objects/2026-03)/(companies|contacts|deals|products|line_items|notes)",
-                      r"\1/{objectType}", template)
+    template = re.sub(
+        r"^(/crm/objects/2026-03)/(companies|contacts|deals|products|line_items|notes)",
+        r"\1/{objectType}",
+        template,
+    )
     return re.sub(r"\{\w+Id\}$", "{objectId}", template)
 
 
@@ -58,9 +73,16 @@ class SandboxTime:
 @pytest.fixture
 def client(base, token, clock, sleeper):
     tokens = MemoryTokens(dict(token, expires_at=clock.now() + token["expires_in"]))
-    hs = HubSpotClient(base, "2026-03", CLIENT_ID, CLIENT_SECRET, tokens,
-                       clock=SandboxTime(clock, sleeper), jitter=lambda: 1.0,
-                       timeout=2.0)
+    hs = HubSpotClient(
+        base,
+        "2026-03",
+        CLIENT_ID,
+        CLIENT_SECRET,
+        tokens,
+        clock=SandboxTime(clock, sleeper),
+        jitter=lambda: 1.0,
+        timeout=2.0,
+    )
     hs.seen = []
     hs.oauth.hooks["response"].append(lambda response, *a, **k: hs.seen.append(response))
     return hs
@@ -70,9 +92,11 @@ def _spy_on_public_methods(client) -> set:
     called = set()
     for name, member in vars(HubSpotClient).items():
         if callable(member) and not name.startswith("_"):
+
             def spy(*args, _name=name, _method=getattr(client, name), **kwargs):
                 called.add(_name)
                 return _method(*args, **kwargs)
+
             setattr(client, name, spy)
     return called
 
@@ -80,32 +104,62 @@ def _spy_on_public_methods(client) -> set:
 def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client, clock, _book):
     called = _spy_on_public_methods(client)
     company = client.create_object("companies", {"name": "Klient AS", "orgnr": "999999999"})
-    assert client.get_object("companies", company["id"], properties=["orgnr"])["properties"]["orgnr"] == "999999999"
+    assert (
+        client.get_object("companies", company["id"], properties=["orgnr"])["properties"]["orgnr"]
+        == "999999999"
+    )
     client.update_object("companies", company["id"], {"city": "Oslo"})
-    assert len(list(client.list_objects("contacts", properties=["email"],
-                                        associations=["companies"]))) >= 25
-    made = client.batch_create("products", [{"properties": {"name": f"K{i}"}, "associations": []}
-                                            for i in range(3)])
-    client.batch_update("products", [{"id": r["id"], "properties": {"price": "1"}} for r in made.results])
-    read = client.batch_read("products", [r["id"] for r in made.results] + ["1"], properties=["price"])
+    assert (
+        len(list(client.list_objects("contacts", properties=["email"], associations=["companies"])))
+        >= 25
+    )
+    made = client.batch_create(
+        "products", [{"properties": {"name": f"K{i}"}, "associations": []} for i in range(3)]
+    )
+    client.batch_update(
+        "products", [{"id": r["id"], "properties": {"price": "1"}} for r in made.results]
+    )
+    read = client.batch_read(
+        "products", [r["id"] for r in made.results] + ["1"], properties=["price"]
+    )
     assert len(read.results) == 3 and len(read.errors) == 1
-    client.batch_upsert("contacts", [{"id": "ny@klient.no", "idProperty": "email",
-                                      "properties": {"firstname": "Ny"}}])
-    found = list(client.search("companies", filter_groups=[{"filters": [
-        {"propertyName": "city", "operator": "EQ", "value": "Oslo"}]}], properties=["name"],
-        sorts=[{"propertyName": "name", "direction": "ASCENDING"}], query="klient"))
+    client.batch_upsert(
+        "contacts",
+        [{"id": "ny@klient.no", "idProperty": "email", "properties": {"firstname": "Ny"}}],
+    )
+    found = list(
+        client.search(
+            "companies",
+            filter_groups=[
+                {"filters": [{"propertyName": "city", "operator": "EQ", "value": "Oslo"}]}
+            ],
+            properties=["name"],
+            sorts=[{"propertyName": "name", "direction": "ASCENDING"}],
+            query="klient",
+        )
+    )
     assert [r["properties"]["name"] for r in found] == ["Klient AS"]
     assert client.get_pipelines()[0]["id"] == "default"
-    client.create_property_group("companies", {"name": "tripletex", "label": "Tripletex",
-                                               "displayOrder": -1})
-    client.create_property("companies", {
-        "name": "tripletex_customer_id", "label": "Tripletex customer", "groupName": "tripletex",
-        "type": "string", "fieldType": "text", "hasUniqueValue": True, "formField": False})
+    client.create_property_group(
+        "companies", {"name": "tripletex", "label": "Tripletex", "displayOrder": -1}
+    )
+    client.create_property(
+        "companies",
+        {
+            "name": "tripletex_customer_id",
+            "label": "Tripletex customer",
+            "groupName": "tripletex",
+            "type": "string",
+            "fieldType": "text",
+            "hasUniqueValue": True,
+            "formField": False,
+        },
+    )
     assert "tripletex" in {g["name"] for g in client.list_property_groups("companies")}
     assert "tripletex_customer_id" in {p["name"] for p in client.list_properties("companies")}
     assert client.introspect(client.oauth.token["access_token"])["hub_id"] == DEMO
     client.archive_object("companies", company["id"])
-    clock.advance(31 * 60)                     # the next call refreshes the token first
+    clock.advance(31 * 60)  # the next call refreshes the token first
     contact = next(client.list_objects("contacts", limit=1))
     client.get_object("contacts", contact["properties"]["email"], id_property="email")
     account = client.account_details()
@@ -115,7 +169,7 @@ def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client,
     # in test_account_info.py) plus the name, which is all the client reads of it.
     assert account["portalName"] == "Nordisk Demo AS" and account["portalId"] == DEMO
     stable = [r for r in client.seen if "/account-info/2027-03-beta/" not in r.url]
-    validate_all(_book, stable)                # requests and answers, strictly
+    validate_all(_book, stable)  # requests and answers, strictly
     routes = {(e.method, _route(e.route)) for e in map(_book.check, stable)}
     assert routes == CLIENT_ROUTES
     public = {n for n, m in vars(HubSpotClient).items() if callable(m) and not n.startswith("_")}
@@ -129,7 +183,7 @@ def test_client_rides_out_injected_429_423_and_5xx(client, base, sleeper):
     assert client.get_pipelines()[0]["id"] == "default"
     statuses = [r.status_code for r in client.seen]
     assert statuses == [429, 429, 423, 503, 200]
-    assert len(sleeper.waits) == 4 and sleeper.waits[2] >= 2.0     # 423 asks for two seconds
+    assert len(sleeper.waits) == 4 and sleeper.waits[2] >= 2.0  # 423 asks for two seconds
 
 
 def test_client_gives_up_after_its_attempts_on_a_429_burst(client, base):
@@ -150,8 +204,13 @@ def test_client_never_replays_a_create_after_a_5xx(client, base):
 def test_a_batch_cut_short_by_a_5xx_keeps_what_its_first_call_created(client, base):
     def break_after_the_first_batch(response, *args, **kwargs):
         if response.request.path_url.endswith("/batch/create") and not armed:
-            armed.append(requests.post(f"{base}/_sandbox/faults", json={
-                "status": 502, "count": 1, "method": "POST", "path": "batch/create"}))
+            armed.append(
+                requests.post(
+                    f"{base}/_sandbox/faults",
+                    json={"status": 502, "count": 1, "method": "POST", "path": "batch/create"},
+                )
+            )
+
     armed = []
     client.oauth.hooks["response"].append(break_after_the_first_batch)
     inputs = [{"properties": {"name": f"Del {i}"}, "associations": []} for i in range(150)]
@@ -161,7 +220,8 @@ def test_a_batch_cut_short_by_a_5xx_keeps_what_its_first_call_created(client, ba
 
     stopped = raised.value
     assert [r["properties"]["name"] for r in stopped.written.results] == [
-        f"Del {i}" for i in range(100)]
+        f"Del {i}" for i in range(100)
+    ]
     assert isinstance(stopped.error, ServerError) and stopped.failed == inputs[100:]
     assert classify(stopped, idempotent=False).action is Action.REREAD
     log = requests.get(f"{base}/_sandbox/requests", params={"portalId": DEMO}).json()["requests"]
@@ -169,7 +229,8 @@ def test_a_batch_cut_short_by_a_5xx_keeps_what_its_first_call_created(client, ba
     stored = requests.get(f"{base}/_sandbox/portals/{DEMO}/objects/products").json()
     names = [p["properties"]["name"] for p in stored["results"]]
     assert sorted(n for n in names if n.startswith("Del ")) == sorted(
-        f"Del {i}" for i in range(100))
+        f"Del {i}" for i in range(100)
+    )
 
 
 def _hold_timeouts(sb):
@@ -183,25 +244,32 @@ def test_a_timed_out_read_is_retried_and_a_timed_out_create_is_not(client, base,
     released = _hold_timeouts(sb)
     client.transport.timeout = 0.5
     try:
-        requests.post(f"{base}/_sandbox/faults", json={"timeout": True, "count": 1, "method": "GET"})
-        assert client.get_pipelines()[0]["id"] == "default"       # the second try answers
-        requests.post(f"{base}/_sandbox/faults", json={"timeout": True, "count": 1, "method": "POST"})
+        requests.post(
+            f"{base}/_sandbox/faults", json={"timeout": True, "count": 1, "method": "GET"}
+        )
+        assert client.get_pipelines()[0]["id"] == "default"  # the second try answers
+        requests.post(
+            f"{base}/_sandbox/faults", json={"timeout": True, "count": 1, "method": "POST"}
+        )
         with pytest.raises(TransportError) as raised:
             client.create_object("companies", {"name": "Uviss AS"})
-        assert raised.value.ambiguous            # it may have happened: the caller must look
+        assert raised.value.ambiguous  # it may have happened: the caller must look
     finally:
         released.set()
     # The held create answers (504) only now, after the client gave up on it.
     assert sb.wait_for_request(lambda r: r["method"] == "POST" and "/companies" in r["path"])
     log = requests.get(f"{base}/_sandbox/requests", params={"portalId": DEMO}).json()["requests"]
-    assert [r["status"] for r in log if r["method"] == "POST"] == [504]     # sent once only
+    assert [r["status"] for r in log if r["method"] == "POST"] == [504]  # sent once only
 
 
 def test_a_backfill_completes_through_a_5xx_rate_429_bursts_and_latency(client, base, sb, sleeper):
     slept = []
     sb.faults.sleep = slept.append
-    for rule in ({"status": 503, "rate": 0.2, "method": "GET"}, {"status": 429, "count": 2},
-                 {"latency": 0.5, "count": 4}):
+    for rule in (
+        {"status": 503, "rate": 0.2, "method": "GET"},
+        {"status": 429, "count": 2},
+        {"latency": 0.5, "count": 4},
+    ):
         requests.post(f"{base}/_sandbox/faults", json=rule)
     ids = [r["id"] for r in client.list_objects("companies", limit=4)]
     assert len(ids) == len(set(ids)) == 25
@@ -216,7 +284,7 @@ def test_token_refresh_in_the_middle_of_a_backfill_has_no_gaps_or_duplicates(cli
     for record in client.list_objects("companies", limit=5):
         ids.append(record["id"])
         if len(ids) == 7:
-            clock.advance(31 * 60)      # the access token is now dead at the sandbox
+            clock.advance(31 * 60)  # the access token is now dead at the sandbox
     assert len(ids) == len(set(ids)) == 25
     paths = [r.request.path_url.split("?")[0] for r in client.seen]
     assert paths.count("/oauth/2026-03/token") == 1 and paths.index("/oauth/2026-03/token") == 2
@@ -224,13 +292,14 @@ def test_token_refresh_in_the_middle_of_a_backfill_has_no_gaps_or_duplicates(cli
     saved = client.tokens.saved[-1]
     assert saved["access_token"] != first_token
     assert saved["expires_at"] == pytest.approx(clock.now() + 1800, abs=5)
-    stale = requests.get(f"{base}/crm/objects/2026-03/companies",
-                         headers={"Authorization": f"Bearer {first_token}"})
+    stale = requests.get(
+        f"{base}/crm/objects/2026-03/companies", headers={"Authorization": f"Bearer {first_token}"}
+    )
     assert stale.json()["category"] == "EXPIRED_AUTHENTICATION"
 
 
 def test_a_backfill_survives_two_refreshes_when_refresh_tokens_rotate(client, sb, clock):
-    sb.settings["rotate_refresh_tokens"] = True       # UNCONFIRMED HubSpot behaviour, brief §1.2
+    sb.settings["rotate_refresh_tokens"] = True  # UNCONFIRMED HubSpot behaviour, brief §1.2
     ids = []
     for record in client.list_objects("companies", limit=5):
         ids.append(record["id"])
@@ -238,7 +307,7 @@ def test_a_backfill_survives_two_refreshes_when_refresh_tokens_rotate(client, sb
             clock.advance(31 * 60)
     assert len(ids) == len(set(ids)) == 25
     refreshes = [t["refresh_token"] for t in client.tokens.saved]
-    assert len(refreshes) == 2 and len(set(refreshes)) == 2    # each new one was kept and used
+    assert len(refreshes) == 2 and len(set(refreshes)) == 2  # each new one was kept and used
 
 
 def test_refresh_after_uninstall_raises_token_refused(client, clock):

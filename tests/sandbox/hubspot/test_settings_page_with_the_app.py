@@ -1,4 +1,5 @@
 """The sandbox's portal and settings pages with the real app behind them, over real HTTP."""
+
 from __future__ import annotations
 
 import html
@@ -35,7 +36,7 @@ def test_the_settings_pages_signed_request_gets_a_single_use_url_that_signs_in(s
     url = sign_in_url(page.text)
     assert url.startswith(f"{stack.app_url}/hubspot/settings/open?login=")
 
-    with requests.Session() as frame:       # no cookie yet: the URL alone signs the user in
+    with requests.Session() as frame:  # no cookie yet: the URL alone signs the user in
         setup = frame.get(url, headers={"Sec-Fetch-Dest": "iframe"})
         assert setup.status_code == 200 and 'name="token"' in setup.text
         assert "ola.selger@nordisk-demo.no" in frame.get(f"{stack.app_url}/setup/hubspot").text

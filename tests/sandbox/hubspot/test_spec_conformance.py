@@ -6,6 +6,7 @@ the two broad exchanges here make sure each route's answers are seen at least on
 documented practice and the tests follow the practice; the tests below show the contradiction
 for `sorts` and that the book really fails on a mismatch.
 """
+
 from __future__ import annotations
 
 import copy
@@ -45,21 +46,37 @@ def test_oauth_exchanges_match_the_oauth_spec(base, book):
     s = recording_session(seen)
     creds = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     for version in ("2026-03", "v3"):
-        token = s.post(f"{base}/oauth/{version}/token", data=dict(
-            creds, grant_type="authorization_code", code=authorize(base),
-            redirect_uri=REDIRECT)).json()
-        s.post(f"{base}/oauth/{version}/token", data=dict(
-            creds, grant_type="refresh_token", refresh_token=token["refresh_token"]))
-        s.post(f"{base}/oauth/{version}/token", data=dict(
-            creds, grant_type="refresh_token", refresh_token="bad"))
-        for value, hint in ((token["access_token"], "access_token"),
-                            (token["refresh_token"], "refresh_token"), ("x", "access_token")):
-            s.post(f"{base}/oauth/{version}/token/introspect",
-                   data=dict(creds, token=value, token_type_hint=hint))
-        s.post(f"{base}/oauth/{version}/token/revoke",
-               data=dict(creds, token=token["refresh_token"], token_type_hint="refresh_token"))
-    s.delete(f"{base}/appinstalls/2026-03/external-install",
-             headers={"Authorization": f"Bearer {token['access_token']}"})
+        token = s.post(
+            f"{base}/oauth/{version}/token",
+            data=dict(
+                creds, grant_type="authorization_code", code=authorize(base), redirect_uri=REDIRECT
+            ),
+        ).json()
+        s.post(
+            f"{base}/oauth/{version}/token",
+            data=dict(creds, grant_type="refresh_token", refresh_token=token["refresh_token"]),
+        )
+        s.post(
+            f"{base}/oauth/{version}/token",
+            data=dict(creds, grant_type="refresh_token", refresh_token="bad"),
+        )
+        for value, hint in (
+            (token["access_token"], "access_token"),
+            (token["refresh_token"], "refresh_token"),
+            ("x", "access_token"),
+        ):
+            s.post(
+                f"{base}/oauth/{version}/token/introspect",
+                data=dict(creds, token=value, token_type_hint=hint),
+            )
+        s.post(
+            f"{base}/oauth/{version}/token/revoke",
+            data=dict(creds, token=token["refresh_token"], token_type_hint="refresh_token"),
+        )
+    s.delete(
+        f"{base}/appinstalls/2026-03/external-install",
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    )
     assert len(seen) == 15
     validate_all(book, seen)
 
@@ -69,43 +86,99 @@ def test_crm_exchanges_match_the_object_association_property_and_pipeline_specs(
     s = recording_session(seen)
     s.headers["Authorization"] = f"Bearer {token['access_token']}"
     u = base
-    company = s.post(f"{u}{O}/companies", json={"properties": {"name": "Spec AS"},
-                                               "associations": []}).json()["id"]
-    deal = s.get(f"{u}{O}/deals?limit=2&properties=dealname&associations=companies").json()["results"][0]["id"]
+    company = s.post(
+        f"{u}{O}/companies", json={"properties": {"name": "Spec AS"}, "associations": []}
+    ).json()["id"]
+    deal = s.get(f"{u}{O}/deals?limit=2&properties=dealname&associations=companies").json()[
+        "results"
+    ][0]["id"]
     s.get(f"{u}{O}/companies/{company}?properties=name,orgnr")
     s.get(f"{u}{O}/companies/999")
     s.patch(f"{u}{O}/companies/{company}", json={"properties": {"city": "Oslo"}})
     s.post(f"{u}{O}/companies", json={"properties": {"bogus": "1"}, "associations": []})
-    s.post(f"{u}{O}/companies/batch/read", json={"inputs": [{"id": company}, {"id": "1"}],
-                                                 "properties": ["name"], "propertiesWithHistory": []})
-    s.post(f"{u}{O}/companies/batch/read", json={"inputs": [{"id": company}],
-                                                 "properties": ["name"], "propertiesWithHistory": []})
-    made = s.post(f"{u}{O}/products/batch/create", json={"inputs": [
-        {"properties": {"name": "A"}, "associations": []}]}).json()["results"]
-    s.post(f"{u}{O}/products/batch/create", json={"inputs": [
-        {"properties": {"name": "A"}, "associations": []}, {"properties": {"x": "1"}, "associations": []}]})
-    s.post(f"{u}{O}/products/batch/update", json={"inputs": [
-        {"id": made[0]["id"], "properties": {"price": "3"}}]})
-    s.post(f"{u}{P}/companies", json={"name": "txid", "label": "TX", "groupName": "companyinformation",
-                                     "type": "string", "fieldType": "text", "hasUniqueValue": True})
-    s.post(f"{u}{O}/companies/batch/upsert", json={"inputs": [
-        {"id": "7", "idProperty": "txid", "properties": {"name": "U"}}]})
-    s.post(f"{u}{O}/companies", json={"properties": {"txid": "7"}, "associations": []})   # 409
-    s.post(f"{u}{O}/companies/search", json={
-        "filterGroups": [{"filters": [{"propertyName": "city", "operator": "EQ", "value": "Oslo"}]}],
-        "sorts": [{"propertyName": "name", "direction": "ASCENDING"}], "properties": ["name"],
-        "limit": 5, "after": "0"})
-    s.post(f"{u}{O}/companies/search", json={"filterGroups": [], "properties": [], "limit": 201,
-                                              "after": "0", "sorts": []})
+    s.post(
+        f"{u}{O}/companies/batch/read",
+        json={
+            "inputs": [{"id": company}, {"id": "1"}],
+            "properties": ["name"],
+            "propertiesWithHistory": [],
+        },
+    )
+    s.post(
+        f"{u}{O}/companies/batch/read",
+        json={"inputs": [{"id": company}], "properties": ["name"], "propertiesWithHistory": []},
+    )
+    made = s.post(
+        f"{u}{O}/products/batch/create",
+        json={"inputs": [{"properties": {"name": "A"}, "associations": []}]},
+    ).json()["results"]
+    s.post(
+        f"{u}{O}/products/batch/create",
+        json={
+            "inputs": [
+                {"properties": {"name": "A"}, "associations": []},
+                {"properties": {"x": "1"}, "associations": []},
+            ]
+        },
+    )
+    s.post(
+        f"{u}{O}/products/batch/update",
+        json={"inputs": [{"id": made[0]["id"], "properties": {"price": "3"}}]},
+    )
+    s.post(
+        f"{u}{P}/companies",
+        json={
+            "name": "txid",
+            "label": "TX",
+            "groupName": "companyinformation",
+            "type": "string",
+            "fieldType": "text",
+            "hasUniqueValue": True,
+        },
+    )
+    s.post(
+        f"{u}{O}/companies/batch/upsert",
+        json={"inputs": [{"id": "7", "idProperty": "txid", "properties": {"name": "U"}}]},
+    )
+    s.post(f"{u}{O}/companies", json={"properties": {"txid": "7"}, "associations": []})  # 409
+    s.post(
+        f"{u}{O}/companies/search",
+        json={
+            "filterGroups": [
+                {"filters": [{"propertyName": "city", "operator": "EQ", "value": "Oslo"}]}
+            ],
+            "sorts": [{"propertyName": "name", "direction": "ASCENDING"}],
+            "properties": ["name"],
+            "limit": 5,
+            "after": "0",
+        },
+    )
+    s.post(
+        f"{u}{O}/companies/search",
+        json={"filterGroups": [], "properties": [], "limit": 201, "after": "0", "sorts": []},
+    )
     s.put(f"{u}{O}/deals/{deal}/associations/default/companies/{company}")
-    s.put(f"{u}{O}/deals/{deal}/associations/companies/{company}",
-          json=[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}])
+    s.put(
+        f"{u}{O}/deals/{deal}/associations/companies/{company}",
+        json=[{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}],
+    )
     s.get(f"{u}{O}/deals/{deal}/associations/companies")
-    s.post(f"{u}{A}/deals/companies/batch/create", json={"inputs": [
-        {"from": {"id": deal}, "to": {"id": company},
-         "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}]}]})
-    s.post(f"{u}{A}/deals/companies/batch/associate/default", json={"inputs": [
-        {"from": {"id": deal}, "to": {"id": company}}]})
+    s.post(
+        f"{u}{A}/deals/companies/batch/create",
+        json={
+            "inputs": [
+                {
+                    "from": {"id": deal},
+                    "to": {"id": company},
+                    "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}],
+                }
+            ]
+        },
+    )
+    s.post(
+        f"{u}{A}/deals/companies/batch/associate/default",
+        json={"inputs": [{"from": {"id": deal}, "to": {"id": company}}]},
+    )
     s.post(f"{u}{A}/deals/companies/batch/read", json={"inputs": [{"id": deal}]})
     s.delete(f"{u}{O}/deals/{deal}/associations/companies/{company}")
     s.get(f"{u}{P}/companies")
@@ -124,13 +197,14 @@ def test_crm_exchanges_match_the_object_association_property_and_pipeline_specs(
 def test_a_mismatch_fails_the_book(base, book, hs):
     answer = hs.get(f"{O}/companies/{hs.get(f'{O}/companies?limit=1').json()['results'][0]['id']}")
     assert not book.problems([answer])
-    reply = copy.copy(answer)      # tamper with a copy: spec_guard still checks the real one
+    reply = copy.copy(answer)  # tamper with a copy: spec_guard still checks the real one
     reply._content = reply.content.replace(b'"archived":false', b'"archived":"no"')
     assert "archived" in book.problems([reply])[0]
     reply._content = b'{"results": []}'
     assert book.problems([reply])
-    wrong_request = requests.Request("POST", f"{base}{O}/companies/search", json={
-        "filterGroups": "none"}).prepare()
+    wrong_request = requests.Request(
+        "POST", f"{base}{O}/companies/search", json={"filterGroups": "none"}
+    ).prepare()
     reply.request, reply.status_code = wrong_request, 200
     assert "request does not match" in book.problems([reply], strict_request=True)[0]
 
@@ -141,15 +215,24 @@ def test_sorts_follow_the_docs_not_the_spec(base, hs):
     The sandbox follows the docs and accepts both; the tests validate with the spec patched
     (practice.py) because the unpatched spec refuses what HubSpot documents.
     """
-    body = {"filterGroups": [], "sorts": [{"propertyName": "name", "direction": "DESCENDING"}],
-            "properties": ["name"], "limit": 3, "after": "0"}
+    body = {
+        "filterGroups": [],
+        "sorts": [{"propertyName": "name", "direction": "DESCENDING"}],
+        "properties": ["name"],
+        "limit": 3,
+        "after": "0",
+    }
     reply = hs.post(f"{O}/companies/search", json=body)
     names = [r["properties"]["name"] for r in reply.json()["results"]]
     assert reply.status_code == 200 and names == sorted(names, reverse=True)
     raw = load("crm-companies__2026-03__r424__companies.json", practice=False)
-    assert raw["components"]["schemas"]["PublicObjectSearchRequest"]["properties"]["sorts"][
-        "items"]["type"] == "string"
-    for patch in PATCHES:           # every other practice patch, so only `sorts` differs
+    assert (
+        raw["components"]["schemas"]["PublicObjectSearchRequest"]["properties"]["sorts"]["items"][
+            "type"
+        ]
+        == "string"
+    )
+    for patch in PATCHES:  # every other practice patch, so only `sorts` differs
         if patch is not _sorts_are_objects:
             patch(raw)
     raw["servers"] = [{"url": base}]
@@ -159,10 +242,16 @@ def test_sorts_follow_the_docs_not_the_spec(base, hs):
 
 def _example(rule: str) -> str:
     """Turn a Flask rule into a concrete path with plausible values."""
-    values = {"version": "2026-03", "object_type": "companies", "to_type": "contacts",
-              "pipeline_id": "default", "name": "name"}
-    return re.sub(r"<(?:[^:>]+:)?(?:any\([^)]*\):)?(\w+)>",
-                  lambda m: values.get(m.group(1), "123"), rule)
+    values = {
+        "version": "2026-03",
+        "object_type": "companies",
+        "to_type": "contacts",
+        "pipeline_id": "default",
+        "name": "name",
+    }
+    return re.sub(
+        r"<(?:[^:>]+:)?(?:any\([^)]*\):)?(\w+)>", lambda m: values.get(m.group(1), "123"), rule
+    )
 
 
 def test_every_sandbox_route_under_a_specced_path_is_described_by_a_spec(app, base, book):
@@ -178,4 +267,4 @@ def test_every_sandbox_route_under_a_specced_path_is_described_by_a_spec(app, ba
             except AssertionError:
                 missing.append(f"{method} {rule.rule}")
     assert not missing, missing
-    assert len(described) == 33       # OAuth, uninstall, objects, associations, properties, pipelines
+    assert len(described) == 33  # OAuth, uninstall, objects, associations, properties, pipelines

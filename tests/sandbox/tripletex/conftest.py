@@ -1,4 +1,5 @@
 """A live Tripletex sandbox per test, with a fixed clock; every answer it gives is spec-checked."""
+
 import base64
 from datetime import datetime, timezone
 
@@ -11,7 +12,7 @@ from webapp.sandbox.tripletex import create_app
 from . import openapi_check
 
 CONSUMER = "sandbox-consumer-token"
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)     # 11:00 in Oslo
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)  # 11:00 in Oslo
 
 
 class Api:
@@ -52,9 +53,14 @@ class Api:
         return next(t["token"] for t in company["tokens"] if t["label"] == label)
 
     def session(self, employee_token: str, expiration: str = "2026-11-26") -> str:
-        response = self.http.post(self.url("/v2/token/session/:create"), json={
-            "consumerToken": CONSUMER, "employeeToken": employee_token,
-            "expirationDate": expiration})
+        response = self.http.post(
+            self.url("/v2/token/session/:create"),
+            json={
+                "consumerToken": CONSUMER,
+                "employeeToken": employee_token,
+                "expirationDate": expiration,
+            },
+        )
         assert response.status_code == 201, response.text
         return response.json()["value"]["token"]
 
@@ -85,7 +91,7 @@ def make_sandbox():
         settings.setdefault("webhook_timeout", 2.0)
         app = create_app(settings)
         openapi_check.watch(app, problems)
-        context = serving(app, poll_interval=0.02)     # a quick stop at teardown
+        context = serving(app, poll_interval=0.02)  # a quick stop at teardown
         base = context.__enter__()
         stack.append(context)
         return Api(base, app)

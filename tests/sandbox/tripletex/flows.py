@@ -1,6 +1,7 @@
 """Multi-step flows the sandbox tests share: customers, orders, invoices, payment types."""
+
 DAY = "2026-11-24"
-LINE = {"count": 4, "unitPriceExcludingVatCurrency": 250, "vatType": {"id": 3}}   # 1000 + 25 %
+LINE = {"count": 4, "unitPriceExcludingVatCurrency": 250, "vatType": {"id": 3}}  # 1000 + 25 %
 
 
 def customer(tx, **fields) -> dict:
@@ -12,8 +13,13 @@ def customer(tx, **fields) -> dict:
 
 def order(tx, lines: list | None = None, **extra) -> dict:
     """Create an order dated today for a new customer; `lines=[]` leaves it empty."""
-    body = {"customer": {"id": customer(tx)["id"]}, "orderDate": DAY, "deliveryDate": DAY,
-            "orderLines": [dict(LINE)] if lines is None else lines, **extra}
+    body = {
+        "customer": {"id": customer(tx)["id"]},
+        "orderDate": DAY,
+        "deliveryDate": DAY,
+        "orderLines": [dict(LINE)] if lines is None else lines,
+        **extra,
+    }
     response = tx.post(tx.u("/v2/order"), params={"fields": "*,orderLines(*)"}, json=body)
     assert response.status_code == 201, response.text
     return response.json()["value"]

@@ -3,13 +3,15 @@
 Two views: `check_request` for what a client sent (recorded by a `Recorder`), and `watch` for
 every answer a sandbox app gives, checked inside the server as it leaves.
 """
+
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-from flask import request as flask_request, request_finished
+from flask import request as flask_request
+from flask import request_finished
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -103,8 +105,9 @@ class ServerRequest(WerkzeugOpenAPIRequest):
 @lru_cache(maxsize=1)
 def error_schema_validator() -> OAS30Validator:
     schemas = spec_dict()["components"]["schemas"]
-    return OAS30Validator({"$ref": "#/components/schemas/ApiError", "components":
-                           {"schemas": schemas}})
+    return OAS30Validator(
+        {"$ref": "#/components/schemas/ApiError", "components": {"schemas": schemas}}
+    )
 
 
 def check_request(prepared) -> None:
@@ -134,7 +137,7 @@ def response_problem(request, response, settings: dict) -> str | None:
                 return f"{where}: requestId differs from x-tlx-request-id"
         elif response.status_code not in (204, 304):
             openapi().validate_response(ServerRequest(request), WerkzeugOpenAPIResponse(response))
-    except Exception as exc:    # any failure is reported with the exchange it came from
+    except Exception as exc:  # any failure is reported with the exchange it came from
         return f"{where}: {type(exc).__name__}: {str(exc)[:300]}"
     return None
 
@@ -170,8 +173,12 @@ def _shape(path: str) -> str:
 @lru_cache(maxsize=1)
 def operations() -> frozenset:
     """Every (METHOD, /path) the spec declares, with path parameters written `{}`."""
-    return frozenset((method.upper(), _shape(path)) for path, item in spec_dict()["paths"].items()
-                     for method in item if method in ("get", "put", "post", "delete"))
+    return frozenset(
+        (method.upper(), _shape(path))
+        for path, item in spec_dict()["paths"].items()
+        for method in item
+        if method in ("get", "put", "post", "delete")
+    )
 
 
 def operation_of(endpoint: str) -> tuple[str, str]:

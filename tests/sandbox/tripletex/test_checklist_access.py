@@ -1,4 +1,5 @@
 """Brief §9 items 1-4 over real HTTP: hosts and environments, sessions, Basic auth, envelopes."""
+
 import base64
 import json
 
@@ -8,8 +9,10 @@ from .conftest import CONSUMER, basic
 
 
 def _create(api, employee, expiration="2026-11-25", consumer=CONSUMER):
-    return requests.post(api.url("/v2/token/session/:create"), json={
-        "consumerToken": consumer, "employeeToken": employee, "expirationDate": expiration})
+    return requests.post(
+        api.url("/v2/token/session/:create"),
+        json={"consumerToken": consumer, "employeeToken": employee, "expirationDate": expiration},
+    )
 
 
 def test_01_served_under_v2_on_any_host_with_tokens_tied_to_one_environment(make_sandbox):
@@ -37,13 +40,26 @@ def test_01_served_under_v2_on_any_host_with_tokens_tied_to_one_environment(make
 
 def test_02_session_create_answers_the_documented_shape_with_put_and_post(api):
     company = api.company()
-    put = requests.put(api.url("/v2/token/session/:create"), params={
-        "consumerToken": CONSUMER, "employeeToken": api.token(company),
-        "expirationDate": "2026-11-25"})
+    put = requests.put(
+        api.url("/v2/token/session/:create"),
+        params={
+            "consumerToken": CONSUMER,
+            "employeeToken": api.token(company),
+            "expirationDate": "2026-11-25",
+        },
+    )
     assert put.status_code == 200
     value = put.json()["value"]
-    assert set(value) == {"id", "version", "url", "consumerToken", "employeeToken",
-                          "expirationDate", "token", "encryptionKey"}
+    assert set(value) == {
+        "id",
+        "version",
+        "url",
+        "consumerToken",
+        "employeeToken",
+        "expirationDate",
+        "token",
+        "encryptionKey",
+    }
     assert value["encryptionKey"] is None and value["expirationDate"] == "2026-11-25"
     for ref in (value, value["consumerToken"], value["employeeToken"]):
         assert ref["url"].startswith(f"{api.host}/v2/token/")
@@ -53,19 +69,34 @@ def test_02_session_create_answers_the_documented_shape_with_put_and_post(api):
     assert post.status_code == 201 and post.json()["value"]["token"] != value["token"]
     missing = requests.put(api.url("/v2/token/session/:create")).json()
     assert {m["field"] for m in missing["validationMessages"]} == {
-        "consumerToken", "employeeToken", "expirationDate"}
+        "consumerToken",
+        "employeeToken",
+        "expirationDate",
+    }
 
 
 def test_02_bad_consumer_and_employee_tokens_are_refused_as_documented(api):
     company = api.company()
     bad_consumer = _create(api, api.token(company), consumer="wrong").json()
     assert (bad_consumer["status"], bad_consumer["code"], bad_consumer["message"]) == (
-        422, 18000, "Validering feilet.")
+        422,
+        18000,
+        "Validering feilet.",
+    )
     assert bad_consumer["validationMessages"][0] == {
-        "field": "arg:consumerToken", "message": "The consumer token is invalid or does not exist.",
-        "path": "arg:consumerToken", "rootId": None}
-    bodies = [_create(api, token).json() for token in
-              ("no-such-token", api.token(company, "revoked"), api.token(company, "other-app"))]
+        "field": "arg:consumerToken",
+        "message": "The consumer token is invalid or does not exist.",
+        "path": "arg:consumerToken",
+        "rootId": None,
+    }
+    bodies = [
+        _create(api, token).json()
+        for token in (
+            "no-such-token",
+            api.token(company, "revoked"),
+            api.token(company, "other-app"),
+        )
+    ]
     for body in bodies:
         assert (body["status"], body["code"]) == (422, 18000)
         assert body["validationMessages"][0]["field"] == "arg:employeeToken"
@@ -78,9 +109,9 @@ def test_02_expiration_is_an_oslo_date_and_the_session_dies_at_its_midnight(api)
     today = _create(api, token, "2026-11-24").json()
     assert today["validationMessages"][0]["field"] == "arg:expirationDate"
     auth = ("0", _create(api, token, "2026-11-25").json()["value"]["token"])
-    api.advance(13 * 3600 - 1)                  # 23:59:59 in Oslo on the 24th
+    api.advance(13 * 3600 - 1)  # 23:59:59 in Oslo on the 24th
     assert requests.get(api.url("/v2/currency/1"), auth=auth).status_code == 200
-    api.advance(1)                              # 00:00 in Oslo on the 25th, still the 24th in UTC
+    api.advance(1)  # 00:00 in Oslo on the 25th, still the 24th in UTC
     expired = requests.get(api.url("/v2/currency/1"), auth=auth)
     assert (expired.status_code, expired.json()["code"]) == (401, 3000)
     # It is already the 25th in Oslo, so the 25th is no longer "later than today".
@@ -97,8 +128,12 @@ def test_02_a_deleted_session_is_dead(api):
 
 
 def test_03_missing_unknown_or_malformed_credentials_give_401_code_3000(api):
-    for headers in ({}, {"Authorization": basic(0, "nope")},
-                    {"Authorization": "Basic !!!not-base64"}, {"Authorization": "Bearer x"}):
+    for headers in (
+        {},
+        {"Authorization": basic(0, "nope")},
+        {"Authorization": "Basic !!!not-base64"},
+        {"Authorization": "Bearer x"},
+    ):
         response = requests.get(api.url("/v2/customer"), headers=headers)
         body = response.json()
         assert (response.status_code, body["status"], body["code"]) == (401, 401, 3000)
@@ -110,8 +145,12 @@ def test_03_entitlements_a_token_lacks_give_403_code_9000(api):
     denied = bare.get(api.url("/v2/customer")).json()
     assert (denied["status"], denied["code"]) == (403, 9000)
     assert bare.get(api.url("/v2/token/session/>whoAmI")).status_code == 200
-    token = api.control("POST", f"companies/{company['id']}/tokens",
-                        {"label": "crm-only", "entitlements": ["customer"]}, status=201)
+    token = api.control(
+        "POST",
+        f"companies/{company['id']}/tokens",
+        {"label": "crm-only", "entitlements": ["customer"]},
+        status=201,
+    )
     crm = requests.Session()
     crm.auth = ("0", api.session(token["token"]))
     assert crm.get(api.url("/v2/customer")).status_code == 200
@@ -140,9 +179,13 @@ def test_03_accountant_token_reaches_its_clients_through_the_basic_user_name(api
     assert as_client.status_code == 200
     who = requests.get(api.url("/v2/token/session/>whoAmI"), auth=(str(client_ids[1]), secret))
     assert who.json()["value"]["companyId"] == client_ids[1]
-    assert requests.get(api.url(f"/v2/company/{client_ids[1]}"),
-                        auth=(str(client_ids[1]), secret)).json()["value"]["id"] == client_ids[1]
-    for user in (company["id"], api.company()["id"]):     # its own company, and a stranger
+    assert (
+        requests.get(
+            api.url(f"/v2/company/{client_ids[1]}"), auth=(str(client_ids[1]), secret)
+        ).json()["value"]["id"]
+        == client_ids[1]
+    )
+    for user in (company["id"], api.company()["id"]):  # its own company, and a stranger
         refused = requests.get(api.url("/v2/customer"), auth=(str(user), secret)).json()
         assert (refused["status"], refused["code"]) == (403, 9000)
     elsewhere = plain.get(api.url(f"/v2/company/{client_ids[0]}")).json()
@@ -158,8 +201,15 @@ def test_04_envelopes_and_the_api_error_body(tx):
     assert (listing["from"], listing["count"]) == (0, len(listing["values"]))
     error = tx.get(tx.u("/v2/customer/1"))
     body = error.json()
-    assert set(body) == {"status", "code", "message", "link", "developerMessage",
-                         "validationMessages", "requestId"}
+    assert set(body) == {
+        "status",
+        "code",
+        "message",
+        "link",
+        "developerMessage",
+        "validationMessages",
+        "requestId",
+    }
     assert (body["status"], body["code"], body["validationMessages"]) == (404, 6000, [])
     assert body["link"].startswith("https://tripletex.no/")
     assert body["requestId"] == error.headers["x-tlx-request-id"]
@@ -168,10 +218,12 @@ def test_04_envelopes_and_the_api_error_body(tx):
 def test_04_every_answer_carries_its_own_request_id(tx):
     created = tx.post(tx.u("/v2/customer"), json={"name": "Id AS"})
     answers = [
-        created, tx.get(tx.u("/v2/customer")),
+        created,
+        tx.get(tx.u("/v2/customer")),
         tx.delete(tx.u(f"/v2/customer/{created.json()['value']['id']}")),
-        tx.put(tx.u("/v2/invoice/1"), json={}),                   # 405: invoices are immutable
-        tx.get(tx.u("/v2/no-such-thing")), requests.get(tx.u("/v2/customer")),
+        tx.put(tx.u("/v2/invoice/1"), json={}),  # 405: invoices are immutable
+        tx.get(tx.u("/v2/no-such-thing")),
+        requests.get(tx.u("/v2/customer")),
         tx.get(tx.u("/v2/event")),
     ]
     assert [a.status_code for a in answers] == [201, 200, 204, 405, 404, 401, 200]

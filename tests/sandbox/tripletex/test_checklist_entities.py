@@ -1,4 +1,5 @@
 """Brief §9 items 7-8 over real HTTP: customers (with contacts and products), orders."""
+
 from .flows import DAY, customer
 
 
@@ -8,8 +9,9 @@ def _ids(tx, path, **params):
 
 def test_07_a_customer_needs_a_name_and_gets_number_display_name_and_addresses(tx):
     missing = tx.post(tx.u("/v2/customer"), json={"email": "x@y.no"}).json()
-    assert missing["validationMessages"] == [{"field": "name", "message": "Feltet må fylles ut.",
-                                              "path": "name", "rootId": None}]
+    assert missing["validationMessages"] == [
+        {"field": "name", "message": "Feltet må fylles ut.", "path": "name", "rootId": None}
+    ]
     first = customer(tx, name="Første AS")
     second = customer(tx, name="Andre AS", postalAddress={"addressLine1": "Gata 2"})
     assert (first["customerNumber"], second["customerNumber"]) == (10001, 10002)
@@ -49,7 +51,9 @@ def test_07_changed_since_returns_what_changed(tx):
     tx.put(tx.u(f"/v2/customer/{touched['id']}"), json={"description": "endret"})
     assert _ids(tx, "/v2/customer", changedSince="2026-11-24T10:00:30Z") == [touched["id"]]
     assert _ids(tx, "/v2/customer", changedSince="2026-11-24T11:00:00+01:00") == [
-        old["id"], touched["id"]]
+        old["id"],
+        touched["id"],
+    ]
 
 
 def test_07_changed_since_can_be_ignored_like_the_test_environment(make_sandbox):
@@ -61,15 +65,19 @@ def test_07_changed_since_can_be_ignored_like_the_test_environment(make_sandbox)
 
 def test_07_contacts_belong_to_customers_and_are_deleted_in_batches(tx):
     owner = customer(tx)
-    made = tx.post(tx.u("/v2/contact/list"), json=[
-        {"firstName": "Ola", "lastName": "Nordmann", "customer": {"id": owner["id"]}},
-        {"firstName": "Kari", "lastName": "Nordmann"}])
+    made = tx.post(
+        tx.u("/v2/contact/list"),
+        json=[
+            {"firstName": "Ola", "lastName": "Nordmann", "customer": {"id": owner["id"]}},
+            {"firstName": "Kari", "lastName": "Nordmann"},
+        ],
+    )
     assert made.status_code == 201
     ola, kari = made.json()["values"]
     assert ola["displayName"] == "Ola Nordmann" and ola["customer"]["id"] == owner["id"]
     assert _ids(tx, "/v2/contact", customerId=owner["id"]) == [ola["id"]]
     assert _ids(tx, "/v2/contact", firstName="ar") == [kari["id"]]
-    assert tx.delete(tx.u(f"/v2/contact/{ola['id']}")).status_code == 405    # no single DELETE
+    assert tx.delete(tx.u(f"/v2/contact/{ola['id']}")).status_code == 405  # no single DELETE
     unknown = tx.delete(tx.u("/v2/contact/list"), params={"ids": f"{ola['id']},1"})
     assert unknown.status_code == 404 and len(_ids(tx, "/v2/contact")) == 2
     gone = tx.delete(tx.u("/v2/contact/list"), params={"ids": f"{ola['id']},{kari['id']}"})
@@ -98,12 +106,30 @@ def test_08_an_order_needs_customer_and_dates_and_embeds_priced_lines(tx):
     buyer = customer(tx)
     missing = tx.post(tx.u("/v2/order"), json={"orderDate": DAY}).json()
     assert {m["field"] for m in missing["validationMessages"]} == {"customer", "deliveryDate"}
-    order = tx.post(tx.u("/v2/order"), params={"fields": "*,orderLines(*)"}, json={
-        "customer": {"id": buyer["id"]}, "orderDate": DAY, "deliveryDate": DAY, "orderLines": [
-            {"description": "Rådgivning", "count": 2, "unitPriceExcludingVatCurrency": 1000,
-             "vatType": {"id": 3}},
-            {"description": "Bok", "count": 1, "unitPriceExcludingVatCurrency": 100,
-             "vatType": {"id": 33}, "discount": 10}]}).json()["value"]
+    order = tx.post(
+        tx.u("/v2/order"),
+        params={"fields": "*,orderLines(*)"},
+        json={
+            "customer": {"id": buyer["id"]},
+            "orderDate": DAY,
+            "deliveryDate": DAY,
+            "orderLines": [
+                {
+                    "description": "Rådgivning",
+                    "count": 2,
+                    "unitPriceExcludingVatCurrency": 1000,
+                    "vatType": {"id": 3},
+                },
+                {
+                    "description": "Bok",
+                    "count": 1,
+                    "unitPriceExcludingVatCurrency": 100,
+                    "vatType": {"id": 33},
+                    "discount": 10,
+                },
+            ],
+        },
+    ).json()["value"]
     assert isinstance(order["number"], str) and order["customerName"] == "Faktura AS"
     first, second = order["orderLines"]
     totals = lambda line: (line["amountExcludingVatCurrency"], line["amountIncludingVatCurrency"])
@@ -115,27 +141,48 @@ def test_08_an_order_needs_customer_and_dates_and_embeds_priced_lines(tx):
 
 def test_08_orders_priced_including_vat_want_prices_including_vat(tx):
     buyer = customer(tx)
-    base = {"customer": {"id": buyer["id"]}, "orderDate": DAY, "deliveryDate": DAY,
-            "isPrioritizeAmountsIncludingVat": True}
-    incl = tx.post(tx.u("/v2/order"), params={"fields": "*,orderLines(*)"}, json=dict(
-        base, orderLines=[{"count": 1, "unitPriceIncludingVatCurrency": 125,
-                           "vatType": {"id": 3}}])).json()["value"]
+    base = {
+        "customer": {"id": buyer["id"]},
+        "orderDate": DAY,
+        "deliveryDate": DAY,
+        "isPrioritizeAmountsIncludingVat": True,
+    }
+    incl = tx.post(
+        tx.u("/v2/order"),
+        params={"fields": "*,orderLines(*)"},
+        json=dict(
+            base,
+            orderLines=[{"count": 1, "unitPriceIncludingVatCurrency": 125, "vatType": {"id": 3}}],
+        ),
+    ).json()["value"]
     assert incl["orderLines"][0]["amountExcludingVatCurrency"] == 100
-    wrong = tx.post(tx.u("/v2/order"), json=dict(
-        base, orderLines=[{"count": 1, "unitPriceExcludingVatCurrency": 100}])).json()
+    wrong = tx.post(
+        tx.u("/v2/order"),
+        json=dict(base, orderLines=[{"count": 1, "unitPriceExcludingVatCurrency": 100}]),
+    ).json()
     assert wrong["validationMessages"][0]["message"] == (
-        "The unit price must be inclusive VAT since the unit price on the order is inclusive VAT.")
-    project = tx.post(tx.u("/v2/order"), json=dict(
-        base, orderLines=[{"count": 1, "project": {"id": 1}}])).json()
+        "The unit price must be inclusive VAT since the unit price on the order is inclusive VAT."
+    )
+    project = tx.post(
+        tx.u("/v2/order"), json=dict(base, orderLines=[{"count": 1, "project": {"id": 1}}])
+    ).json()
     assert project["status"] == 422
 
 
 def test_08_listing_orders_needs_the_date_range_and_orders_come_in_batches(tx):
     buyer = customer(tx)
-    batch = tx.post(tx.u("/v2/order/list"), json=[
-        {"customer": {"id": buyer["id"]}, "orderDate": day, "deliveryDate": day,
-         "orderLines": [{"count": 1, "unitPriceExcludingVatCurrency": 10}]}
-        for day in ("2026-11-23", DAY)])
+    batch = tx.post(
+        tx.u("/v2/order/list"),
+        json=[
+            {
+                "customer": {"id": buyer["id"]},
+                "orderDate": day,
+                "deliveryDate": day,
+                "orderLines": [{"count": 1, "unitPriceExcludingVatCurrency": 10}],
+            }
+            for day in ("2026-11-23", DAY)
+        ],
+    )
     assert batch.status_code == 201
     made = batch.json()["values"]
     assert all(len(o["orderLines"]) == 1 for o in made)
@@ -148,12 +195,21 @@ def test_08_listing_orders_needs_the_date_range_and_orders_come_in_batches(tx):
 
 def test_08_put_on_an_order_replaces_lines_only_when_asked(tx):
     buyer = customer(tx)
-    order = tx.post(tx.u("/v2/order"), json={
-        "customer": {"id": buyer["id"]}, "orderDate": DAY, "deliveryDate": DAY,
-        "orderLines": [{"description": "A", "count": 1}]}).json()["value"]
+    order = tx.post(
+        tx.u("/v2/order"),
+        json={
+            "customer": {"id": buyer["id"]},
+            "orderDate": DAY,
+            "deliveryDate": DAY,
+            "orderLines": [{"description": "A", "count": 1}],
+        },
+    ).json()["value"]
     url = tx.u(f"/v2/order/{order['id']}")
     added = tx.put(url, json={"orderLines": [{"description": "B", "count": 1}]}).json()["value"]
     assert len(added["orderLines"]) == 2
-    replaced = tx.put(url, params={"updateLinesAndGroups": "true"},
-                      json={"orderLines": [{"description": "C", "count": 1}]}).json()["value"]
+    replaced = tx.put(
+        url,
+        params={"updateLinesAndGroups": "true"},
+        json={"orderLines": [{"description": "C", "count": 1}]},
+    ).json()["value"]
     assert len(replaced["orderLines"]) == 1 and replaced["version"] > added["version"]

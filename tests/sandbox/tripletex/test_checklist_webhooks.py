@@ -1,4 +1,5 @@
 """Brief §9 item 13 over real HTTP: events, subscriptions, signed deliveries, retries."""
+
 import base64
 import hashlib
 import hmac
@@ -21,8 +22,16 @@ def _posts(httpserver, path: str) -> list:
 
 def test_13_the_event_catalogue_is_public_and_names_each_verb(api):
     events = requests.get(api.url("/v2/event")).json()["value"]
-    assert {"customer.create", "customer.update", "customer.delete", "contact.create",
-            "product.delete", "order.update", "invoice.charged", "closeGroup.create"} <= set(events)
+    assert {
+        "customer.create",
+        "customer.update",
+        "customer.delete",
+        "contact.create",
+        "product.delete",
+        "order.update",
+        "invoice.charged",
+        "closeGroup.create",
+    } <= set(events)
     assert not [name for name in events if "*" in name]
     assert events["invoice.charged"]["description"] == "A new invoice has been created and charged"
     tx = api.login()
@@ -33,23 +42,37 @@ def test_13_the_event_catalogue_is_public_and_names_each_verb(api):
 
 def test_13_one_subscription_per_event_and_no_wildcards(tx):
     hook = "http://127.0.0.1:9/hook"
-    wildcard = tx.post(tx.u("/v2/event/subscription"), json={"event": "customer.*",
-                                                             "targetUrl": hook}).json()
+    wildcard = tx.post(
+        tx.u("/v2/event/subscription"), json={"event": "customer.*", "targetUrl": hook}
+    ).json()
     assert (wildcard["status"], wildcard["validationMessages"][0]["field"]) == (422, "event")
-    first = _subscribe(tx, event="customer.create", targetUrl=hook, authHeaderValue="hemmelig",
-                       hmacSharedSecret="s")
+    first = _subscribe(
+        tx,
+        event="customer.create",
+        targetUrl=hook,
+        authHeaderValue="hemmelig",
+        hmacSharedSecret="s",
+    )
     assert first["status"] == "ACTIVE"
-    assert "authHeaderValue" not in first and "hmacSharedSecret" not in first    # write-only
-    again = tx.post(tx.u("/v2/event/subscription"), json={"event": "customer.create",
-                                                          "targetUrl": hook})
+    assert "authHeaderValue" not in first and "hmacSharedSecret" not in first  # write-only
+    again = tx.post(
+        tx.u("/v2/event/subscription"), json={"event": "customer.create", "targetUrl": hook}
+    )
     assert again.status_code == 422
-    batch = tx.post(tx.u("/v2/event/subscription/list"), json=[
-        {"event": "customer.update", "targetUrl": hook}, {"event": "customer.delete",
-                                                          "targetUrl": hook}])
+    batch = tx.post(
+        tx.u("/v2/event/subscription/list"),
+        json=[
+            {"event": "customer.update", "targetUrl": hook},
+            {"event": "customer.delete", "targetUrl": hook},
+        ],
+    )
     assert batch.status_code == 201
     listed = tx.get(tx.u("/v2/event/subscription")).json()["values"]
-    assert sorted(s["event"] for s in listed) == ["customer.create", "customer.delete",
-                                                  "customer.update"]
+    assert sorted(s["event"] for s in listed) == [
+        "customer.create",
+        "customer.delete",
+        "customer.update",
+    ]
     ids = ",".join(str(s["id"]) for s in batch.json()["values"])
     assert tx.delete(tx.u("/v2/event/subscription/list"), params={"ids": ids}).status_code == 204
     assert len(tx.get(tx.u("/v2/event/subscription")).json()["values"]) == 1
@@ -57,19 +80,30 @@ def test_13_one_subscription_per_event_and_no_wildcards(tx):
 
 def test_13_a_delivery_carries_auth_header_idempotency_key_and_signature(tx, httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    sub = _subscribe(tx, event="customer.create", targetUrl=httpserver.url_for("/hook"),
-                     fields="id,name", authHeaderName="Authorization",
-                     authHeaderValue="Bearer s3", hmacSharedSecret="hemmelig")
+    sub = _subscribe(
+        tx,
+        event="customer.create",
+        targetUrl=httpserver.url_for("/hook"),
+        fields="id,name",
+        authHeaderName="Authorization",
+        authHeaderValue="Bearer s3",
+        hmacSharedSecret="hemmelig",
+    )
     made = customer(tx, name="Hook AS")
     tx.api.deliveries()
     (request,) = _posts(httpserver, "/hook")
     body = request.get_data(as_text=True)
-    assert json.loads(body) == {"subscriptionId": sub["id"], "event": "customer.create",
-                                "id": made["id"], "value": {"id": made["id"], "name": "Hook AS"}}
+    assert json.loads(body) == {
+        "subscriptionId": sub["id"],
+        "event": "customer.create",
+        "id": made["id"],
+        "value": {"id": made["id"], "name": "Hook AS"},
+    }
     assert request.headers["Authorization"] == "Bearer s3"
     key = request.headers["idempotency-key"]
-    expected = base64.b64encode(hmac.new(b"hemmelig", f"{key}&{body}".encode(),
-                                         hashlib.sha512).digest()).decode()
+    expected = base64.b64encode(
+        hmac.new(b"hemmelig", f"{key}&{body}".encode(), hashlib.sha512).digest()
+    ).decode()
     assert request.headers["x-request-signature"] == expected
 
 
@@ -91,8 +125,12 @@ def test_13_delete_events_carry_a_null_value(tx, httpserver):
     assert tx.delete(tx.u(f"/v2/customer/{made['id']}")).status_code == 204
     tx.api.deliveries()
     (request,) = _posts(httpserver, "/gone")
-    assert request.get_json() == {"subscriptionId": sub["id"], "event": "customer.delete",
-                                  "id": made["id"], "value": None}
+    assert request.get_json() == {
+        "subscriptionId": sub["id"],
+        "event": "customer.delete",
+        "id": made["id"],
+        "value": None,
+    }
 
 
 def test_13_a_failed_delivery_is_retried_after_a_backoff(make_sandbox, httpserver):
@@ -107,17 +145,18 @@ def test_13_a_failed_delivery_is_retried_after_a_backoff(make_sandbox, httpserve
     assert delivery["status"] == "RETRYING"
     assert delivery["nextAttemptAt"] == "2026-11-24T10:00:01+00:00"
     api.advance(0.5)
-    assert len(api.deliveries()[0]["attempts"]) == 1               # not due yet
+    assert len(api.deliveries()[0]["attempts"]) == 1  # not due yet
     api.advance(0.5)
     (delivery,) = api.deliveries()
     assert [a["status"] for a in delivery["attempts"]] == [503, 200]
     assert delivery["status"] == "DELIVERED"
     keys = {r.headers["idempotency-key"] for r in _posts(httpserver, "/flaky")}
-    assert len(keys) == 1                                           # a retry is the same delivery
+    assert len(keys) == 1  # a retry is the same delivery
 
 
-def test_13_too_many_failures_disable_the_subscription_until_it_is_put_back(make_sandbox,
-                                                                             httpserver):
+def test_13_too_many_failures_disable_the_subscription_until_it_is_put_back(
+    make_sandbox, httpserver
+):
     api = make_sandbox(webhook_retry_delays=[1, 5, 30], webhook_max_failures=3)
     tx = api.login()
     httpserver.expect_request("/down", method="POST").respond_with_data("no", status=500)

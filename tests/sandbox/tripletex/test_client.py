@@ -1,15 +1,21 @@
 """The product's TripletexClient against the sandbox: sessions, pacing, paging, typed errors."""
+
 from datetime import date
 
 import pytest
 import requests
 
-from webapp.clients.errors import (Action, BadRequest, BatchInterrupted, Conflict, Forbidden,
-                                   classify)
+from tests.conftest import FakeClock
+from webapp.clients.errors import (
+    Action,
+    BadRequest,
+    BatchInterrupted,
+    Conflict,
+    Forbidden,
+    classify,
+)
 from webapp.clients.tripletex import TripletexClient
 from webapp.portal.connection_check import check_company
-
-from tests.conftest import FakeClock
 
 from .conftest import CONSUMER
 
@@ -40,14 +46,14 @@ def test_sessions_expire_at_oslo_midnight_and_a_revoked_one_is_renewed(api):
     tx.who_am_i()
     first = tx.sessions.load().token
     requests.delete(api.url(f"/v2/token/session/{first}"), auth=("0", first))
-    assert tx.who_am_i()["companyId"]                  # 401, new session, same call again
+    assert tx.who_am_i()["companyId"]  # 401, new session, same call again
     assert tx.sessions.load().token != first
     assert api.counts()["GET /v2/token/session/>whoAmI"] == 3
-    api.advance(2 * 86400)                             # 26 Nov in Oslo: the session is dead
+    api.advance(2 * 86400)  # 26 Nov in Oslo: the session is dead
     clock.elapsed += 2 * 86400
     assert tx.who_am_i()["companyId"]
     assert tx.sessions.load().expiration_date == "2026-11-28"
-    lagging = _client(api, token)                      # a client whose calendar lags
+    lagging = _client(api, token)  # a client whose calendar lags
     with pytest.raises(BadRequest) as info:
         lagging.who_am_i()
     assert info.value.fields() == {"arg:expirationDate"}
@@ -61,7 +67,7 @@ def test_pacing_on_the_rate_limit_headers_never_meets_a_429(make_sandbox):
         assert tx.get("/currency/1")["code"] == "NOK"
     statuses = [e["status"] for e in api.control("GET", "requests")["requests"]]
     assert len(statuses) == 13 and 429 not in statuses
-    assert sleeper.waits == [10.0, 10.0]               # waited out the window twice
+    assert sleeper.waits == [10.0, 10.0]  # waited out the window twice
 
 
 def test_listing_stops_on_a_short_page_whatever_full_result_size_says(api):
@@ -126,7 +132,7 @@ def test_writes_carry_the_request_id_tripletex_logged_for_them(api):
 def test_a_batch_refused_part_way_keeps_the_customers_already_created(api):
     tx = _client(api, api.token(api.company()))
     objects = [{"name": f"Kunde {n}"} for n in range(150)]
-    objects[120] = {"email": "uten@navn.no"}          # no name: Tripletex refuses its batch
+    objects[120] = {"email": "uten@navn.no"}  # no name: Tripletex refuses its batch
 
     with pytest.raises(BatchInterrupted) as info:
         tx.create_many("/customer", objects)
@@ -136,5 +142,5 @@ def test_a_batch_refused_part_way_keeps_the_customers_already_created(api):
     assert (stopped.status, stopped.failed, stopped.unsent) == (422, objects[100:], [])
     assert classify(stopped, idempotent=False).action is Action.FATAL
     stored = sorted(c["id"] for c in tx.list("/customer", fields="id"))
-    assert stored == sorted(c["id"] for c in stopped.written)    # the first 100, once each
+    assert stored == sorted(c["id"] for c in stopped.written)  # the first 100, once each
     assert len(_logged(api, "POST /v2/customer/list")) == 2

@@ -8,8 +8,14 @@ again and meets 409 hears "re-read and compare": its first attempt most likely d
 
 import pytest
 
-from webapp.clients.errors import (Action, RateLimited, ReplayConflict, ServerError,
-                                   TransportError, classify)
+from webapp.clients.errors import (
+    Action,
+    RateLimited,
+    ReplayConflict,
+    ServerError,
+    TransportError,
+    classify,
+)
 from webapp.clients.tripletex import TripletexClient
 
 from .conftest import CONSUMER
@@ -21,8 +27,15 @@ def client(api, sleeper):
     company = api.company()
 
     def make(**options):
-        return TripletexClient(api.url("/v2"), CONSUMER, api.token(company), clock=sleeper,
-                               jitter=lambda: 1.0, **options)
+        return TripletexClient(
+            api.url("/v2"),
+            CONSUMER,
+            api.token(company),
+            clock=sleeper,
+            jitter=lambda: 1.0,
+            **options,
+        )
+
     make.company = company
     return make
 
@@ -45,7 +58,7 @@ def test_a_429_burst_is_waited_out_and_the_refused_post_sent_again(api, client, 
     faults(api, rate_limit_burst=2, path_prefix="/v2/customer")
     assert tx.create("/customer", {"name": "Burst AS"})["name"] == "Burst AS"
     assert calls(api, "POST /v2/customer") == 3 and names(tx) == ["Burst AS"]
-    assert sleeper.waits == [2.0, 2.0]                  # X-Rate-Limit-Reset of the 429s
+    assert sleeper.waits == [2.0, 2.0]  # X-Rate-Limit-Reset of the 429s
 
 
 def test_a_429_without_a_reset_header_backs_off_exponentially(api, client, sleeper):
@@ -95,7 +108,7 @@ def test_latency_is_tolerated_and_a_timed_out_read_is_retried(api, client, sleep
     assert sleeper.waits == []
     faults(api, latency_ms=0, timeouts=1, timeout_seconds=0.5)
     assert tx.get("/currency/1")["id"] == 1
-    assert sleeper.waits == [0.5]                       # one backoff, then the second try
+    assert sleeper.waits == [0.5]  # one backoff, then the second try
 
 
 def test_a_timed_out_create_is_ambiguous_and_not_replayed(api, client):
@@ -117,7 +130,7 @@ def test_a_lost_answer_to_a_create_is_ambiguous_and_the_write_happened_once(api,
         tx.create("/customer", {"name": "Kanskje AS"})
     assert info.value.ambiguous is True
     assert calls(api, "POST /v2/customer") == 1
-    assert names(tx) == ["Kanskje AS"]                  # look before trying again
+    assert names(tx) == ["Kanskje AS"]  # look before trying again
 
 
 def test_a_lost_answer_to_a_payment_is_not_replayed(api, client):
@@ -126,11 +139,13 @@ def test_a_lost_answer_to_a_payment_is_not_replayed(api, client):
     bank = next(tx.list("/invoice/paymentType"))["id"]
     faults(api, lost_responses=1, path_prefix="/v2/invoice")
     with pytest.raises(TransportError) as info:
-        tx.action(f"/invoice/{made['id']}/:payment", {
-            "paymentDate": "2026-11-25", "paymentTypeId": bank, "paidAmount": 250})
+        tx.action(
+            f"/invoice/{made['id']}/:payment",
+            {"paymentDate": "2026-11-25", "paymentTypeId": bank, "paidAmount": 250},
+        )
     assert info.value.ambiguous is True
     assert calls(api, "PUT /v2/invoice/{invoice_id}/:payment") == 1
-    assert tx.get(f"/invoice/{made['id']}")["amountOutstanding"] == 1000      # paid once
+    assert tx.get(f"/invoice/{made['id']}")["amountOutstanding"] == 1000  # paid once
 
 
 def test_a_lost_answer_to_a_versioned_update_comes_back_as_re_read_and_compare(api, client):
@@ -144,4 +159,4 @@ def test_a_lost_answer_to_a_versioned_update_comes_back_as_re_read_and_compare(a
     assert classify(info.value, idempotent=True).action is Action.REREAD
     assert calls(api, "PUT /v2/customer/{obj_id}") == 2
     stored = tx.get(f"/customer/{customer['id']}")
-    assert (stored["phoneNumber"], stored["version"]) == ("1", 1)     # written exactly once
+    assert (stored["phoneNumber"], stored["version"]) == ("1", 1)  # written exactly once

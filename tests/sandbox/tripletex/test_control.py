@@ -1,4 +1,5 @@
 """The control API at /_sandbox/: companies and tokens, payments, clock, faults, log, reset."""
+
 import pytest
 import requests
 from stdnum.no import kontonr, orgnr
@@ -12,13 +13,20 @@ from .flows import invoiced
 
 def test_the_index_lists_the_control_endpoints(api):
     endpoints = api.control("GET", "")["endpoints"]
-    assert {"/_sandbox/companies", "/_sandbox/clock", "/_sandbox/faults", "/_sandbox/requests",
-            "/_sandbox/reset", "/_sandbox/invoices/<int:invoice_id>/pay"} <= set(endpoints)
+    assert {
+        "/_sandbox/companies",
+        "/_sandbox/clock",
+        "/_sandbox/faults",
+        "/_sandbox/requests",
+        "/_sandbox/reset",
+        "/_sandbox/invoices/<int:invoice_id>/pay",
+    } <= set(endpoints)
 
 
 def test_a_new_company_lists_a_token_for_each_way_a_token_can_fail(api):
-    company = api.company(name="Kontroll AS", organizationNumber="923609016",
-                          tokens={"working": "my-working-token"})
+    company = api.company(
+        name="Kontroll AS", organizationNumber="923609016", tokens={"working": "my-working-token"}
+    )
     assert (company["name"], company["organizationNumber"]) == ("Kontroll AS", "923609016")
     assert len(company["bankAccountNumber"]) == 11
     tokens = {t["label"]: t for t in company["tokens"]}
@@ -62,13 +70,13 @@ def test_customers_pay_partly_then_fully_or_an_invoice_is_credited(api):
 
 
 def test_moving_the_clock_makes_invoices_overdue_and_sessions_expire(api):
-    tx = api.login()                                   # session valid until 2026-11-26
+    tx = api.login()  # session valid until 2026-11-26
     made = invoiced(tx)
     moved = api.control("POST", "clock", {"advanceDays": 15})
     assert moved["today"] == "2026-12-09" and moved["today"] > made["invoiceDueDate"]
     assert tx.get(api.url("/v2/currency/1")).status_code == 401
     exact = api.control("POST", "clock", {"set": "2026-12-24T23:30:00+00:00"})
-    assert exact["today"] == "2026-12-25"                              # Oslo is an hour ahead
+    assert exact["today"] == "2026-12-25"  # Oslo is an hour ahead
     assert api.control("POST", "clock", {"set": "2026-12-24"}, status=400)["error"]
 
 
@@ -78,7 +86,7 @@ def test_faults_are_set_shown_and_cleared(api):
     assert shown["faults"] == {"server_errors": 1, "path_prefix": "/v2/currency"}
     failed = tx.get(api.url("/v2/currency/1"))
     assert (failed.status_code, failed.json()["code"]) == (500, 1000)
-    assert tx.get(api.url("/v2/currency/1")).status_code == 200       # only the next one
+    assert tx.get(api.url("/v2/currency/1")).status_code == 200  # only the next one
     api.control("POST", "faults", {"rate_limit_burst": 5})
     assert api.control("DELETE", "faults")["faults"] == {}
     assert tx.get(api.url("/v2/currency/1")).status_code == 200
@@ -92,11 +100,18 @@ def test_the_request_log_counts_calls_per_endpoint(api):
         tx.get(api.url(f"/v2/customer/{customer['id']}"))
     tx.get(api.url("/v2/token/session/%3EwhoAmI"))
     log = api.control("GET", "requests")
-    assert log["counts"] == {"POST /v2/token/session/:create": 1, "POST /v2/customer": 1,
-                             "GET /v2/customer/{obj_id}": 2, "GET /v2/token/session/>whoAmI": 1}
+    assert log["counts"] == {
+        "POST /v2/token/session/:create": 1,
+        "POST /v2/customer": 1,
+        "GET /v2/customer/{obj_id}": 2,
+        "GET /v2/token/session/>whoAmI": 1,
+    }
     last = log["requests"][-1]
     assert (last["method"], last["path"], last["status"]) == (
-        "GET", "/v2/token/session/>whoAmI", 200)
+        "GET",
+        "/v2/token/session/>whoAmI",
+        200,
+    )
     assert last["companyId"] == tx.company["id"] and last["requestId"]
     assert api.control("DELETE", "requests")["counts"] == {}
 
@@ -105,9 +120,14 @@ def test_settings_tune_limits_and_refuse_unknown_keys(api):
     tuned = api.control("POST", "settings", {"rate_limit": 7, "environment": "test"})
     assert (tuned["rate_limit"], tuned["environment"]) == (7, "test")
     company = api.company()
-    response = requests.post(api.url("/v2/token/session/:create"), json={
-        "consumerToken": CONSUMER, "employeeToken": api.token(company),
-        "expirationDate": "2026-11-26"})
+    response = requests.post(
+        api.url("/v2/token/session/:create"),
+        json={
+            "consumerToken": CONSUMER,
+            "employeeToken": api.token(company),
+            "expirationDate": "2026-11-26",
+        },
+    )
     assert response.headers["X-Rate-Limit-Limit"] == "7"
     assert response.json()["value"]["token"].startswith("test-")
     assert api.control("POST", "settings", {"rate_limt": 1}, status=400)["error"]
@@ -118,7 +138,7 @@ def test_reset_forgets_everything_or_seeds_the_demo_again(api):
     tx = api.login()
     api.control("POST", "faults", {"latency_ms": 1})
     assert api.control("POST", "reset", {}) == {"companies": 0}
-    assert tx.get(api.url("/v2/currency/1")).status_code == 401       # sessions are gone too
+    assert tx.get(api.url("/v2/currency/1")).status_code == 401  # sessions are gone too
     assert api.control("GET", "faults")["faults"] == {}
     assert list(api.control("GET", "requests")["counts"]) == ["GET /v2/currency/{obj_id}"]
     assert api.control("POST", "reset", {"demo": True})["companies"] == 3
@@ -126,8 +146,10 @@ def test_reset_forgets_everything_or_seeds_the_demo_again(api):
 
 def _world(api) -> dict:
     """Everything the control API shows, to compare before and after a refused request."""
-    return {path: api.control("GET", path) for path in
-            ("companies", "invoices", "clock", "faults", "settings", "webhooks")}
+    return {
+        path: api.control("GET", path)
+        for path in ("companies", "invoices", "clock", "faults", "settings", "webhooks")
+    }
 
 
 # (method, path, body, the field the refusal names); {company} and {invoice} are filled in.
@@ -184,10 +206,12 @@ MALFORMED = [
 ]
 
 
-@pytest.mark.parametrize("method, path, body, field", MALFORMED,
-                         ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED])
+@pytest.mark.parametrize(
+    "method, path, body, field", MALFORMED, ids=[f"{m} {p} {f}" for m, p, _, f in MALFORMED]
+)
 def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing(
-        api, method, path, body, field):
+    api, method, path, body, field
+):
     tx = api.login(api.company(name="Før AS", tokens={"working": "taken-token"}))
     path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
     before = _world(api)
@@ -196,22 +220,39 @@ def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing
     assert _world(api) == before
 
 
-BODY_TAKERS = ["companies", "companies/{company}/tokens", "invoices/{invoice}/pay",
-               "invoices/{invoice}/credit", "clock", "faults", "settings", "reset"]
+BODY_TAKERS = [
+    "companies",
+    "companies/{company}/tokens",
+    "invoices/{invoice}/pay",
+    "invoices/{invoice}/credit",
+    "clock",
+    "faults",
+    "settings",
+    "reset",
+]
 
 
 @pytest.mark.parametrize("path", BODY_TAKERS)
-@pytest.mark.parametrize("data, content_type", [
-    ("[]", "application/json"), ('"x"', "application/json"), ("5", "application/json"),
-    ("null", "application/json"), ("{not json", "application/json"),
-    ("name=Skjema+AS", "application/x-www-form-urlencoded")])
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        ("[]", "application/json"),
+        ('"x"', "application/json"),
+        ("5", "application/json"),
+        ("null", "application/json"),
+        ("{not json", "application/json"),
+        ("name=Skjema+AS", "application/x-www-form-urlencoded"),
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(
-        api, path, data, content_type):
+    api, path, data, content_type
+):
     tx = api.login()
     path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
     before = _world(api)
-    refused = api.http.post(api.url(f"/_sandbox/{path}"), data=data,
-                            headers={"Content-Type": content_type})
+    refused = api.http.post(
+        api.url(f"/_sandbox/{path}"), data=data, headers={"Content-Type": content_type}
+    )
     assert refused.status_code == 400
     assert refused.json() == {"error": "body: must be a JSON object, sent as application/json"}
     assert _world(api) == before

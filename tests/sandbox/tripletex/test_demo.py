@@ -1,4 +1,5 @@
 """The demo world `make run` seeds, read over HTTP as the app would read it."""
+
 import pytest
 import requests
 from stdnum.no import kontonr, orgnr
@@ -12,8 +13,9 @@ WORLD = demo_data.build()
 @pytest.fixture
 def demo(make_sandbox):
     api = make_sandbox(demo=True)
-    main = next(c for c in api.control("GET", "companies")["companies"]
-                if c["name"] == "Nordvik Demo AS")
+    main = next(
+        c for c in api.control("GET", "companies")["companies"] if c["name"] == "Nordvik Demo AS"
+    )
     session = requests.Session()
     session.auth = ("0", api.session(DEMO_TOKENS["working"]))
     session.api, session.company, session.u = api, main, api.url
@@ -23,8 +25,9 @@ def demo(make_sandbox):
 def test_the_demo_company_can_invoice_and_has_the_documented_tokens(demo):
     main = demo.company
     assert {t["label"]: t["token"] for t in main["tokens"]} == DEMO_TOKENS
-    (account,) = demo.get(demo.u("/v2/ledger/account"),
-                          params={"isBankAccount": "true"}).json()["values"]
+    (account,) = demo.get(demo.u("/v2/ledger/account"), params={"isBankAccount": "true"}).json()[
+        "values"
+    ]
     assert account["bankAccountNumber"] == main["bankAccountNumber"]
     numbers = {v["number"] for v in demo.get(demo.u("/v2/ledger/vatType")).json()["values"]}
     assert {"3", "31", "33", "5", "6"} <= numbers
@@ -34,7 +37,7 @@ def test_demo_customers_overlap_the_hubspot_demo_with_one_inactive(demo):
     customers = demo.get(demo.u("/v2/customer"), params={"isInactive": ""}).json()["values"]
     in_both = [c for c in WORLD["companies"] if c["in_tripletex"]]
     by_name = {c["name"]: c for c in customers}
-    assert {c["name"] for c in in_both} < set(by_name)           # and some only in Tripletex
+    assert {c["name"] for c in in_both} < set(by_name)  # and some only in Tripletex
     assert len(by_name) - len(in_both) >= 2
     for company in in_both:
         mine = by_name[company["name"]]
@@ -50,8 +53,11 @@ def test_demo_customers_overlap_the_hubspot_demo_with_one_inactive(demo):
 
 def test_every_demo_company_has_a_valid_organisation_and_bank_account_number(demo):
     companies = demo.api.control("GET", "companies")["companies"]
-    assert {c["name"] for c in companies} == {"Nordvik Demo AS", "Fjellklient AS",
-                                              "Regnskapshuset AS"}
+    assert {c["name"] for c in companies} == {
+        "Nordvik Demo AS",
+        "Fjellklient AS",
+        "Regnskapshuset AS",
+    }
     for company in companies:
         assert orgnr.is_valid(company["organizationNumber"]), company
         account = company["bankAccountNumber"]
@@ -71,8 +77,9 @@ def test_demo_products_share_skus_with_the_hubspot_demo(demo):
 def test_the_demo_accountant_token_reaches_two_client_companies(demo):
     api = demo.api
     secret = api.session(ACCOUNTANT_TOKEN)
-    clients = requests.get(api.url("/v2/company/>withLoginAccess"),
-                           auth=("0", secret)).json()["values"]
+    clients = requests.get(api.url("/v2/company/>withLoginAccess"), auth=("0", secret)).json()[
+        "values"
+    ]
     assert demo.company["id"] in [c["id"] for c in clients] and len(clients) == 2
     as_main = requests.get(api.url("/v2/customer"), auth=(str(demo.company["id"]), secret))
     assert as_main.json()["count"] > 0

@@ -4,6 +4,7 @@ It imports nothing of the product, keeps its world in memory behind one lock, an
 by a control API under /_sandbox/ (control.py for the world, operations.py for the machinery)
 so tests and demos can act as HubSpot users.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,12 +18,12 @@ from .errors import ApiFailure, render
 from .faults import Faults
 from .gateway import bearer
 from .legacy import add_legacy_paths
-from .ratelimit import RollingWindow, headers as rate_headers
+from .ratelimit import RollingWindow
+from .ratelimit import headers as rate_headers
 from .state import Clock, State
 from .webhooks import Emitter
 
-API_PREFIXES = ("/crm/", "/appinstalls/", "/oauth/v1/", "/oauth/v3/", "/oauth/20",
-                "/account-info/")
+API_PREFIXES = ("/crm/", "/appinstalls/", "/oauth/v1/", "/oauth/v3/", "/oauth/20", "/account-info/")
 
 
 class Sandbox:
@@ -32,8 +33,9 @@ class Sandbox:
         self.settings = settings
         self.clock = settings["clock"] or Clock()
         self.state = State(self.clock)
-        self.rate_limit = RollingWindow(self.clock, settings["rate_limit_max"],
-                                        settings["rate_limit_interval_ms"])
+        self.rate_limit = RollingWindow(
+            self.clock, settings["rate_limit_max"], settings["rate_limit_interval_ms"]
+        )
         self.search_limit = RollingWindow(self.clock, settings["search_per_second"], 1000)
         self.faults = Faults(settings["seed"])
         self.webhooks = Emitter(self)
@@ -70,8 +72,9 @@ class Sandbox:
         self.webhooks.clear()
         with self.state.lock:
             self.state.__init__(self.clock)
-        self.rate_limit.configure(self.settings["rate_limit_max"],
-                                  self.settings["rate_limit_interval_ms"])
+        self.rate_limit.configure(
+            self.settings["rate_limit_max"], self.settings["rate_limit_interval_ms"]
+        )
         self.search_limit.configure(self.settings["search_per_second"], 1000)
         self.faults.clear()
         self.clear_log()
@@ -84,10 +87,35 @@ def create_app(settings: dict | None = None) -> Flask:
     sb = Sandbox(settings_module.merged(settings))
     app.extensions["hubspot_sandbox"] = sb
 
-    from . import (account_info, associations, control, fetch, objects, oauth, operations,
-                   pipelines, portals_page, properties, search, settings_page)
-    for module in (oauth, objects, search, associations, properties, pipelines, account_info,
-                   control, operations, fetch, portals_page, settings_page):
+    from . import (
+        account_info,
+        associations,
+        control,
+        fetch,
+        oauth,
+        objects,
+        operations,
+        pipelines,
+        portals_page,
+        properties,
+        search,
+        settings_page,
+    )
+
+    for module in (
+        oauth,
+        objects,
+        search,
+        associations,
+        properties,
+        pipelines,
+        account_info,
+        control,
+        operations,
+        fetch,
+        portals_page,
+        settings_page,
+    ):
         app.register_blueprint(module.bp)
     add_legacy_paths(app)
 
@@ -100,16 +128,22 @@ def create_app(settings: dict | None = None) -> Flask:
     def finish(response):
         remaining = g.pop("rate_remaining", None)
         if remaining is not None:
-            response.headers.update(rate_headers(sb.rate_limit.limit,
-                                                 int(sb.rate_limit.interval * 1000), remaining))
+            response.headers.update(
+                rate_headers(sb.rate_limit.limit, int(sb.rate_limit.interval * 1000), remaining)
+            )
         if request.path.startswith(API_PREFIXES):
             rule = request.url_rule.rule if request.url_rule else request.path
             portal = g.get("portal")
-            sb.record_request({"method": request.method, "path": request.path,
-                               "endpoint": f"{request.method} {rule}",
-                               "status": response.status_code,
-                               "portalId": portal.id if portal else sb.portal_of(bearer()),
-                               "at": sb.clock.now()})
+            sb.record_request(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "endpoint": f"{request.method} {rule}",
+                    "status": response.status_code,
+                    "portalId": portal.id if portal else sb.portal_of(bearer()),
+                    "at": sb.clock.now(),
+                }
+            )
         return response
 
     app.register_error_handler(ApiFailure, render)
@@ -117,8 +151,13 @@ def create_app(settings: dict | None = None) -> Flask:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if request.path.startswith("/_sandbox/") or not request.path.startswith("/oauth/authorize"):
-            return render(ApiFailure(exc.code or 500, exc.description or exc.name,
-                                     "OBJECT_NOT_FOUND" if exc.code == 404 else "VALIDATION_ERROR"))
+            return render(
+                ApiFailure(
+                    exc.code or 500,
+                    exc.description or exc.name,
+                    "OBJECT_NOT_FOUND" if exc.code == 404 else "VALIDATION_ERROR",
+                )
+            )
         return exc
 
     @app.get("/")
@@ -126,11 +165,13 @@ def create_app(settings: dict | None = None) -> Flask:
         # A person (a browser) lands on the portal page; a program gets where things are.
         if request.accept_mimetypes.accept_html:
             return redirect("/portals")
-        return jsonify({"service": "HubSpot sandbox", "control": "/_sandbox/portals",
-                        "portals": "/portals"})
+        return jsonify(
+            {"service": "HubSpot sandbox", "control": "/_sandbox/portals", "portals": "/portals"}
+        )
 
     if sb.settings.get("demo"):
         from .demo import seed_demo
+
         seed_demo(app)
     return app
 
@@ -138,4 +179,5 @@ def create_app(settings: dict | None = None) -> Flask:
 def seed_demo(app: Flask) -> dict:
     """Seed the demo portals into an app made by create_app; return what was made."""
     from .demo import seed_demo as seed
+
     return seed(app)

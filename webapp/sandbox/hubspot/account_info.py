@@ -1,4 +1,5 @@
 """Account information: a portal's account settings, and in the 2027-03 beta also its name."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,9 +15,14 @@ bp = Blueprint("hubspot_account_info", __name__)
 SCOPES = ["oauth"]
 
 # Every sandbox portal is a Norwegian account hosted in HubSpot's EU data centre.
-ACCOUNT = {"accountType": "STANDARD", "timeZone": "Europe/Oslo", "companyCurrency": "NOK",
-           "additionalCurrencies": [], "uiDomain": "app-eu1.hubspot.com",
-           "dataHostingLocation": "eu1"}
+ACCOUNT = {
+    "accountType": "STANDARD",
+    "timeZone": "Europe/Oslo",
+    "companyCurrency": "NOK",
+    "additionalCurrencies": [],
+    "uiDomain": "app-eu1.hubspot.com",
+    "dataHostingLocation": "eu1",
+}
 
 
 def utc_offset(zone: str, now: float) -> tuple[str, int]:
@@ -31,8 +37,12 @@ def details(portal: Portal) -> dict:
     """Return the PortalInformationResponse of the 2026-03 spec for a portal."""
     # The offset follows daylight saving on the sandbox clock, as HubSpot's does on real time.
     offset, offset_ms = utc_offset(ACCOUNT["timeZone"], sandbox().clock.now())
-    return {"portalId": portal.id, **ACCOUNT, "utcOffset": offset,
-            "utcOffsetMilliseconds": offset_ms}
+    return {
+        "portalId": portal.id,
+        **ACCOUNT,
+        "utcOffset": offset,
+        "utcOffsetMilliseconds": offset_ms,
+    }
 
 
 @bp.get('/account-info/<any("2026-03", "v3"):version>/details')

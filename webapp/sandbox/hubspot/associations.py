@@ -1,4 +1,5 @@
 """Associations (v4 semantics on the 2026-03 paths): default and typed links, batch create/read."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
@@ -39,10 +40,20 @@ def _default_type(from_type: str, to_type: str) -> int:
 
 def _labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> dict:
     types = g.portal.associations.get((from_type, from_id, to_type, to_id), set())
-    labels = sorted({schema.ASSOCIATION_TYPES[t][2] for _, t in types
-                     if t in schema.ASSOCIATION_TYPES and schema.ASSOCIATION_TYPES[t][2]})
-    return {"fromObjectTypeId": schema.type_id(from_type), "fromObjectId": from_id,
-            "toObjectTypeId": schema.type_id(to_type), "toObjectId": to_id, "labels": labels}
+    labels = sorted(
+        {
+            schema.ASSOCIATION_TYPES[t][2]
+            for _, t in types
+            if t in schema.ASSOCIATION_TYPES and schema.ASSOCIATION_TYPES[t][2]
+        }
+    )
+    return {
+        "fromObjectTypeId": schema.type_id(from_type),
+        "fromObjectId": from_id,
+        "toObjectTypeId": schema.type_id(to_type),
+        "toObjectId": to_id,
+        "labels": labels,
+    }
 
 
 def _specs(from_type: str, to_type: str, specs) -> list[tuple[str, int]]:
@@ -53,7 +64,9 @@ def _specs(from_type: str, to_type: str, specs) -> list[tuple[str, int]]:
         category, type_id = spec.get("associationCategory"), spec.get("associationTypeId")
         known = schema.ASSOCIATION_TYPES.get(type_id)
         if category == "HUBSPOT_DEFINED" and (not known or known[:2] != (from_type, to_type)):
-            raise invalid(f"{type_id} is not a valid association type from {from_type} to {to_type}")
+            raise invalid(
+                f"{type_id} is not a valid association type from {from_type} to {to_type}"
+            )
         if category not in ("HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED"):
             raise invalid(f"Unknown associationCategory {category!r}")
         parsed.append((category, int(type_id)))
@@ -66,11 +79,22 @@ def associate_default(version, object_type, object_id, to_type, to_id):
     started = sandbox().clock.now()
     from_type, to_type = _pair(object_type, object_id, to_type, to_id)
     type_id = _default_type(from_type, to_type)
-    records.associate(sandbox(), g.portal, from_type, object_id, to_type, to_id,
-                      "HUBSPOT_DEFINED", type_id, g.source)
-    result = {"from": {"id": object_id}, "to": {"id": to_id},
-              "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
-                                  "associationTypeId": type_id}}
+    records.associate(
+        sandbox(),
+        g.portal,
+        from_type,
+        object_id,
+        to_type,
+        to_id,
+        "HUBSPOT_DEFINED",
+        type_id,
+        g.source,
+    )
+    result = {
+        "from": {"id": object_id},
+        "to": {"id": to_id},
+        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id},
+    }
     return _batch_answer([result], [], 200, started)
 
 
@@ -79,23 +103,27 @@ def associate_default(version, object_type, object_id, to_type, to_id):
 def associate(version, object_type, object_id, to_type, to_id):
     from_type, to_type = _pair(object_type, object_id, to_type, to_id)
     for category, type_id in _specs(from_type, to_type, json_body()):
-        records.associate(sandbox(), g.portal, from_type, object_id, to_type, to_id, category,
-                          type_id, g.source)
+        records.associate(
+            sandbox(), g.portal, from_type, object_id, to_type, to_id, category, type_id, g.source
+        )
     return jsonify(_labelled(from_type, object_id, to_type, to_id)), 201
 
 
 @bp.delete(f"{ONE}/<to_type>/<to_id>")
 @api(writing)
 def remove(version, object_type, object_id, to_type, to_id):
-    records.dissociate(sandbox(), g.portal, kind(object_type), object_id, kind(to_type), to_id,
-                       g.source)
+    records.dissociate(
+        sandbox(), g.portal, kind(object_type), object_id, kind(to_type), to_id, g.source
+    )
     return "", 204
 
 
 def _targets(from_type: str, from_id: str, to_type: str) -> list[dict]:
     found = records.linked(g.portal, from_type, from_id, to_type)
-    return [{"toObjectId": to_id, "associationTypes": [_spec(c, t) for c, t in sorted(types)]}
-            for to_id, types in sorted(found.items(), key=lambda kv: int(kv[0]))]
+    return [
+        {"toObjectId": to_id, "associationTypes": [_spec(c, t) for c, t in sorted(types)]}
+        for to_id, types in sorted(found.items(), key=lambda kv: int(kv[0]))
+    ]
 
 
 def _spec(category: str, type_id: int) -> dict:
@@ -113,7 +141,7 @@ def list_associations(version, object_type, object_id, to_type):
     rows = _targets(from_type, object_id, to_type)
     limit = int(request.args.get("limit", 500))
     offset = int(request.args.get("after") or 0)
-    body = {"results": rows[offset:offset + limit]}
+    body = {"results": rows[offset : offset + limit]}
     if offset + limit < len(rows):
         body["paging"] = {"next": {"after": str(offset + limit)}}
     return jsonify(body)
@@ -130,8 +158,17 @@ def batch_create(version, object_type, to_type):
             from_id, to_id = str(item["from"]["id"]), str(item["to"]["id"])
             _pair(from_type, from_id, to_type, to_id)
             for category, type_id in _specs(from_type, to_type, item.get("types")):
-                records.associate(sandbox(), g.portal, from_type, from_id, to_type, to_id,
-                                  category, type_id, g.source)
+                records.associate(
+                    sandbox(),
+                    g.portal,
+                    from_type,
+                    from_id,
+                    to_type,
+                    to_id,
+                    category,
+                    type_id,
+                    g.source,
+                )
             results.append(_labelled(from_type, from_id, to_type, to_id))
         except ApiFailure as failure:
             errors.append(failure.item())
@@ -154,11 +191,27 @@ def batch_default(version, object_type, to_type):
         except ApiFailure as failure:
             errors.append(failure.item())
             continue
-        records.associate(sandbox(), g.portal, from_type, from_id, to_type, to_id,
-                          "HUBSPOT_DEFINED", type_id, g.source)
-        results.append({"from": {"id": from_id}, "to": {"id": to_id},
-                        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
-                                            "associationTypeId": type_id}})
+        records.associate(
+            sandbox(),
+            g.portal,
+            from_type,
+            from_id,
+            to_type,
+            to_id,
+            "HUBSPOT_DEFINED",
+            type_id,
+            g.source,
+        )
+        results.append(
+            {
+                "from": {"id": from_id},
+                "to": {"id": to_id},
+                "associationSpec": {
+                    "associationCategory": "HUBSPOT_DEFINED",
+                    "associationTypeId": type_id,
+                },
+            }
+        )
     return _batch_answer(results, errors, 200, started)
 
 
@@ -174,8 +227,18 @@ def batch_read(version, object_type, to_type):
             missing.append(from_id)
             continue
         results.append({"from": {"id": from_id}, "to": _targets(from_type, from_id, to_type)})
-    errors = [ApiFailure(404, f"No {from_type} exists with these ids", "OBJECT_NOT_FOUND",
-                         context={"ids": missing}).item()] if missing else []
+    errors = (
+        [
+            ApiFailure(
+                404,
+                f"No {from_type} exists with these ids",
+                "OBJECT_NOT_FOUND",
+                context={"ids": missing},
+            ).item()
+        ]
+        if missing
+        else []
+    )
     return _batch_answer(results, errors, 200, started)
 
 
@@ -185,8 +248,13 @@ def batch_archive(version, object_type, to_type):
     from_type, to_type = kind(object_type), kind(to_type)
     for item in _inputs()[1]:
         for target in item.get("to") or []:
-            records.dissociate(sandbox(), g.portal, from_type, str(item["from"]["id"]), to_type,
-                               str(target["id"]), g.source)
+            records.dissociate(
+                sandbox(),
+                g.portal,
+                from_type,
+                str(item["from"]["id"]),
+                to_type,
+                str(target["id"]),
+                g.source,
+            )
     return "", 204
-
-

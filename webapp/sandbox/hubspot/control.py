@@ -1,11 +1,24 @@
 """The control API under /_sandbox/ for the world: portals, edits as a HubSpot user, reset."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
 from .. import inputs
-from ..inputs import (JSON_SAFE, BadInput, anything, boolean, choice, integer, list_of, mapping,
-                      number, record, regex, text)
+from ..inputs import (
+    JSON_SAFE,
+    BadInput,
+    anything,
+    boolean,
+    choice,
+    integer,
+    list_of,
+    mapping,
+    number,
+    record,
+    regex,
+    text,
+)
 from . import records, schema
 from .errors import invalid, not_found
 from .gateway import sandbox
@@ -17,23 +30,49 @@ bp = Blueprint("hubspot_control", __name__, url_prefix="/_sandbox")
 
 ID = integer(1, JSON_SAFE)
 USER = {"userId": ID}
-METHOD = text(max_length=6, pattern="(?i)GET|POST|PUT|PATCH|DELETE",
-              wanted="GET, POST, PUT, PATCH or DELETE")
-PROPERTIES = mapping(anything(), max_items=1000)     # values are the API's to judge
+METHOD = text(
+    max_length=6, pattern="(?i)GET|POST|PUT|PATCH|DELETE", wanted="GET, POST, PUT, PATCH or DELETE"
+)
+PROPERTIES = mapping(anything(), max_items=1000)  # values are the API's to judge
 # What POST /crm/properties takes (see properties.py), with groupName optional here.
-DEFINITION = record({
-    "name": text(max_length=100), "label": text(max_length=255), "type": choice(*sorted(TYPES)),
-    "fieldType": choice(*sorted(FIELD_TYPES)), "groupName": text(max_length=100),
-    "description": text(0, 1000), "options": list_of(record({}, closed=False), 1000),
-    "displayOrder": integer(-1, 1_000_000), "hidden": boolean(), "formField": boolean(),
-    "hasUniqueValue": boolean(), "readOnly": boolean()},
-    required=("name", "label", "type", "fieldType"))
+DEFINITION = record(
+    {
+        "name": text(max_length=100),
+        "label": text(max_length=255),
+        "type": choice(*sorted(TYPES)),
+        "fieldType": choice(*sorted(FIELD_TYPES)),
+        "groupName": text(max_length=100),
+        "description": text(0, 1000),
+        "options": list_of(record({}, closed=False), 1000),
+        "displayOrder": integer(-1, 1_000_000),
+        "hidden": boolean(),
+        "formField": boolean(),
+        "hasUniqueValue": boolean(),
+        "readOnly": boolean(),
+    },
+    required=("name", "label", "type", "fieldType"),
+)
 
 
 def _associations(to: dict):
-    return list_of(record({"to": record(to), "types": list_of(record(
-        {"associationCategory": text(max_length=50), "associationTypeId": integer(1, 100_000)},
-        required=("associationTypeId",)))}, required=("to", "types")), max_items=1000)
+    return list_of(
+        record(
+            {
+                "to": record(to),
+                "types": list_of(
+                    record(
+                        {
+                            "associationCategory": text(max_length=50),
+                            "associationTypeId": integer(1, 100_000),
+                        },
+                        required=("associationTypeId",),
+                    )
+                ),
+            },
+            required=("to", "types"),
+        ),
+        max_items=1000,
+    )
 
 
 # What each control endpoint's body may hold, by endpoint; an endpoint not listed takes no
@@ -41,69 +80,127 @@ def _associations(to: dict):
 # every body is checked before any view runs, so a refusal changes nothing.
 BODIES = {
     "hubspot_control.create_portal": {
-        "id": ID, "name": text(max_length=255), "domain": text(max_length=255),
-        "users": list_of(record({"email": text(max_length=254), "firstName": text(0, 100),
-                                 "lastName": text(0, 100), "superAdmin": boolean()},
-                                required=("email",))),
+        "id": ID,
+        "name": text(max_length=255),
+        "domain": text(max_length=255),
+        "users": list_of(
+            record(
+                {
+                    "email": text(max_length=254),
+                    "firstName": text(0, 100),
+                    "lastName": text(0, 100),
+                    "superAdmin": boolean(),
+                },
+                required=("email",),
+            )
+        ),
         "properties": mapping(list_of(DEFINITION, max_items=1000)),
-        "objects": mapping(list_of(record({
-            "ref": text(max_length=100), "properties": PROPERTIES,
-            "associations": _associations({"ref": text(max_length=100), "id": anything()})}),
-            max_items=10_000)),
+        "objects": mapping(
+            list_of(
+                record(
+                    {
+                        "ref": text(max_length=100),
+                        "properties": PROPERTIES,
+                        "associations": _associations(
+                            {"ref": text(max_length=100), "id": anything()}
+                        ),
+                    }
+                ),
+                max_items=10_000,
+            )
+        ),
     },
-    "hubspot_control.ui_create": {"properties": PROPERTIES,
-                                  "associations": _associations({"id": anything()}), **USER},
+    "hubspot_control.ui_create": {
+        "properties": PROPERTIES,
+        "associations": _associations({"id": anything()}),
+        **USER,
+    },
     "hubspot_control.ui_update": {"properties": PROPERTIES, **USER},
     "hubspot_control.ui_delete": USER,
     "hubspot_control.ui_associate": {"typeId": integer(1, 100_000), **USER},
     "hubspot_control.ui_dissociate": {"typeId": integer(1, 100_000), **USER},
     "hubspot_control.reset": {"demo": boolean()},
     "hubspot_operations.add_fault": {
-        "status": integer(400, 599), "latency": number(0, 600), "timeout": boolean(),
-        "count": integer(1, 1_000_000), "rate": number(0, 1), "path": regex(), "method": METHOD,
-        "retryAfter": integer(0, 86400), "seconds": number(0, 600)},
+        "status": integer(400, 599),
+        "latency": number(0, 600),
+        "timeout": boolean(),
+        "count": integer(1, 1_000_000),
+        "rate": number(0, 1),
+        "path": regex(),
+        "method": METHOD,
+        "retryAfter": integer(0, 86400),
+        "seconds": number(0, 600),
+    },
     "hubspot_operations.set_limits": {
-        "rateLimitMax": integer(1, 1_000_000), "rateLimitIntervalMs": integer(1, 86_400_000),
-        "searchPerSecond": integer(1, 1_000_000)},
+        "rateLimitMax": integer(1, 1_000_000),
+        "rateLimitIntervalMs": integer(1, 86_400_000),
+        "searchPerSecond": integer(1, 1_000_000),
+    },
     "hubspot_operations.move_clock": {"advance": number(0, 3650 * 86400), "freeze": boolean()},
     "hubspot_operations.webhook_mode": {"duplicate": boolean(), "reorder": boolean()},
     # subscriptions.from_hsmeta judges the subscriptions themselves.
     "hubspot_operations.webhook_config": {
-        "uid": text(max_length=100), "type": text(max_length=100),
-        "config": record({
-            "settings": record({"targetUrl": text(max_length=2000),
-                                "maxConcurrentRequests": integer(1, 1000)},
-                               required=("targetUrl",), closed=False),
-            "subscriptions": record({"crmObjects": list_of(record({}, closed=False), 1000),
-                                     "legacyCrmObjects": list_of(record({}, closed=False), 1000)},
-                                    closed=False)},
-            required=("settings",), closed=False)},
+        "uid": text(max_length=100),
+        "type": text(max_length=100),
+        "config": record(
+            {
+                "settings": record(
+                    {"targetUrl": text(max_length=2000), "maxConcurrentRequests": integer(1, 1000)},
+                    required=("targetUrl",),
+                    closed=False,
+                ),
+                "subscriptions": record(
+                    {
+                        "crmObjects": list_of(record({}, closed=False), 1000),
+                        "legacyCrmObjects": list_of(record({}, closed=False), 1000),
+                    },
+                    closed=False,
+                ),
+            },
+            required=("settings",),
+            closed=False,
+        ),
+    },
     "hubspot_operations.webhook_flush": {"timeout": number(0, 300)},
     "hubspot_fetch.fetch": {
-        "portalId": ID, "userId": ID, "userEmail": text(max_length=254), "method": METHOD,
+        "portalId": ID,
+        "userId": ID,
+        "userEmail": text(max_length=254),
+        "method": METHOD,
         "url": text(max_length=8000, pattern=r"https?://.+", wanted="an http(s) URL"),
-        "body": anything(), "timeout": number(0, 120_000)},
+        "body": anything(),
+        "timeout": number(0, 120_000),
+    },
     "hubspot_fetch.sign": {
         "method": text(max_length=10, pattern="[A-Za-z]+", wanted="an HTTP method"),
-        "url": text(max_length=8000), "body": anything(), "timestamp": integer(0, JSON_SAFE),
-        "clientSecret": text(max_length=500)},
+        "url": text(max_length=8000),
+        "body": anything(),
+        "timestamp": integer(0, JSON_SAFE),
+        "clientSecret": text(max_length=500),
+    },
 }
-REQUIRED = {"hubspot_operations.webhook_config": ("config",),
-            "hubspot_fetch.fetch": ("portalId", "url"), "hubspot_fetch.sign": ("url",)}
-QUERIES = {"hubspot_operations.request_log": ("portalId",)}     # whole numbers
+REQUIRED = {
+    "hubspot_operations.webhook_config": ("config",),
+    "hubspot_fetch.fetch": ("portalId", "url"),
+    "hubspot_fetch.sign": ("url",),
+}
+QUERIES = {"hubspot_operations.request_log": ("portalId",)}  # whole numbers
 
 
 @bp.before_app_request
 def _check_input():
     """Refuse malformed control input with HubSpot's 400, before any view changes anything."""
     if not request.path.startswith("/_sandbox/") or request.url_rule is None:
-        return          # not ours, or a 404 / 405 to come
+        return  # not ours, or a 404 / 405 to come
     try:
         for name in QUERIES.get(request.endpoint, ()):
             inputs.integer_arg(name)
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            inputs.check(inputs.json_object(), BODIES.get(request.endpoint, {}),
-                         REQUIRED.get(request.endpoint, ()))
+            inputs.check(
+                inputs.json_object(),
+                BODIES.get(request.endpoint, {}),
+                REQUIRED.get(request.endpoint, ()),
+            )
     except BadInput as exc:
         raise invalid(str(exc)) from None
 
@@ -163,18 +260,33 @@ def list_records(portal_id: int, object_type: str):
     object_type = kind(object_type)
     with sandbox().state.lock:
         portal = _portal(portal_id)
-        return jsonify({"results": [records.public(portal, object_type, r, list(r.properties))
-                                    for r in records.live(portal, object_type)]})
+        return jsonify(
+            {
+                "results": [
+                    records.public(portal, object_type, r, list(r.properties))
+                    for r in records.live(portal, object_type)
+                ]
+            }
+        )
 
 
 @bp.post("/portals/<int:portal_id>/objects/<object_type>")
 def ui_create(portal_id: int, object_type: str):
-    """Create a record as a HubSpot user would (webhooks say CRM_UI): {properties, associations, userId?}."""
+    """Create a record as a HubSpot user would (webhooks say CRM_UI).
+
+    Body: {properties, associations, userId?}.
+    """
     object_type, body = kind(object_type), _body()
     with sandbox().state.lock:
         portal = _portal(portal_id)
-        record = records.create(sandbox(), portal, object_type, body.get("properties") or {},
-                                body.get("associations") or [], _ui_source(portal, body))
+        record = records.create(
+            sandbox(),
+            portal,
+            object_type,
+            body.get("properties") or {},
+            body.get("associations") or [],
+            _ui_source(portal, body),
+        )
         return jsonify(records.public(portal, object_type, record, list(record.properties))), 201
 
 
@@ -184,8 +296,14 @@ def ui_update(portal_id: int, object_type: str, object_id: str):
     with sandbox().state.lock:
         portal = _portal(portal_id)
         record = records.get(portal, object_type, object_id)
-        records.update(sandbox(), portal, object_type, record, body.get("properties") or {},
-                       _ui_source(portal, body))
+        records.update(
+            sandbox(),
+            portal,
+            object_type,
+            record,
+            body.get("properties") or {},
+            _ui_source(portal, body),
+        )
         return jsonify(records.public(portal, object_type, record, list(record.properties)))
 
 
@@ -205,23 +323,37 @@ def ui_associate(portal_id: int, object_type: str, object_id: str, to_type: str,
     object_type, to_type, body = kind(object_type), kind(to_type), _body()
     with sandbox().state.lock:
         portal = _portal(portal_id)
-        records.get(portal, object_type, object_id)       # 404 unless both records exist
+        records.get(portal, object_type, object_id)  # 404 unless both records exist
         records.get(portal, to_type, to_id)
         type_id = body.get("typeId") or schema.default_association(object_type, to_type) or 0
         if schema.ASSOCIATION_TYPES.get(type_id, ())[:2] != (object_type, to_type):
-            raise invalid(f"No HubSpot-defined association {type_id} from {object_type} to {to_type}")
-        records.associate(sandbox(), portal, object_type, object_id, to_type, to_id,
-                          "HUBSPOT_DEFINED", type_id, _ui_source(portal, body))
+            raise invalid(
+                f"No HubSpot-defined association {type_id} from {object_type} to {to_type}"
+            )
+        records.associate(
+            sandbox(),
+            portal,
+            object_type,
+            object_id,
+            to_type,
+            to_id,
+            "HUBSPOT_DEFINED",
+            type_id,
+            _ui_source(portal, body),
+        )
     return "", 204
 
 
-@bp.delete("/portals/<int:portal_id>/objects/<object_type>/<object_id>/associations/<to_type>/<to_id>")
+@bp.delete(
+    "/portals/<int:portal_id>/objects/<object_type>/<object_id>/associations/<to_type>/<to_id>"
+)
 def ui_dissociate(portal_id: int, object_type: str, object_id: str, to_type: str, to_id: str):
     object_type, to_type, body = kind(object_type), kind(to_type), _body()
     with sandbox().state.lock:
         portal = _portal(portal_id)
-        records.dissociate(sandbox(), portal, object_type, object_id, to_type, to_id,
-                           _ui_source(portal, body))
+        records.dissociate(
+            sandbox(), portal, object_type, object_id, to_type, to_id, _ui_source(portal, body)
+        )
     return "", 204
 
 
@@ -229,6 +361,7 @@ def ui_dissociate(portal_id: int, object_type: str, object_id: str, to_type: str
 def reset():
     """Forget everything; {demo: true} seeds the demo portals again."""
     from .demo import seed_demo
+
     sb = sandbox()
     sb.reset()
     if _body().get("demo"):

@@ -3,6 +3,7 @@
 Organisation numbers live in a custom company property `orgnr` (text, not unique), as a
 customer would add it; demo_data deliberately includes malformed ones the sync must handle.
 """
+
 from __future__ import annotations
 
 import random
@@ -14,8 +15,16 @@ from .state import iso
 
 DEMO_PORTAL, EMPTY_PORTAL = 4000001, 4000002
 SOURCE = ("CRM_UI", "userId:7000001")
-_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
-           "decisionmakerboughtin", "contractsent", "closedwon", "closedwon", "closedlost"]
+_STAGES = [
+    "appointmentscheduled",
+    "qualifiedtobuy",
+    "presentationscheduled",
+    "decisionmakerboughtin",
+    "contractsent",
+    "closedwon",
+    "closedwon",
+    "closedlost",
+]
 
 
 def seed_demo(target) -> dict:
@@ -25,65 +34,183 @@ def seed_demo(target) -> dict:
     rng = random.Random(sb.settings["seed"])
     state = sb.state
     with state.lock:
-        portal = state.add_portal(DEMO_PORTAL, "Nordisk Demo AS", "nordisk-demo.no", [
-            {"id": 7000001, "email": "kari.admin@nordisk-demo.no", "firstName": "Kari",
-             "lastName": "Nordmann", "superAdmin": True},
-            {"id": 7000002, "email": "ola.selger@nordisk-demo.no", "firstName": "Ola",
-             "lastName": "Selger", "superAdmin": False}])
-        state.add_portal(EMPTY_PORTAL, "Tom Testportal AS", "tom-testportal.no", [
-            {"id": 7000003, "email": "admin@tom-testportal.no", "firstName": "Test",
-             "lastName": "Admin", "superAdmin": True}])
+        portal = state.add_portal(
+            DEMO_PORTAL,
+            "Nordisk Demo AS",
+            "nordisk-demo.no",
+            [
+                {
+                    "id": 7000001,
+                    "email": "kari.admin@nordisk-demo.no",
+                    "firstName": "Kari",
+                    "lastName": "Nordmann",
+                    "superAdmin": True,
+                },
+                {
+                    "id": 7000002,
+                    "email": "ola.selger@nordisk-demo.no",
+                    "firstName": "Ola",
+                    "lastName": "Selger",
+                    "superAdmin": False,
+                },
+            ],
+        )
+        state.add_portal(
+            EMPTY_PORTAL,
+            "Tom Testportal AS",
+            "tom-testportal.no",
+            [
+                {
+                    "id": 7000003,
+                    "email": "admin@tom-testportal.no",
+                    "firstName": "Test",
+                    "lastName": "Admin",
+                    "superAdmin": True,
+                }
+            ],
+        )
         portal.custom_properties["companies"]["orgnr"] = {
-            "name": "orgnr", "label": "Organisasjonsnummer", "type": "string",
-            "fieldType": "text", "groupName": "companyinformation",
+            "name": "orgnr",
+            "label": "Organisasjonsnummer",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "companyinformation",
             "description": "Norwegian organisation number (nine digits)",
-            "hasUniqueValue": False, "createdAt": iso(sb.clock.now())}
+            "hasUniqueValue": False,
+            "createdAt": iso(sb.clock.now()),
+        }
         companies = {}
         for company in world["companies"]:
-            companies[company["key"]] = records.create(sb, portal, "companies", {
-                "name": company["name"], "domain": company["domain"], "city": company["city"],
-                "phone": company["phone"], "country": "Norway", "orgnr": company["org_number"]},
-                source=SOURCE)
+            companies[company["key"]] = records.create(
+                sb,
+                portal,
+                "companies",
+                {
+                    "name": company["name"],
+                    "domain": company["domain"],
+                    "city": company["city"],
+                    "phone": company["phone"],
+                    "country": "Norway",
+                    "orgnr": company["org_number"],
+                },
+                source=SOURCE,
+            )
         by_company: dict[str, list] = {}
         for contact in world["contacts"]:
             company = companies[contact["company"]]
-            record = records.create(sb, portal, "contacts", {
-                "firstname": contact["firstname"], "lastname": contact["lastname"],
-                "email": contact["email"], "phone": contact["phone"]}, [
-                {"to": {"id": company.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                                                      "associationTypeId": 279}]},
-                {"to": {"id": company.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                                                      "associationTypeId": 1}]}], SOURCE)
+            record = records.create(
+                sb,
+                portal,
+                "contacts",
+                {
+                    "firstname": contact["firstname"],
+                    "lastname": contact["lastname"],
+                    "email": contact["email"],
+                    "phone": contact["phone"],
+                },
+                [
+                    {
+                        "to": {"id": company.id},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}
+                        ],
+                    },
+                    {
+                        "to": {"id": company.id},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}
+                        ],
+                    },
+                ],
+                SOURCE,
+            )
             by_company.setdefault(company.id, []).append(record)
-        products = [records.create(sb, portal, "products", {
-            "name": p["name"], "hs_sku": p["sku"], "price": p["price"],
-            "description": f"{p['name']} (SKU {p['sku']})"}, source=SOURCE)
-            for p in world["products"]]
+        products = [
+            records.create(
+                sb,
+                portal,
+                "products",
+                {
+                    "name": p["name"],
+                    "hs_sku": p["sku"],
+                    "price": p["price"],
+                    "description": f"{p['name']} (SKU {p['sku']})",
+                },
+                source=SOURCE,
+            )
+            for p in world["products"]
+        ]
         deals = []
         for index, company in enumerate(list(companies.values())[:16]):
             stage = _STAGES[index % len(_STAGES)]
             closed = stage.startswith("closed")
-            deal = records.create(sb, portal, "deals", {
-                "dealname": f"{company.properties['name']} – avtale {index + 1}",
-                "pipeline": "default", "dealstage": stage,
-                "closedate": iso(sb.clock.now() - (30 - index) * 86400 if closed
-                                 else sb.clock.now() + (index + 5) * 86400)}, [
-                {"to": {"id": company.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                                                      "associationTypeId": 5}]},
-                {"to": {"id": company.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                                                      "associationTypeId": 341}]}], SOURCE)
+            deal = records.create(
+                sb,
+                portal,
+                "deals",
+                {
+                    "dealname": f"{company.properties['name']} – avtale {index + 1}",
+                    "pipeline": "default",
+                    "dealstage": stage,
+                    "closedate": iso(
+                        sb.clock.now() - (30 - index) * 86400
+                        if closed
+                        else sb.clock.now() + (index + 5) * 86400
+                    ),
+                },
+                [
+                    {
+                        "to": {"id": company.id},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}
+                        ],
+                    },
+                    {
+                        "to": {"id": company.id},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}
+                        ],
+                    },
+                ],
+                SOURCE,
+            )
             for contact in by_company.get(company.id, [])[:1]:
-                records.associate(sb, portal, "deals", deal.id, "contacts", contact.id,
-                                  "HUBSPOT_DEFINED", 3, SOURCE)
+                records.associate(
+                    sb,
+                    portal,
+                    "deals",
+                    deal.id,
+                    "contacts",
+                    contact.id,
+                    "HUBSPOT_DEFINED",
+                    3,
+                    SOURCE,
+                )
             total = 0.0
             for product in rng.sample(products, rng.randint(1, 3)):
                 quantity = rng.randint(1, 10)
-                item = records.create(sb, portal, "line_items", {
-                    "hs_product_id": product.id, "quantity": quantity}, [
-                    {"to": {"id": deal.id}, "types": [{"associationCategory": "HUBSPOT_DEFINED",
-                                                       "associationTypeId": 20}]}], SOURCE)
+                item = records.create(
+                    sb,
+                    portal,
+                    "line_items",
+                    {"hs_product_id": product.id, "quantity": quantity},
+                    [
+                        {
+                            "to": {"id": deal.id},
+                            "types": [
+                                {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 20}
+                            ],
+                        }
+                    ],
+                    SOURCE,
+                )
                 total += float(item.properties["amount"])
             records.update(sb, portal, "deals", deal, {"amount": total}, SOURCE)
             deals.append(deal)
-    return {"portals": [DEMO_PORTAL, EMPTY_PORTAL], "companies": len(companies),
-            "contacts": len(world["contacts"]), "products": len(products), "deals": len(deals)}
+    return {
+        "portals": [DEMO_PORTAL, EMPTY_PORTAL],
+        "companies": len(companies),
+        "contacts": len(world["contacts"]),
+        "products": len(products),
+        "deals": len(deals),
+    }

@@ -1,4 +1,5 @@
 """HubSpot's error body, raised as an exception anywhere and rendered in one place."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,9 +10,17 @@ from flask import jsonify
 class ApiFailure(Exception):
     """An error HubSpot would answer with: `{status, message, correlationId, category, ...}`."""
 
-    def __init__(self, status: int, message: str, category: str = "VALIDATION_ERROR", *,
-                 errors: list | None = None, context: dict | None = None,
-                 headers: dict | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        category: str = "VALIDATION_ERROR",
+        *,
+        errors: list | None = None,
+        context: dict | None = None,
+        headers: dict | None = None,
+        **extra,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -22,8 +31,12 @@ class ApiFailure(Exception):
         self.extra = extra
 
     def body(self) -> dict:
-        body = {"status": "error", "message": self.message, "correlationId": str(uuid.uuid4()),
-                "category": self.category}
+        body = {
+            "status": "error",
+            "message": self.message,
+            "correlationId": str(uuid.uuid4()),
+            "category": self.category,
+        }
         if self.errors:
             body["errors"] = self.errors
         if self.context:
@@ -33,8 +46,14 @@ class ApiFailure(Exception):
 
     def item(self) -> dict:
         """Return the StandardError form used inside a 207 batch response."""
-        return {"status": "error", "category": self.category, "message": self.message,
-                "context": self.context, "errors": self.errors, "links": {}}
+        return {
+            "status": "error",
+            "category": self.category,
+            "message": self.message,
+            "context": self.context,
+            "errors": self.errors,
+            "links": {},
+        }
 
 
 def render(failure: ApiFailure):

@@ -1,4 +1,5 @@
 """Faults the control API injects into API calls: status bursts, a 5xx rate, latency, timeouts."""
+
 from __future__ import annotations
 
 import random
@@ -12,8 +13,10 @@ from .ratelimit import too_many
 _MESSAGES = {
     423: ("LOCKED", "The resource is locked; retry after at least two seconds."),
     477: ("MIGRATION_IN_PROGRESS", "The account is being migrated between data-hosting locations."),
-    500: ("INTERNAL_ERROR", "internal error"), 502: ("BAD_GATEWAY", "Bad Gateway"),
-    503: ("SERVICE_UNAVAILABLE", "Service Unavailable"), 504: ("GATEWAY_TIMEOUT", "Gateway Timeout"),
+    500: ("INTERNAL_ERROR", "internal error"),
+    502: ("BAD_GATEWAY", "Bad Gateway"),
+    503: ("SERVICE_UNAVAILABLE", "Service Unavailable"),
+    504: ("GATEWAY_TIMEOUT", "Gateway Timeout"),
 }
 
 
@@ -45,7 +48,7 @@ class Faults:
     def apply(self, method: str, path: str) -> None:
         """Delay or fail the request when a rule matches; called before the API does anything."""
         fired = self._matching(method, path)
-        for rule in fired:      # every delay first: a slow request may also fail
+        for rule in fired:  # every delay first: a slow request may also fail
             if rule.get("latency"):
                 self.sleep(float(rule["latency"]))
         for rule in fired:
@@ -72,7 +75,7 @@ class Faults:
                     continue
                 failing = rule.get("status") or rule.get("timeout")
                 if failing and any(r.get("status") or r.get("timeout") for r in fired):
-                    continue    # one failure per request; later rules wait their turn
+                    continue  # one failure per request; later rules wait their turn
                 if rule["rate"] is not None and self._rng.random() >= float(rule["rate"]):
                     continue
                 if rule["count"] is not None:

@@ -1,4 +1,5 @@
 """Associations between records: stored both ways, primary implies unlabelled, changes announced."""
+
 from __future__ import annotations
 
 from . import schema
@@ -34,8 +35,15 @@ def _implied(category: str, type_id: int) -> list[tuple[str, int]]:
     return types
 
 
-def link(portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
-         category: str, type_id: int) -> list[tuple[str, int]]:
+def link(
+    portal: Portal,
+    from_type: str,
+    from_id: str,
+    to_type: str,
+    to_id: str,
+    category: str,
+    type_id: int,
+) -> list[tuple[str, int]]:
     """Associate two records both ways; return the (category, typeId) pairs that are new."""
     added = []
     forward = portal.associations.setdefault((from_type, from_id, to_type, to_id), set())
@@ -49,8 +57,9 @@ def link(portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
     return added
 
 
-def unlink(portal: Portal, from_type: str, from_id: str, to_type: str,
-           to_id: str) -> list[tuple[str, int]]:
+def unlink(
+    portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str
+) -> list[tuple[str, int]]:
     """Remove every association between two records; return the pairs that were there."""
     removed = portal.associations.pop((from_type, from_id, to_type, to_id), set())
     portal.associations.pop((to_type, to_id, from_type, from_id), None)
@@ -59,26 +68,52 @@ def unlink(portal: Portal, from_type: str, from_id: str, to_type: str,
 
 def linked(portal: Portal, from_type: str, from_id: str, to_type: str, find) -> dict:
     """Return {toId: {(category, typeId), ...}} for live records of to_type."""
-    return {key[3]: types for key, types in portal.associations.items()
-            if key[:3] == (from_type, from_id, to_type) and types
-            and find(portal, to_type, key[3])}
+    return {
+        key[3]: types
+        for key, types in portal.associations.items()
+        if key[:3] == (from_type, from_id, to_type) and types and find(portal, to_type, key[3])
+    }
 
 
-def announce(sandbox, portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
-             pairs: list[tuple[str, int]], removed: bool, source: tuple) -> None:
+def announce(
+    sandbox,
+    portal: Portal,
+    from_type: str,
+    from_id: str,
+    to_type: str,
+    to_id: str,
+    pairs: list[tuple[str, int]],
+    removed: bool,
+    source: tuple,
+) -> None:
     """Send an associationChange for each side of each pair (two events per change)."""
     now = sandbox.clock.now()
     for category, type_id in pairs:
         inverse = schema.ASSOCIATION_TYPES.get(type_id, (None, None, None, type_id))[3]
         label = schema.ASSOCIATION_TYPES.get(type_id, (None, None, None))[2]
-        for (a_type, a_id, b_type, b_id, tid) in ((from_type, from_id, to_type, to_id, type_id),
-                                                  (to_type, to_id, from_type, from_id, inverse)):
+        for a_type, a_id, b_type, b_id, tid in (
+            (from_type, from_id, to_type, to_id, type_id),
+            (to_type, to_id, from_type, from_id, inverse),
+        ):
             name = (f"{schema.OBJECT_TYPES[a_type][1]}_TO_{schema.OBJECT_TYPES[b_type][1]}").upper()
-            sandbox.webhooks.record(Change(
-                portal.id, a_type, a_id, "associationChange", source, now,
-                association={"associationType": name, "fromObjectId": int(a_id),
-                             "toObjectId": int(b_id), "associationRemoved": removed,
-                             "isPrimaryAssociation": label == "Primary",
-                             "associationTypeId": tid, "associationCategory": category,
-                             "fromObjectTypeId": schema.type_id(a_type),
-                             "toObjectTypeId": schema.type_id(b_type)}))
+            sandbox.webhooks.record(
+                Change(
+                    portal.id,
+                    a_type,
+                    a_id,
+                    "associationChange",
+                    source,
+                    now,
+                    association={
+                        "associationType": name,
+                        "fromObjectId": int(a_id),
+                        "toObjectId": int(b_id),
+                        "associationRemoved": removed,
+                        "isPrimaryAssociation": label == "Primary",
+                        "associationTypeId": tid,
+                        "associationCategory": category,
+                        "fromObjectTypeId": schema.type_id(a_type),
+                        "toObjectTypeId": schema.type_id(b_type),
+                    },
+                )
+            )

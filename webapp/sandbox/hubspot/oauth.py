@@ -1,4 +1,5 @@
 """OAuth as HubSpot runs it: the install page, tokens, introspection, revocation, uninstall."""
+
 from __future__ import annotations
 
 import secrets
@@ -43,10 +44,19 @@ def authorize(account_id: int | None = None):
     sb = sandbox()
     with sb.state.lock:
         portals = [p for p in sb.state.portals.values() if account_id in (None, p.id)]
-    carried = {k: request.args[k] for k in ("client_id", "redirect_uri", "scope",
-                                              "optional_scope", "state") if k in request.args}
-    return render_template("hubspot_sandbox/authorize.html", portals=portals, scopes=scopes,
-                           carried=carried, chosen=account_id, app_name=sb.settings["app_name"])
+    carried = {
+        k: request.args[k]
+        for k in ("client_id", "redirect_uri", "scope", "optional_scope", "state")
+        if k in request.args
+    }
+    return render_template(
+        "hubspot_sandbox/authorize.html",
+        portals=portals,
+        scopes=scopes,
+        carried=carried,
+        chosen=account_id,
+        app_name=sb.settings["app_name"],
+    )
 
 
 @bp.post("/oauth/authorize")
@@ -66,17 +76,28 @@ def decide():
         if portal is None:
             return _refuse(400, "invalid_request", "Choose an account to install the app in.")
         code = str(uuid.uuid4())
-        sb.state.codes[code] = {"portal": portal.id, "user": portal.user()["id"], "scopes": scopes,
-                                "redirect_uri": target,
-                                "expires_at": sb.clock.now() + sb.settings["code_ttl"]}
+        sb.state.codes[code] = {
+            "portal": portal.id,
+            "user": portal.user()["id"],
+            "scopes": scopes,
+            "redirect_uri": target,
+            "expires_at": sb.clock.now() + sb.settings["code_ttl"],
+        }
     return redirect(f"{target}?{urlencode({'code': code, **back})}")
 
 
 def oauth_error(error: str, description: str, status: str, http_status: int = 400):
     """RFC 6749 error plus HubSpot's legacy fields (and the Error schema's required ones)."""
-    return jsonify({"error": error, "error_description": description, "status": status,
-                    "message": description, "category": status,
-                    "correlationId": str(uuid.uuid4())}), http_status
+    return jsonify(
+        {
+            "error": error,
+            "error_description": description,
+            "status": status,
+            "message": description,
+            "category": status,
+            "correlationId": str(uuid.uuid4()),
+        }
+    ), http_status
 
 
 def issue(portal: Portal, user_id: int, scopes: list, refresh: str | None = None) -> dict:
@@ -87,11 +108,23 @@ def issue(portal: Portal, user_id: int, scopes: list, refresh: str | None = None
     if refresh is None:
         refresh = "sbx-rt-" + str(uuid.uuid4())
         sb.state.refresh_tokens[refresh] = {"portal": portal.id, "user": user_id, "scopes": scopes}
-    sb.state.access_tokens[access] = {"portal": portal.id, "user": user_id, "scopes": scopes,
-                                      "expires_at": sb.clock.now() + ttl, "refresh": refresh}
-    return {"token_type": "bearer", "access_token": access, "refresh_token": refresh,
-            "expires_in": ttl, "token_use": "access_token", "hub_id": portal.id,
-            "user_id": user_id, "scopes": scopes}
+    sb.state.access_tokens[access] = {
+        "portal": portal.id,
+        "user": user_id,
+        "scopes": scopes,
+        "expires_at": sb.clock.now() + ttl,
+        "refresh": refresh,
+    }
+    return {
+        "token_type": "bearer",
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": ttl,
+        "token_use": "access_token",
+        "hub_id": portal.id,
+        "user_id": user_id,
+        "scopes": scopes,
+    }
 
 
 @bp.post(f"/oauth/<{VERSIONS}:version>/token")
@@ -100,23 +133,33 @@ def token(version: str):
     sb = sandbox()
     form = request.form
     if not form.get("client_id") and request.headers.get("Authorization", "").startswith("Basic"):
-        return oauth_error("invalid_client", "client_id and client_secret must be sent in the "
-                           "request body", "BAD_CLIENT_ID")
+        return oauth_error(
+            "invalid_client",
+            "client_id and client_secret must be sent in the request body",
+            "BAD_CLIENT_ID",
+        )
     if form.get("client_id") != sb.settings["client_id"]:
         return oauth_error("invalid_client", "missing or unknown client_id", "BAD_CLIENT_ID")
     if form.get("client_secret") != sb.settings["client_secret"]:
-        return oauth_error("invalid_client", "missing or invalid client_secret",
-                           "BAD_CLIENT_SECRET")
+        return oauth_error(
+            "invalid_client", "missing or invalid client_secret", "BAD_CLIENT_SECRET"
+        )
     grant = form.get("grant_type")
     with sb.state.lock:
         if grant == "authorization_code":
-            code = sb.state.codes.pop(form.get("code", ""), None)   # single use
+            code = sb.state.codes.pop(form.get("code", ""), None)  # single use
             if code is None or code["expires_at"] <= sb.clock.now():
-                return oauth_error("invalid_grant", "authorization code is invalid, expired or "
-                                   "already used", "BAD_AUTH_CODE")
+                return oauth_error(
+                    "invalid_grant",
+                    "authorization code is invalid, expired or already used",
+                    "BAD_AUTH_CODE",
+                )
             if form.get("redirect_uri") != code["redirect_uri"]:
-                return oauth_error("invalid_grant", "redirect_uri does not match the one used "
-                                   "to authorize", "BAD_REDIRECT_URI")
+                return oauth_error(
+                    "invalid_grant",
+                    "redirect_uri does not match the one used to authorize",
+                    "BAD_REDIRECT_URI",
+                )
             portal = sb.state.portals[code["portal"]]
             portal.installed = True
             return jsonify(issue(portal, code["user"], code["scopes"]))
@@ -124,16 +167,21 @@ def token(version: str):
             old = form.get("refresh_token", "")
             info = sb.state.refresh_tokens.get(old)
             if info is None or info["portal"] not in sb.state.portals:
-                return oauth_error("invalid_grant", "refresh token is invalid, expired or revoked",
-                                   "BAD_REFRESH_TOKEN")
+                return oauth_error(
+                    "invalid_grant",
+                    "refresh token is invalid, expired or revoked",
+                    "BAD_REFRESH_TOKEN",
+                )
             keep = old
             if sb.settings["rotate_refresh_tokens"]:
                 del sb.state.refresh_tokens[old]
                 keep = None
-            return jsonify(issue(sb.state.portals[info["portal"]], info["user"], info["scopes"],
-                                 refresh=keep))
-    return oauth_error("unsupported_grant_type", f"grant_type {grant!r} is not supported",
-                       "BAD_GRANT_TYPE")
+            return jsonify(
+                issue(sb.state.portals[info["portal"]], info["user"], info["scopes"], refresh=keep)
+            )
+    return oauth_error(
+        "unsupported_grant_type", f"grant_type {grant!r} is not supported", "BAD_GRANT_TYPE"
+    )
 
 
 def _describe(raw: str, hint: str | None) -> dict | None:
@@ -143,42 +191,75 @@ def _describe(raw: str, hint: str | None) -> dict | None:
     if access and hint != "refresh_token" and access["expires_at"] > sb.clock.now():
         portal = sb.state.portals[access["portal"]]
         expires_at = int(access["expires_at"] * 1000)
-        signed = {"expiresAt": expires_at, "scopes": "AAEAAAAQ==", "hubId": portal.id,
-                  "userId": access["user"], "appId": app_id, "signature": "sandbox",
-                  "scopeToScopeGroupPks": "", "newSignature": "sandbox", "hublet": "eu1",
-                  "trialScopes": "", "trialScopeToScopeGroupPks": "", "isUserLevel": False,
-                  "isPrivateDistribution": False, "isServiceAccount": False,
-                  "installingUserId": access["user"], "appInstallId": f"{app_id}-{portal.id}",
-                  "audience": sb.settings["client_id"]}
-        return {"active": True, "token_use": "access_token", "token": raw, "hub_id": portal.id,
-                "user_id": access["user"], "user": portal.user(access["user"])["email"],
-                "client_id": sb.settings["client_id"], "app_id": app_id,
-                "scopes": access["scopes"], "signed_access_token": signed,
-                "expires_in": int(access["expires_at"] - sb.clock.now()),
-                "is_private_distribution": False, "token_type": "access",
-                "hub_domain": portal.domain}
+        signed = {
+            "expiresAt": expires_at,
+            "scopes": "AAEAAAAQ==",
+            "hubId": portal.id,
+            "userId": access["user"],
+            "appId": app_id,
+            "signature": "sandbox",
+            "scopeToScopeGroupPks": "",
+            "newSignature": "sandbox",
+            "hublet": "eu1",
+            "trialScopes": "",
+            "trialScopeToScopeGroupPks": "",
+            "isUserLevel": False,
+            "isPrivateDistribution": False,
+            "isServiceAccount": False,
+            "installingUserId": access["user"],
+            "appInstallId": f"{app_id}-{portal.id}",
+            "audience": sb.settings["client_id"],
+        }
+        return {
+            "active": True,
+            "token_use": "access_token",
+            "token": raw,
+            "hub_id": portal.id,
+            "user_id": access["user"],
+            "user": portal.user(access["user"])["email"],
+            "client_id": sb.settings["client_id"],
+            "app_id": app_id,
+            "scopes": access["scopes"],
+            "signed_access_token": signed,
+            "expires_in": int(access["expires_at"] - sb.clock.now()),
+            "is_private_distribution": False,
+            "token_type": "access",
+            "hub_domain": portal.domain,
+        }
     refresh = sb.state.refresh_tokens.get(raw)
     if refresh and hint != "access_token":
         portal = sb.state.portals[refresh["portal"]]
-        return {"active": True, "token_use": "refresh_token", "token": raw, "hub_id": portal.id,
-                "user_id": refresh["user"], "user": portal.user(refresh["user"])["email"],
-                "client_id": sb.settings["client_id"], "app_id": app_id,
-                "scopes": refresh["scopes"], "token_type": "refresh", "hub_domain": portal.domain}
+        return {
+            "active": True,
+            "token_use": "refresh_token",
+            "token": raw,
+            "hub_id": portal.id,
+            "user_id": refresh["user"],
+            "user": portal.user(refresh["user"])["email"],
+            "client_id": sb.settings["client_id"],
+            "app_id": app_id,
+            "scopes": refresh["scopes"],
+            "token_type": "refresh",
+            "hub_domain": portal.domain,
+        }
     return None
 
 
 def _client_ok(form) -> bool:
     settings = sandbox().settings
-    return (form.get("client_id") == settings["client_id"]
-            and form.get("client_secret") == settings["client_secret"])
+    return (
+        form.get("client_id") == settings["client_id"]
+        and form.get("client_secret") == settings["client_secret"]
+    )
 
 
 @bp.post(f"/oauth/<{VERSIONS}:version>/token/introspect")
 def introspect(version: str):
     """Describe a token; an unknown or expired one is `{"active": false}` (RFC 7662)."""
     if not _client_ok(request.form):
-        return oauth_error("invalid_client", "missing or invalid client credentials",
-                           "BAD_CLIENT_ID", 401)
+        return oauth_error(
+            "invalid_client", "missing or invalid client credentials", "BAD_CLIENT_ID", 401
+        )
     with sandbox().state.lock:
         info = _describe(request.form.get("token", ""), request.form.get("token_type_hint"))
     return jsonify(info or {"active": False})
@@ -188,8 +269,9 @@ def introspect(version: str):
 def revoke(version: str):
     """Delete a refresh token; access tokens already issued stay valid (as v1 did)."""
     if not _client_ok(request.form):
-        return oauth_error("invalid_client", "missing or invalid client credentials",
-                           "BAD_CLIENT_ID", 401)
+        return oauth_error(
+            "invalid_client", "missing or invalid client credentials", "BAD_CLIENT_ID", 401
+        )
     with sandbox().state.lock:
         sandbox().state.refresh_tokens.pop(request.form.get("token", ""), None)
     return "", 200
@@ -203,8 +285,12 @@ def v1_metadata(raw: str):
     with sandbox().state.lock:
         info = _describe(raw, hint)
     if info is None:
-        return oauth_error("invalid_grant", "token is invalid, expired or revoked",
-                           "BAD_REFRESH_TOKEN" if hint == "refresh_token" else "BAD_ACCESS_TOKEN", 404)
+        return oauth_error(
+            "invalid_grant",
+            "token is invalid, expired or revoked",
+            "BAD_REFRESH_TOKEN" if hint == "refresh_token" else "BAD_ACCESS_TOKEN",
+            404,
+        )
     return jsonify({k: v for k, v in info.items() if k not in ("active", "token_use")})
 
 
@@ -220,5 +306,6 @@ def v1_delete_refresh(raw: str):
 def uninstall(version: str):
     """Uninstall the app from the token's portal and invalidate all its tokens."""
     from flask import g
+
     sandbox().state.uninstall(g.portal.id)
     return "", 204

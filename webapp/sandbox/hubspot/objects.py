@@ -1,4 +1,5 @@
 """CRM objects API: create, read, update, archive, list and the batch endpoints."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
@@ -10,17 +11,24 @@ from .state import iso
 
 bp = Blueprint("hubspot_objects", __name__)
 BATCH_LIMIT = 100
-LIST_LIMIT = 100      # max `limit` for list; UNCONFIRMED in the brief, 100 as for batches
+LIST_LIMIT = 100  # max `limit` for list; UNCONFIRMED in the brief, 100 as for batches
 V = 'any("2026-03", "2026-09"):version'
 
 
 def routes(path: str, **options):
     """Serve a path on both the date-versioned and the legacy v3 prefix."""
+
     def decorate(view):
         bp.add_url_rule(f"/crm/objects/<{V}>/<object_type>{path}", view_func=view, **options)
-        bp.add_url_rule(f"/crm/v3/objects/<object_type>{path}", endpoint=view.__name__ + "_v3",
-                        view_func=view, defaults={"version": "v3"}, **options)
+        bp.add_url_rule(
+            f"/crm/v3/objects/<object_type>{path}",
+            endpoint=view.__name__ + "_v3",
+            view_func=view,
+            defaults={"version": "v3"},
+            **options,
+        )
         return view
+
     return decorate
 
 
@@ -62,14 +70,20 @@ def list_objects(version: str, object_type: str):
     object_type = kind(object_type)
     limit = _limit(request.args.get("limit"), 10, LIST_LIMIT)
     archived = request.args.get("archived", "false").lower() == "true"
-    rows = sorted((r for r in g.portal.records[object_type].values() if r.archived == archived),
-                  key=lambda r: int(r.id))
+    rows = sorted(
+        (r for r in g.portal.records[object_type].values() if r.archived == archived),
+        key=lambda r: int(r.id),
+    )
     after = request.args.get("after")
     if after:
         rows = [r for r in rows if int(r.id) >= int(after)] if after.isdigit() else []
     page, rest = rows[:limit], rows[limit:]
-    body = {"results": [records.public(g.portal, object_type, r, csv_arg("properties"),
-                                       csv_arg("associations")) for r in page]}
+    body = {
+        "results": [
+            records.public(g.portal, object_type, r, csv_arg("properties"), csv_arg("associations"))
+            for r in page
+        ]
+    }
     if rest:
         link = f"{request.base_url}?after={rest[0].id}&limit={limit}"
         body["paging"] = {"next": {"after": rest[0].id, "link": link}}
@@ -81,10 +95,15 @@ def list_objects(version: str, object_type: str):
 def create_object(version: str, object_type: str):
     object_type = kind(object_type)
     body = json_body()
-    record = records.create(sandbox(), g.portal, object_type, body.get("properties") or {},
-                            body.get("associations") or [], g.source)
-    return jsonify(records.public(g.portal, object_type, record,
-                                  list(record.properties))), 201
+    record = records.create(
+        sandbox(),
+        g.portal,
+        object_type,
+        body.get("properties") or {},
+        body.get("associations") or [],
+        g.source,
+    )
+    return jsonify(records.public(g.portal, object_type, record, list(record.properties))), 201
 
 
 @routes("/<object_id>", methods=["GET"])
@@ -92,8 +111,11 @@ def create_object(version: str, object_type: str):
 def read_object(version: str, object_type: str, object_id: str):
     object_type = kind(object_type)
     record = records.get(g.portal, object_type, object_id, request.args.get("idProperty"))
-    return jsonify(records.public(g.portal, object_type, record, csv_arg("properties"),
-                                  csv_arg("associations")))
+    return jsonify(
+        records.public(
+            g.portal, object_type, record, csv_arg("properties"), csv_arg("associations")
+        )
+    )
 
 
 @routes("/<object_id>", methods=["PATCH"])
@@ -101,8 +123,9 @@ def read_object(version: str, object_type: str, object_id: str):
 def update_object(version: str, object_type: str, object_id: str):
     object_type = kind(object_type)
     record = records.get(g.portal, object_type, object_id, request.args.get("idProperty"))
-    records.update(sandbox(), g.portal, object_type, record, json_body().get("properties") or {},
-                   g.source)
+    records.update(
+        sandbox(), g.portal, object_type, record, json_body().get("properties") or {}, g.source
+    )
     return jsonify(records.public(g.portal, object_type, record, list(record.properties)))
 
 
@@ -123,15 +146,20 @@ def _inputs() -> tuple[dict, list]:
     if not isinstance(inputs, list):
         raise invalid("Invalid input JSON: `inputs` must be a list")
     if len(inputs) > BATCH_LIMIT:
-        raise invalid(f"Batch input must contain at most {BATCH_LIMIT} inputs; got {len(inputs)}",
-                      errors=[{"message": f"size must be between 0 and {BATCH_LIMIT}",
-                               "in": "inputs"}])
+        raise invalid(
+            f"Batch input must contain at most {BATCH_LIMIT} inputs; got {len(inputs)}",
+            errors=[{"message": f"size must be between 0 and {BATCH_LIMIT}", "in": "inputs"}],
+        )
     return body, inputs
 
 
 def _batch_answer(results: list, errors: list, ok_status: int, started: float):
-    body = {"status": "COMPLETE", "results": results, "startedAt": iso(started),
-            "completedAt": iso(sandbox().clock.now())}
+    body = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": iso(started),
+        "completedAt": iso(sandbox().clock.now()),
+    }
     if errors:
         body.update(numErrors=len(errors), errors=errors)
     return jsonify(body), 207 if errors else ok_status
@@ -147,9 +175,19 @@ def batch_read(version: str, object_type: str):
     for item in inputs:
         record = records.find(g.portal, object_type, str(item.get("id")), body.get("idProperty"))
         (found if record else missing).append(record or str(item.get("id")))
-    errors = [ApiFailure(404, "Could not get some objects, they may be deleted or not exist. "
-                         "Check that ids are valid.", "OBJECT_NOT_FOUND",
-                         context={"ids": missing}).item()] if missing else []
+    errors = (
+        [
+            ApiFailure(
+                404,
+                "Could not get some objects, they may be deleted or not exist. "
+                "Check that ids are valid.",
+                "OBJECT_NOT_FOUND",
+                context={"ids": missing},
+            ).item()
+        ]
+        if missing
+        else []
+    )
     results = [records.public(g.portal, object_type, r, body.get("properties")) for r in found]
     return _batch_answer(results, errors, 200, started)
 
@@ -163,8 +201,9 @@ def _each(inputs: list, action) -> tuple[list, list]:
         except ApiFailure as failure:
             error = failure.item()
             if isinstance(item, dict) and item.get("objectWriteTraceId"):
-                error["context"] = dict(error["context"],
-                                        objectWriteTraceId=[item["objectWriteTraceId"]])
+                error["context"] = dict(
+                    error["context"], objectWriteTraceId=[item["objectWriteTraceId"]]
+                )
             errors.append(error)
     return results, errors
 
@@ -177,9 +216,16 @@ def batch_create(version: str, object_type: str):
     _, inputs = _inputs()
 
     def create(item):
-        record = records.create(sandbox(), g.portal, object_type, item.get("properties") or {},
-                                item.get("associations") or [], g.source)
+        record = records.create(
+            sandbox(),
+            g.portal,
+            object_type,
+            item.get("properties") or {},
+            item.get("associations") or [],
+            g.source,
+        )
         return records.public(g.portal, object_type, record, list(record.properties))
+
     return _batch_answer(*_each(inputs, create), 201, started)
 
 
@@ -192,9 +238,11 @@ def batch_update(version: str, object_type: str):
 
     def update(item):
         record = records.get(g.portal, object_type, str(item.get("id")), item.get("idProperty"))
-        records.update(sandbox(), g.portal, object_type, record, item.get("properties") or {},
-                       g.source)
+        records.update(
+            sandbox(), g.portal, object_type, record, item.get("properties") or {}, g.source
+        )
         return records.public(g.portal, object_type, record, list(record.properties))
+
     return _batch_answer(*_each(inputs, update), 200, started)
 
 
@@ -220,6 +268,7 @@ def batch_upsert(version: str, object_type: str):
             records.update(sandbox(), g.portal, object_type, record, values, g.source)
             new = False
         return dict(records.public(g.portal, object_type, record, list(record.properties)), new=new)
+
     return _batch_answer(*_each(inputs, upsert), 200, started)
 
 

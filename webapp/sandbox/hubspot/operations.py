@@ -1,4 +1,5 @@
-"""The control API under /_sandbox/ for the machinery: faults, limits, clock, request log, webhooks."""
+"""The control API under /_sandbox/ for the machinery: faults, limits, clock, log, webhooks."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
@@ -22,7 +23,10 @@ def list_faults():
 
 @bp.post("/faults")
 def add_fault():
-    """Add a fault rule: {status|latency|timeout, count?, rate?, path?, method?, retryAfter?, seconds?}."""
+    """Add a fault rule.
+
+    Body: {status|latency|timeout, count?, rate?, path?, method?, retryAfter?, seconds?}.
+    """
     body = _body()
     if not any(body.get(k) for k in ("status", "latency", "timeout")):
         raise invalid("A fault needs status, latency or timeout")
@@ -60,9 +64,11 @@ def set_limits():
 
 def _limits() -> dict:
     sb = sandbox()
-    return {"rateLimitMax": sb.rate_limit.limit,
-            "rateLimitIntervalMs": int(sb.rate_limit.interval * 1000),
-            "searchPerSecond": sb.search_limit.limit}
+    return {
+        "rateLimitMax": sb.rate_limit.limit,
+        "rateLimitIntervalMs": int(sb.rate_limit.interval * 1000),
+        "searchPerSecond": sb.search_limit.limit,
+    }
 
 
 @bp.get("/requests")
@@ -110,7 +116,7 @@ def webhook_mode():
 
 @bp.put("/webhooks/config")
 def webhook_config():
-    """Replace the app's webhooks with a webhooks-hsmeta.json document, as `hs project upload` does."""
+    """Replace the app's webhooks with a webhooks-hsmeta.json, as `hs project upload` does."""
     sb = sandbox()
     target, subscriptions, _ = from_hsmeta(_body())
     sb.settings.update(webhook_target_url=target, webhook_subscriptions=subscriptions)

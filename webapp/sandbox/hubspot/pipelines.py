@@ -1,4 +1,5 @@
 """Deal pipelines: the read endpoints the product uses, over the default pipeline."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -1,4 +1,5 @@
 """The default deal pipeline every portal starts with (stage ids as observed, brief §4.5)."""
+
 from __future__ import annotations
 
 # (id, label, probability); closedwon and closedlost are the closed ones.
@@ -12,15 +13,33 @@ DEFAULT_STAGES = [
     ("closedlost", "Closed Lost", "0.0"),
 ]
 STAGE_IDS = {stage_id for stage_id, _, _ in DEFAULT_STAGES}
-EPOCH = "1970-01-01T00:00:00.000Z"   # default pipelines have createdAt = 0 [SPEC-PIPELINES]
+EPOCH = "1970-01-01T00:00:00.000Z"  # default pipelines have createdAt = 0 [SPEC-PIPELINES]
 
 
 def default_pipeline() -> dict:
     """Return the `default` sales pipeline as the Pipelines API shows it."""
-    stages = [{"id": stage_id, "label": label, "displayOrder": order, "archived": False,
-               "createdAt": EPOCH, "updatedAt": EPOCH, "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
-               "metadata": {"probability": probability,
-                            "isClosed": "true" if stage_id.startswith("closed") else "false"}}
-              for order, (stage_id, label, probability) in enumerate(DEFAULT_STAGES)]
-    return {"id": "default", "label": "Sales Pipeline", "displayOrder": 0, "archived": False,
-            "createdAt": EPOCH, "updatedAt": EPOCH, "stages": stages}
+    stages = [
+        {
+            "id": stage_id,
+            "label": label,
+            "displayOrder": order,
+            "archived": False,
+            "createdAt": EPOCH,
+            "updatedAt": EPOCH,
+            "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
+            "metadata": {
+                "probability": probability,
+                "isClosed": "true" if stage_id.startswith("closed") else "false",
+            },
+        }
+        for order, (stage_id, label, probability) in enumerate(DEFAULT_STAGES)
+    ]
+    return {
+        "id": "default",
+        "label": "Sales Pipeline",
+        "displayOrder": 0,
+        "archived": False,
+        "createdAt": EPOCH,
+        "updatedAt": EPOCH,
+        "stages": stages,
+    }

@@ -1,4 +1,5 @@
 """The sandbox's portal page: every HubSpot account, whether our app is in it, and the way in."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -16,8 +17,16 @@ def portals():
     """List the portals with their users and the app's state, linking to its settings page."""
     sb = sandbox()
     with sb.state.lock:
-        listed = [{"id": p.id, "name": p.name, "domain": p.domain, "installed": p.installed,
-                   "users": [u["email"] for u in p.users]} for p in sb.state.portals.values()]
+        listed = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "domain": p.domain,
+                "installed": p.installed,
+                "users": [u["email"] for u in p.users],
+            }
+            for p in sb.state.portals.values()
+        ]
     for portal in listed:
         portal["settings_url"] = page_url(portal["id"])
     return render_template("hubspot_sandbox/portals.html", portals=listed)

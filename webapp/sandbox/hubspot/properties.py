@@ -1,4 +1,5 @@
 """Properties and property groups: read the schema, add custom groups and (unique) properties."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
@@ -12,8 +13,20 @@ from .state import iso
 bp = Blueprint("hubspot_properties", __name__)
 V = 'any("2026-03", "2026-09"):version'
 TYPES = {"string", "number", "date", "datetime", "enumeration", "bool", "phone_number"}
-FIELD_TYPES = {"text", "textarea", "number", "date", "select", "radio", "checkbox",
-               "booleancheckbox", "file", "html", "phonenumber", "calculation_equation"}
+FIELD_TYPES = {
+    "text",
+    "textarea",
+    "number",
+    "date",
+    "select",
+    "radio",
+    "checkbox",
+    "booleancheckbox",
+    "file",
+    "html",
+    "phonenumber",
+    "calculation_equation",
+}
 
 
 def reading(object_type: str, **_) -> list:
@@ -28,24 +41,41 @@ def public(definition: dict) -> dict:
     """Return a property definition in the API's Property shape."""
     custom = "createdAt" in definition
     stamp = definition.get("createdAt", "2019-08-06T02:43:01.000Z")
-    return {"name": definition["name"], "label": definition["label"], "type": definition["type"],
-            "fieldType": definition["fieldType"], "groupName": definition["groupName"],
-            "description": definition.get("description", ""),
-            "options": definition.get("options", []),
-            "displayOrder": definition.get("displayOrder", -1),
-            "hasUniqueValue": bool(definition.get("hasUniqueValue")),
-            "hidden": bool(definition.get("hidden")), "formField": bool(definition.get("formField")),
-            "calculated": False, "externalOptions": False,
-            "modificationMetadata": {"archivable": custom, "readOnlyDefinition": not custom,
-                                     "readOnlyValue": bool(definition.get("readOnly"))},
-            "createdAt": stamp, "updatedAt": stamp, "archived": False}
+    return {
+        "name": definition["name"],
+        "label": definition["label"],
+        "type": definition["type"],
+        "fieldType": definition["fieldType"],
+        "groupName": definition["groupName"],
+        "description": definition.get("description", ""),
+        "options": definition.get("options", []),
+        "displayOrder": definition.get("displayOrder", -1),
+        "hasUniqueValue": bool(definition.get("hasUniqueValue")),
+        "hidden": bool(definition.get("hidden")),
+        "formField": bool(definition.get("formField")),
+        "calculated": False,
+        "externalOptions": False,
+        "modificationMetadata": {
+            "archivable": custom,
+            "readOnlyDefinition": not custom,
+            "readOnlyValue": bool(definition.get("readOnly")),
+        },
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "archived": False,
+    }
 
 
 def _groups(portal, object_type: str) -> dict:
     singular = schema.OBJECT_TYPES[object_type][1]
-    builtin = {f"{singular}information": {"name": f"{singular}information",
-                                          "label": f"{singular.replace('_', ' ').title()} information",
-                                          "displayOrder": -1, "archived": False}}
+    builtin = {
+        f"{singular}information": {
+            "name": f"{singular}information",
+            "label": f"{singular.replace('_', ' ').title()} information",
+            "displayOrder": -1,
+            "archived": False,
+        }
+    }
     return {**builtin, **portal.groups[object_type]}
 
 
@@ -74,18 +104,35 @@ def create_property(version: str, object_type: str):
     body = json_body()
     missing = [k for k in ("name", "label", "groupName", "type", "fieldType") if not body.get(k)]
     if missing:
-        raise invalid("Missing required fields: " + ", ".join(missing),
-                      errors=[{"message": "is required", "in": k} for k in missing])
+        raise invalid(
+            "Missing required fields: " + ", ".join(missing),
+            errors=[{"message": "is required", "in": k} for k in missing],
+        )
     if body["type"] not in TYPES or body["fieldType"] not in FIELD_TYPES:
         raise invalid(f"Invalid type/fieldType {body['type']}/{body['fieldType']}")
     if body["name"] in records.property_defs(g.portal, object_type):
-        raise ApiFailure(409, f"A property named '{body['name']}' already exists.",
-                         "OBJECT_ALREADY_EXISTS")
+        raise ApiFailure(
+            409, f"A property named '{body['name']}' already exists.", "OBJECT_ALREADY_EXISTS"
+        )
     if body["groupName"] not in _groups(g.portal, object_type):
         raise invalid(f"Property group {body['groupName']} does not exist")
-    definition = {k: body[k] for k in ("name", "label", "groupName", "type", "fieldType",
-                                       "description", "options", "displayOrder", "hidden",
-                                       "formField", "hasUniqueValue") if k in body}
+    definition = {
+        k: body[k]
+        for k in (
+            "name",
+            "label",
+            "groupName",
+            "type",
+            "fieldType",
+            "description",
+            "options",
+            "displayOrder",
+            "hidden",
+            "formField",
+            "hasUniqueValue",
+        )
+        if k in body
+    }
     definition["createdAt"] = iso(sandbox().clock.now())
     g.portal.custom_properties[object_type][body["name"]] = definition
     return jsonify(public(definition)), 201
@@ -99,10 +146,25 @@ def update_property(version: str, object_type: str, name: str):
     if definition is None:
         raise not_found(f"Unable to find custom property {name} on {object_type}")
     body = json_body()
-    if "hasUniqueValue" in body and bool(body["hasUniqueValue"]) != bool(definition.get("hasUniqueValue")):
+    if "hasUniqueValue" in body and bool(body["hasUniqueValue"]) != bool(
+        definition.get("hasUniqueValue")
+    ):
         raise invalid("hasUniqueValue cannot be changed after a property is created")
-    definition.update({k: body[k] for k in ("label", "description", "options", "displayOrder",
-                                            "hidden", "formField", "groupName") if k in body})
+    definition.update(
+        {
+            k: body[k]
+            for k in (
+                "label",
+                "description",
+                "options",
+                "displayOrder",
+                "hidden",
+                "formField",
+                "groupName",
+            )
+            if k in body
+        }
+    )
     return jsonify(public(definition))
 
 
@@ -129,9 +191,14 @@ def create_group(version: str, object_type: str):
     if not body.get("name") or not body.get("label"):
         raise invalid("Property groups need a name and a label")
     if body["name"] in _groups(g.portal, object_type):
-        raise ApiFailure(409, f"A property group named '{body['name']}' already exists.",
-                         "OBJECT_ALREADY_EXISTS")
-    group = {"name": body["name"], "label": body["label"],
-             "displayOrder": int(body.get("displayOrder", -1)), "archived": False}
+        raise ApiFailure(
+            409, f"A property group named '{body['name']}' already exists.", "OBJECT_ALREADY_EXISTS"
+        )
+    group = {
+        "name": body["name"],
+        "label": body["label"],
+        "displayOrder": int(body.get("displayOrder", -1)),
+        "archived": False,
+    }
     g.portal.groups[object_type][body["name"]] = group
     return jsonify(group), 201

@@ -1,4 +1,5 @@
 """HubSpot's burst limits: 110 calls per rolling 10 s per portal, 5 searches a second per token."""
+
 from __future__ import annotations
 
 import threading
@@ -43,17 +44,25 @@ class RollingWindow:
 def headers(limit: int, interval_ms: int, remaining: int) -> dict:
     """Return the rate-limit headers of an OAuth-authenticated, non-search response."""
     per_second = max(1, limit * 1000 // interval_ms)
-    return {"X-HubSpot-RateLimit-Interval-Milliseconds": str(interval_ms),
-            "X-HubSpot-RateLimit-Max": str(limit),
-            "X-HubSpot-RateLimit-Remaining": str(max(0, remaining)),
-            # Deprecated but still sent [MIR-USAGE].
-            "X-HubSpot-RateLimit-Secondly": str(per_second),
-            "X-HubSpot-RateLimit-Secondly-Remaining": str(min(per_second, max(0, remaining)))}
+    return {
+        "X-HubSpot-RateLimit-Interval-Milliseconds": str(interval_ms),
+        "X-HubSpot-RateLimit-Max": str(limit),
+        "X-HubSpot-RateLimit-Remaining": str(max(0, remaining)),
+        # Deprecated but still sent [MIR-USAGE].
+        "X-HubSpot-RateLimit-Secondly": str(per_second),
+        "X-HubSpot-RateLimit-Secondly-Remaining": str(min(per_second, max(0, remaining))),
+    }
 
 
 def too_many(policy: str = "TEN_SECONDLY_ROLLING", extra_headers: dict | None = None) -> ApiFailure:
     """Return HubSpot's 429: errorType, policyName and requestId [MIR-USAGE], plus the
     category the specs' Error schema requires."""
-    return ApiFailure(429, f"You have reached your {policy.lower()} limit.", "RATE_LIMITS",
-                      headers=extra_headers, errorType="RATE_LIMIT", policyName=policy,
-                      requestId=str(uuid.uuid4()))
+    return ApiFailure(
+        429,
+        f"You have reached your {policy.lower()} limit.",
+        "RATE_LIMITS",
+        headers=extra_headers,
+        errorType="RATE_LIMIT",
+        policyName=policy,
+        requestId=str(uuid.uuid4()),
+    )

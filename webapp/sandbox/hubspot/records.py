@@ -1,4 +1,5 @@
 """CRM record operations shared by the API and the control API (which acts as a UI user)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,14 +15,25 @@ def property_defs(portal: Portal, object_type: str) -> dict:
     """Return every property of a type (built-in, system and custom) by name."""
     defs = {}
     for name, kind, field_type in schema.BUILTIN_PROPERTIES[object_type]:
-        defs[name] = {"name": name, "label": name.replace("_", " ").title(), "type": kind,
-                      "fieldType": field_type, "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
-                      "hasUniqueValue": name in schema.IMPLICIT_UNIQUE.get(object_type, ())}
+        defs[name] = {
+            "name": name,
+            "label": name.replace("_", " ").title(),
+            "type": kind,
+            "fieldType": field_type,
+            "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
+            "hasUniqueValue": name in schema.IMPLICIT_UNIQUE.get(object_type, ()),
+        }
     for name in schema.SYSTEM_PROPERTIES:
         kind = "string" if name == "hs_object_id" else "datetime"
-        defs[name] = {"name": name, "label": name, "type": kind, "fieldType": "text",
-                      "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
-                      "hasUniqueValue": name == "hs_object_id", "readOnly": True}
+        defs[name] = {
+            "name": name,
+            "label": name,
+            "type": kind,
+            "fieldType": "text",
+            "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
+            "hasUniqueValue": name == "hs_object_id",
+            "readOnly": True,
+        }
     defs.update(portal.custom_properties[object_type])
     return defs
 
@@ -60,8 +72,13 @@ def clean_properties(portal: Portal, object_type: str, values: dict) -> dict:
         if definition is None:
             problems.append((name, f'Property "{name}" does not exist', "PROPERTY_DOESNT_EXIST"))
         elif name in schema.READ_ONLY:
-            problems.append((name, f'"{name}" is a read only property; its value cannot be set.',
-                             "READ_ONLY_VALUE"))
+            problems.append(
+                (
+                    name,
+                    f'"{name}" is a read only property; its value cannot be set.',
+                    "READ_ONLY_VALUE",
+                )
+            )
         elif value and definition["type"] == "number" and not _is_number(value):
             problems.append((name, f"{value} was not a valid number.", "INVALID_FLOAT"))
         elif value and definition["type"] == "datetime":
@@ -71,16 +88,25 @@ def clean_properties(portal: Portal, object_type: str, values: dict) -> dict:
             cleaned[name] = normal or value
             continue
         elif name == "dealstage" and value and value not in STAGE_IDS:
-            problems.append((name, f"{value} was not one of the allowed options: "
-                             f"{sorted(STAGE_IDS)}", "INVALID_OPTION"))
+            problems.append(
+                (
+                    name,
+                    f"{value} was not one of the allowed options: {sorted(STAGE_IDS)}",
+                    "INVALID_OPTION",
+                )
+            )
         elif name == "pipeline" and value and value != "default":
-            problems.append((name, f"{value} was not one of the allowed options: ['default']",
-                             "INVALID_OPTION"))
+            problems.append(
+                (name, f"{value} was not one of the allowed options: ['default']", "INVALID_OPTION")
+            )
         cleaned[name] = value
     if problems:
-        raise invalid("Property values were not valid: " + "; ".join(m for _, m, _ in problems),
-                      errors=[{"message": m, "code": c, "context": {"propertyName": [n]}}
-                              for n, m, c in problems])
+        raise invalid(
+            "Property values were not valid: " + "; ".join(m for _, m, _ in problems),
+            errors=[
+                {"message": m, "code": c, "context": {"propertyName": [n]}} for n, m, c in problems
+            ],
+        )
     return cleaned
 
 
@@ -101,10 +127,17 @@ def _check_unique(portal: Portal, object_type: str, values: dict, own_id: str | 
         if not values[name]:
             continue
         for other in live(portal, object_type):
-            if other.id != own_id and other.properties.get(name, "").lower() == values[name].lower():
-                raise ApiFailure(409, f"A {schema.OBJECT_TYPES[object_type][1]} with {name} "
-                                 f"{values[name]!r} already exists. Existing ID: {other.id}",
-                                 "CONFLICT", context={"existingId": [other.id], "propertyName": [name]})
+            if (
+                other.id != own_id
+                and other.properties.get(name, "").lower() == values[name].lower()
+            ):
+                raise ApiFailure(
+                    409,
+                    f"A {schema.OBJECT_TYPES[object_type][1]} with {name} "
+                    f"{values[name]!r} already exists. Existing ID: {other.id}",
+                    "CONFLICT",
+                    context={"existingId": [other.id], "propertyName": [name]},
+                )
 
 
 def live(portal: Portal, object_type: str) -> list[Record]:
@@ -112,7 +145,9 @@ def live(portal: Portal, object_type: str) -> list[Record]:
     return [r for r in portal.records[object_type].values() if not r.archived]
 
 
-def find(portal: Portal, object_type: str, key: str, id_property: str | None = None) -> Record | None:
+def find(
+    portal: Portal, object_type: str, key: str, id_property: str | None = None
+) -> Record | None:
     """Look a record up by id, or by the value of a unique property."""
     if not id_property or id_property == "hs_object_id":
         record = portal.records[object_type].get(str(key))
@@ -132,8 +167,14 @@ def get(portal: Portal, object_type: str, key: str, id_property: str | None = No
     return record
 
 
-def create(sandbox, portal: Portal, object_type: str, values: dict, associations=(),
-           source: tuple = ("INTEGRATION", "")) -> Record:
+def create(
+    sandbox,
+    portal: Portal,
+    object_type: str,
+    values: dict,
+    associations=(),
+    source: tuple = ("INTEGRATION", ""),
+) -> Record:
     """Create a record (with its associations) and announce it to webhook subscribers."""
     cleaned = clean_properties(portal, object_type, values)
     _check_unique(portal, object_type, cleaned, None)
@@ -145,20 +186,38 @@ def create(sandbox, portal: Portal, object_type: str, values: dict, associations
     now = sandbox.clock.now()
     record = Record(sandbox.state.next_id(), {}, now, now)
     record.properties.update({k: v for k, v in cleaned.items() if v != ""})
-    record.properties.update(hs_object_id=record.id, createdate=iso(now), hs_lastmodifieddate=iso(now))
+    record.properties.update(
+        hs_object_id=record.id, createdate=iso(now), hs_lastmodifieddate=iso(now)
+    )
     portal.records[object_type][record.id] = record
     sandbox.webhooks.record(Change(portal.id, object_type, record.id, "creation", source, now))
     for name, value in cleaned.items():
-        sandbox.webhooks.record(Change(portal.id, object_type, record.id, "propertyChange",
-                                       source, now, name, value))
+        sandbox.webhooks.record(
+            Change(portal.id, object_type, record.id, "propertyChange", source, now, name, value)
+        )
     for to_type, to_id, type_id in wanted:
-        associate(sandbox, portal, object_type, record.id, to_type, to_id, "HUBSPOT_DEFINED",
-                  type_id, source)
+        associate(
+            sandbox,
+            portal,
+            object_type,
+            record.id,
+            to_type,
+            to_id,
+            "HUBSPOT_DEFINED",
+            type_id,
+            source,
+        )
     return record
 
 
-def update(sandbox, portal: Portal, object_type: str, record: Record, values: dict,
-           source: tuple = ("INTEGRATION", "")) -> Record:
+def update(
+    sandbox,
+    portal: Portal,
+    object_type: str,
+    record: Record,
+    values: dict,
+    source: tuple = ("INTEGRATION", ""),
+) -> Record:
     """Change some properties and announce each change that really changed something."""
     cleaned = clean_properties(portal, object_type, values)
     _check_unique(portal, object_type, cleaned, record.id)
@@ -173,13 +232,15 @@ def update(sandbox, portal: Portal, object_type: str, record: Record, values: di
         record.updated = now
         record.properties["hs_lastmodifieddate"] = iso(now)
     for name, value in changed.items():
-        sandbox.webhooks.record(Change(portal.id, object_type, record.id, "propertyChange",
-                                       source, now, name, value))
+        sandbox.webhooks.record(
+            Change(portal.id, object_type, record.id, "propertyChange", source, now, name, value)
+        )
     return record
 
 
-def archive(sandbox, portal: Portal, object_type: str, record: Record,
-            source: tuple = ("INTEGRATION", "")) -> None:
+def archive(
+    sandbox, portal: Portal, object_type: str, record: Record, source: tuple = ("INTEGRATION", "")
+) -> None:
     """Archive (soft-delete) a record, as DELETE does; HubSpot keeps it 90 days."""
     now = sandbox.clock.now()
     record.archived_at = now
@@ -190,9 +251,16 @@ def archive(sandbox, portal: Portal, object_type: str, record: Record,
 def _fill_from_product(portal: Portal, values: dict) -> None:
     product = portal.records["products"].get(values.get("hs_product_id", ""))
     if values.get("hs_product_id") and (product is None or product.archived):
-        raise invalid(f"Product {values['hs_product_id']} does not exist",
-                      errors=[{"message": "hs_product_id refers to no product",
-                               "code": "INVALID_OBJECT_ID", "context": {"propertyName": ["hs_product_id"]}}])
+        raise invalid(
+            f"Product {values['hs_product_id']} does not exist",
+            errors=[
+                {
+                    "message": "hs_product_id refers to no product",
+                    "code": "INVALID_OBJECT_ID",
+                    "context": {"propertyName": ["hs_product_id"]},
+                }
+            ],
+        )
     if product:
         for name in ("name", "price", "hs_sku", "description"):
             if name in product.properties and not values.get(name):
@@ -201,15 +269,31 @@ def _fill_from_product(portal: Portal, values: dict) -> None:
         values["amount"] = _string(float(values["quantity"]) * float(values["price"]))
 
 
-def associate(sandbox, portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
-              category: str, type_id: int, source: tuple = ("INTEGRATION", "")) -> None:
+def associate(
+    sandbox,
+    portal: Portal,
+    from_type: str,
+    from_id: str,
+    to_type: str,
+    to_id: str,
+    category: str,
+    type_id: int,
+    source: tuple = ("INTEGRATION", ""),
+) -> None:
     """Associate two records and announce what is new to webhook subscribers."""
     added = links.link(portal, from_type, from_id, to_type, to_id, category, type_id)
     links.announce(sandbox, portal, from_type, from_id, to_type, to_id, added, False, source)
 
 
-def dissociate(sandbox, portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str,
-               source: tuple = ("INTEGRATION", "")) -> None:
+def dissociate(
+    sandbox,
+    portal: Portal,
+    from_type: str,
+    from_id: str,
+    to_type: str,
+    to_id: str,
+    source: tuple = ("INTEGRATION", ""),
+) -> None:
     """Remove every association between two records and announce it."""
     removed = links.unlink(portal, from_type, from_id, to_type, to_id)
     links.announce(sandbox, portal, from_type, from_id, to_type, to_id, removed, True, source)
@@ -223,10 +307,13 @@ def linked(portal: Portal, from_type: str, from_id: str, to_type: str) -> dict:
 def public(portal: Portal, object_type: str, record: Record, names=None, associations=()) -> dict:
     """Return a record as SimplePublicObject; unset requested properties come back null."""
     names = list(names or schema.DEFAULT_PROPERTIES[object_type]) + schema.SYSTEM_PROPERTIES
-    body = {"id": record.id,
-            "properties": {n: record.properties.get(n) for n in dict.fromkeys(names)},
-            "createdAt": iso(record.created), "updatedAt": iso(record.updated),
-            "archived": record.archived}
+    body = {
+        "id": record.id,
+        "properties": {n: record.properties.get(n) for n in dict.fromkeys(names)},
+        "createdAt": iso(record.created),
+        "updatedAt": iso(record.updated),
+        "archived": record.archived,
+    }
     if record.archived:
         body["archivedAt"] = iso(record.archived_at)
     found = {}
@@ -234,9 +321,12 @@ def public(portal: Portal, object_type: str, record: Record, names=None, associa
         to_type = schema.canonical_type(to_type)
         if not to_type:
             continue
-        results = [{"id": to_id, "type": schema.association_name(type_id)}
-                   for to_id, types in linked(portal, object_type, record.id, to_type).items()
-                   for _, type_id in sorted(types) if type_id in schema.ASSOCIATION_TYPES]
+        results = [
+            {"id": to_id, "type": schema.association_name(type_id)}
+            for to_id, types in linked(portal, object_type, record.id, to_type).items()
+            for _, type_id in sorted(types)
+            if type_id in schema.ASSOCIATION_TYPES
+        ]
         if results:
             found[to_type] = {"results": results}
     if found:

@@ -1,4 +1,5 @@
 """What HubSpot defines before anyone customises it: object types, properties, scopes, labels."""
+
 from __future__ import annotations
 
 # plural name -> (objectTypeId, singular name used by webhooks and association labels)
@@ -10,8 +11,11 @@ OBJECT_TYPES = {
     "line_items": ("0-8", "line_item"),
     "notes": ("0-46", "note"),
 }
-_ALIASES = {alias: plural for plural, (type_id, singular) in OBJECT_TYPES.items()
-            for alias in (plural, type_id, singular)}
+_ALIASES = {
+    alias: plural
+    for plural, (type_id, singular) in OBJECT_TYPES.items()
+    for alias in (plural, type_id, singular)
+}
 _ALIASES["lineitems"] = "line_items"
 
 
@@ -38,28 +42,65 @@ SYSTEM_PROPERTIES = ["hs_object_id", "createdate", "hs_lastmodifieddate"]
 # (name, type, fieldType) per type; a small but realistic slice of HubSpot's built-ins.
 _S, _N, _DT, _D, _E = "string", "number", "datetime", "date", "enumeration"
 BUILTIN_PROPERTIES = {
-    "companies": [("name", _S, "text"), ("domain", _S, "text"), ("phone", _S, "phonenumber"),
-                  ("city", _S, "text"), ("address", _S, "text"), ("zip", _S, "text"),
-                  ("country", _S, "text"), ("industry", _S, "select"),
-                  ("description", _S, "textarea"), ("hubspot_owner_id", _E, "select")],
-    "contacts": [("email", _S, "text"), ("firstname", _S, "text"), ("lastname", _S, "text"),
-                 ("phone", _S, "phonenumber"), ("mobilephone", _S, "phonenumber"),
-                 ("company", _S, "text"), ("jobtitle", _S, "text"), ("city", _S, "text"),
-                 ("hubspot_owner_id", _E, "select")],
-    "deals": [("dealname", _S, "text"), ("amount", _N, "number"), ("closedate", _DT, "date"),
-              ("pipeline", _E, "select"), ("dealstage", _E, "radio"),
-              ("deal_currency_code", _E, "select"), ("description", _S, "textarea"),
-              ("hubspot_owner_id", _E, "select")],
-    "products": [("name", _S, "text"), ("description", _S, "textarea"), ("price", _N, "number"),
-                 ("hs_sku", _S, "text"), ("hs_cost_of_goods_sold", _N, "number"),
-                 ("tax", _N, "number"), ("hs_recurring_billing_period", _S, "text")],
-    "line_items": [("name", _S, "text"), ("quantity", _N, "number"), ("price", _N, "number"),
-                   ("amount", _N, "number"), ("hs_product_id", _S, "text"),
-                   ("hs_sku", _S, "text"), ("description", _S, "textarea"),
-                   ("discount", _N, "number"), ("hs_discount_percentage", _N, "number"),
-                   ("hs_line_item_currency_code", _E, "select")],
-    "notes": [("hs_note_body", _S, "html"), ("hs_timestamp", _DT, "date"),
-              ("hubspot_owner_id", _E, "select")],
+    "companies": [
+        ("name", _S, "text"),
+        ("domain", _S, "text"),
+        ("phone", _S, "phonenumber"),
+        ("city", _S, "text"),
+        ("address", _S, "text"),
+        ("zip", _S, "text"),
+        ("country", _S, "text"),
+        ("industry", _S, "select"),
+        ("description", _S, "textarea"),
+        ("hubspot_owner_id", _E, "select"),
+    ],
+    "contacts": [
+        ("email", _S, "text"),
+        ("firstname", _S, "text"),
+        ("lastname", _S, "text"),
+        ("phone", _S, "phonenumber"),
+        ("mobilephone", _S, "phonenumber"),
+        ("company", _S, "text"),
+        ("jobtitle", _S, "text"),
+        ("city", _S, "text"),
+        ("hubspot_owner_id", _E, "select"),
+    ],
+    "deals": [
+        ("dealname", _S, "text"),
+        ("amount", _N, "number"),
+        ("closedate", _DT, "date"),
+        ("pipeline", _E, "select"),
+        ("dealstage", _E, "radio"),
+        ("deal_currency_code", _E, "select"),
+        ("description", _S, "textarea"),
+        ("hubspot_owner_id", _E, "select"),
+    ],
+    "products": [
+        ("name", _S, "text"),
+        ("description", _S, "textarea"),
+        ("price", _N, "number"),
+        ("hs_sku", _S, "text"),
+        ("hs_cost_of_goods_sold", _N, "number"),
+        ("tax", _N, "number"),
+        ("hs_recurring_billing_period", _S, "text"),
+    ],
+    "line_items": [
+        ("name", _S, "text"),
+        ("quantity", _N, "number"),
+        ("price", _N, "number"),
+        ("amount", _N, "number"),
+        ("hs_product_id", _S, "text"),
+        ("hs_sku", _S, "text"),
+        ("description", _S, "textarea"),
+        ("discount", _N, "number"),
+        ("hs_discount_percentage", _N, "number"),
+        ("hs_line_item_currency_code", _E, "select"),
+    ],
+    "notes": [
+        ("hs_note_body", _S, "html"),
+        ("hs_timestamp", _DT, "date"),
+        ("hubspot_owner_id", _E, "select"),
+    ],
 }
 # HubSpot computes these; a write that sets them is refused [MIR-CRM-UNDERSTANDING].
 READ_ONLY = {"hs_object_id", "createdate", "hs_lastmodifieddate"}
@@ -73,13 +114,18 @@ OBJECT_SCOPES = {
     "contacts": (["crm.objects.contacts.read"], ["crm.objects.contacts.write"]),
     "deals": (["crm.objects.deals.read"], ["crm.objects.deals.write"]),
     "products": (["crm.objects.products.read"] + _ECOM, ["crm.objects.products.write"] + _ECOM),
-    "line_items": (["crm.objects.line_items.read"] + _ECOM,
-                   ["crm.objects.line_items.write"] + _ECOM),
+    "line_items": (
+        ["crm.objects.line_items.read"] + _ECOM,
+        ["crm.objects.line_items.write"] + _ECOM,
+    ),
     "notes": (["crm.objects.contacts.read"], ["crm.objects.contacts.write"]),
 }
 SCHEMA_WRITE_SCOPES = {
-    "companies": ["crm.schemas.companies.write"], "contacts": ["crm.schemas.contacts.write"],
-    "deals": ["crm.schemas.deals.write"], "products": _ECOM, "line_items": _ECOM,
+    "companies": ["crm.schemas.companies.write"],
+    "contacts": ["crm.schemas.contacts.write"],
+    "deals": ["crm.schemas.deals.write"],
+    "products": _ECOM,
+    "line_items": _ECOM,
     "notes": ["crm.schemas.contacts.write"],
 }
 
@@ -94,16 +140,21 @@ def write_scopes(object_type: str) -> list[str]:
 
 def schema_read_scopes(object_type: str) -> list[str]:
     singular = OBJECT_TYPES[object_type][1]
-    return read_scopes(object_type) + [f"crm.schemas.{singular}s.read".replace("companys",
-                                                                               "companies")]
+    return read_scopes(object_type) + [
+        f"crm.schemas.{singular}s.read".replace("companys", "companies")
+    ]
 
 
 # HUBSPOT_DEFINED association types: (from, to, typeId, label or None, inverse typeId).
 _ASSOCIATIONS = [
-    ("contacts", "companies", 279, None, 280), ("contacts", "companies", 1, "Primary", 2),
-    ("deals", "contacts", 3, None, 4), ("deals", "companies", 341, None, 342),
-    ("deals", "companies", 5, "Primary", 6), ("deals", "line_items", 19, None, 20),
-    ("notes", "contacts", 202, None, 201), ("notes", "companies", 190, None, 189),
+    ("contacts", "companies", 279, None, 280),
+    ("contacts", "companies", 1, "Primary", 2),
+    ("deals", "contacts", 3, None, 4),
+    ("deals", "companies", 341, None, 342),
+    ("deals", "companies", 5, "Primary", 6),
+    ("deals", "line_items", 19, None, 20),
+    ("notes", "contacts", 202, None, 201),
+    ("notes", "companies", 190, None, 189),
     ("notes", "deals", 214, None, 213),
 ]
 ASSOCIATION_TYPES: dict[int, tuple[str, str, str | None, int]] = {}
@@ -124,6 +175,7 @@ def association_name(type_id_: int) -> str:
     """Return the name HubSpot gives an association type, e.g. contact_to_company_unlabeled."""
     source, target, label, _ = ASSOCIATION_TYPES[type_id_]
     name = f"{OBJECT_TYPES[source][1]}_to_{OBJECT_TYPES[target][1]}"
-    has_primary = any(s == source and t == target and lab
-                      for s, t, lab, _ in ASSOCIATION_TYPES.values())
+    has_primary = any(
+        s == source and t == target and lab for s, t, lab, _ in ASSOCIATION_TYPES.values()
+    )
     return name + "_unlabeled" if has_primary and not label else name

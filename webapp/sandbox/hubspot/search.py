@@ -1,4 +1,5 @@
 """CRM search: filter groups (AND within, OR between), one sort, offset paging, HubSpot's caps."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from flask import Blueprint, g, jsonify
 from . import records
 from .errors import invalid
 from .gateway import api, json_body
-from .objects import kind, reading, V
+from .objects import V, kind, reading
 
 bp = Blueprint("hubspot_search", __name__)
 MAX_PAGE, MAX_TOTAL, MAX_GROUPS, MAX_PER_GROUP, MAX_FILTERS = 200, 10_000, 5, 6, 18
@@ -71,18 +72,41 @@ def matches(props: dict, spec: dict) -> bool:
     if op == "BETWEEN":
         high = _comparable(str(spec.get("highValue", "")))
         return _same_kind(value, high) and target <= value <= high
-    return {"LT": value < target, "LTE": value <= target, "GT": value > target,
-            "GTE": value >= target}.get(op, False)
+    return {
+        "LT": value < target,
+        "LTE": value <= target,
+        "GT": value > target,
+        "GTE": value >= target,
+    }.get(op, False)
 
 
 def _check(body: dict) -> None:
     groups = body.get("filterGroups") or []
     counts = [len(group.get("filters") or []) for group in groups]
-    if len(groups) > MAX_GROUPS or any(c > MAX_PER_GROUP for c in counts) or sum(counts) > MAX_FILTERS:
-        raise invalid(f"Too many filters: at most {MAX_GROUPS} filterGroups, {MAX_PER_GROUP} "
-                      f"filters in a group and {MAX_FILTERS} in all")
-    known = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY",
-             "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
+    if (
+        len(groups) > MAX_GROUPS
+        or any(c > MAX_PER_GROUP for c in counts)
+        or sum(counts) > MAX_FILTERS
+    ):
+        raise invalid(
+            f"Too many filters: at most {MAX_GROUPS} filterGroups, {MAX_PER_GROUP} "
+            f"filters in a group and {MAX_FILTERS} in all"
+        )
+    known = {
+        "EQ",
+        "NEQ",
+        "LT",
+        "LTE",
+        "GT",
+        "GTE",
+        "BETWEEN",
+        "IN",
+        "NOT_IN",
+        "HAS_PROPERTY",
+        "NOT_HAS_PROPERTY",
+        "CONTAINS_TOKEN",
+        "NOT_CONTAINS_TOKEN",
+    }
     for group in groups:
         for spec in group.get("filters") or []:
             if spec.get("operator") not in known:
@@ -123,8 +147,9 @@ def search(version: str, object_type: str):
     hits = []
     for record in records.live(g.portal, object_type):
         props = record.properties
-        if groups and not any(all(matches(props, f) for f in grp.get("filters") or [])
-                              for grp in groups):
+        if groups and not any(
+            all(matches(props, f) for f in grp.get("filters") or []) for grp in groups
+        ):
             continue
         if query and not any(query in (props.get(n) or "").lower() for n in props):
             continue
@@ -132,12 +157,20 @@ def search(version: str, object_type: str):
     name, descending = _sort_key(body.get("sorts"))
     present = [r for r in hits if r.properties.get(name) not in (None, "")]
     absent = [r for r in hits if r.properties.get(name) in (None, "")]
-    present.sort(key=lambda r: (_kind_rank(_comparable(r.properties[name])),
-                                _comparable(r.properties[name]), int(r.id)), reverse=descending)
+    present.sort(
+        key=lambda r: (
+            _kind_rank(_comparable(r.properties[name])),
+            _comparable(r.properties[name]),
+            int(r.id),
+        ),
+        reverse=descending,
+    )
     hits = present + absent
-    page = hits[offset:offset + limit]
-    result = {"total": len(hits), "results": [records.public(g.portal, object_type, r,
-                                                            body.get("properties")) for r in page]}
+    page = hits[offset : offset + limit]
+    result = {
+        "total": len(hits),
+        "results": [records.public(g.portal, object_type, r, body.get("properties")) for r in page],
+    }
     if offset + limit < len(hits):
         result["paging"] = {"next": {"after": str(offset + limit)}}
     return jsonify(result)

@@ -12,13 +12,14 @@
 
 Records are created in the order of `objects`, so a ref must be defined before it is used.
 """
+
 from __future__ import annotations
 
 from . import records, schema
 from .errors import ApiFailure, invalid
 from .state import Portal, State, iso
 
-SOURCE = ("IMPORT", "")     # seeded records look imported, and fire no webhooks (no install yet)
+SOURCE = ("IMPORT", "")  # seeded records look imported, and fire no webhooks (no install yet)
 
 
 def create_portal(sandbox, body: dict) -> tuple[Portal, dict]:
@@ -28,17 +29,21 @@ def create_portal(sandbox, body: dict) -> tuple[Portal, dict]:
     if portal_id in state.portals:
         raise invalid(f"Portal {portal_id} already exists")
     users = body.get("users") or []
-    if not isinstance(users, list) or not all(isinstance(u, dict) and u.get("email")
-                                              for u in users):
+    if not isinstance(users, list) or not all(
+        isinstance(u, dict) and u.get("email") for u in users
+    ):
         raise invalid("users must be a list of {email, firstName?, lastName?, superAdmin?}")
-    portal = state.add_portal(portal_id, body.get("name") or f"Portal {portal_id}",
-                              body.get("domain") or f"portal-{portal_id}.example",
-                              [dict(u) for u in users])
+    portal = state.add_portal(
+        portal_id,
+        body.get("name") or f"Portal {portal_id}",
+        body.get("domain") or f"portal-{portal_id}.example",
+        [dict(u) for u in users],
+    )
     try:
         _add_properties(sandbox, portal, body.get("properties") or {})
         refs = _add_records(sandbox, portal, body.get("objects") or {})
     except ApiFailure:
-        del state.portals[portal_id]      # all or nothing
+        del state.portals[portal_id]  # all or nothing
         raise
     return portal, refs
 
@@ -50,9 +55,12 @@ def _add_properties(sandbox, portal: Portal, wanted: dict) -> None:
             missing = [k for k in ("name", "label", "type", "fieldType") if not definition.get(k)]
             if missing:
                 raise invalid(f"Property on {object_type} lacks {', '.join(missing)}")
-            group = definition.get("groupName") or f"{schema.OBJECT_TYPES[object_type][1]}information"
+            group = (
+                definition.get("groupName") or f"{schema.OBJECT_TYPES[object_type][1]}information"
+            )
             portal.custom_properties[object_type][definition["name"]] = dict(
-                definition, groupName=group, createdAt=iso(sandbox.clock.now()))
+                definition, groupName=group, createdAt=iso(sandbox.clock.now())
+            )
 
 
 def _add_records(sandbox, portal: Portal, wanted: dict) -> dict:
@@ -61,8 +69,9 @@ def _add_records(sandbox, portal: Portal, wanted: dict) -> dict:
         object_type = _kind(object_type)
         for item in items:
             associations = [_resolve(a, refs) for a in item.get("associations") or []]
-            record = records.create(sandbox, portal, object_type, item.get("properties") or {},
-                                    associations, SOURCE)
+            record = records.create(
+                sandbox, portal, object_type, item.get("properties") or {}, associations, SOURCE
+            )
             if item.get("ref"):
                 refs[str(item["ref"])] = record.id
     return refs

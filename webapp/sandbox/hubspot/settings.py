@@ -1,4 +1,5 @@
 """The sandbox's settings: the one registered app, its webhooks, limits and test knobs."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,9 @@ from pathlib import Path
 from .subscriptions import from_hsmeta
 
 # Where this checkout's HubSpot project keeps its webhooks component, if it has one.
-PROJECT_WEBHOOKS = Path(__file__).resolve().parents[3] / "hubspot/src/app/webhooks/webhooks-hsmeta.json"
+PROJECT_WEBHOOKS = (
+    Path(__file__).resolve().parents[3] / "hubspot/src/app/webhooks/webhooks-hsmeta.json"
+)
 
 # The app the sandbox registers; these are the product's SANDBOX_* defaults in webapp/config.py,
 # repeated literally because the sandbox must not import the product.
@@ -20,23 +23,23 @@ DEFAULTS = {
     "required_scopes": ["oauth"],
     "optional_scopes": [],
     "webhook_target_url": "http://127.0.0.1:5000/hubspot/webhooks",
-    "webhook_subscriptions": None,      # None: webhooks_file's, else DEFAULT_SUBSCRIPTIONS below
-    "webhooks_file": None,              # a project's webhooks-hsmeta.json (its targetUrl is ignored)
+    "webhook_subscriptions": None,  # None: webhooks_file's, else DEFAULT_SUBSCRIPTIONS below
+    "webhooks_file": None,  # a project's webhooks-hsmeta.json (its targetUrl is ignored)
     "webhook_max_batch": 100,
-    "webhook_batch_window": 0.2,        # seconds to gather events into one POST
-    "webhook_timeout": 5.0,             # a slower answer counts as a failure [MIR-WEBHOOKS]
-    "webhook_max_retries": 10,          # "re-send failed notifications up to 10 times"
+    "webhook_batch_window": 0.2,  # seconds to gather events into one POST
+    "webhook_timeout": 5.0,  # a slower answer counts as a failure [MIR-WEBHOOKS]
+    "webhook_max_retries": 10,  # "re-send failed notifications up to 10 times"
     # Seconds on the sandbox clock before each retry; HubSpot spreads ten over about 24 hours
     # with random delays, the sandbox uses this fixed schedule (22.8 hours in all).
     "webhook_retry_delays": [60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 25200],
     "access_token_ttl": 1800,
     "code_ttl": 600,
-    "rotate_refresh_tokens": False,     # UNCONFIRMED in the brief §1.2; HubSpot keeps it today
+    "rotate_refresh_tokens": False,  # UNCONFIRMED in the brief §1.2; HubSpot keeps it today
     "rate_limit_max": 110,
     "rate_limit_interval_ms": 10_000,
     "search_per_second": 5,
     "fetch_timeout": 15.0,
-    "clock": None,                      # a Clock; tests pass one they can move
+    "clock": None,  # a Clock; tests pass one they can move
     "seed": 2026,
 }
 
@@ -50,13 +53,34 @@ _WATCHED = {
     "line_item": ["quantity", "price", "hs_product_id"],
 }
 DEFAULT_SUBSCRIPTIONS = [
-    sub for object_type, props in _WATCHED.items() for sub in (
-        [{"subscriptionType": "object.creation", "objectType": object_type, "active": True},
-         {"subscriptionType": "object.deletion", "objectType": object_type, "active": True}]
-        + ([{"subscriptionType": "object.associationChange", "objectType": object_type,
-             "active": True}] if object_type != "product" else [])
-        + [{"subscriptionType": "object.propertyChange", "objectType": object_type,
-            "propertyName": name, "active": True} for name in props])
+    sub
+    for object_type, props in _WATCHED.items()
+    for sub in (
+        [
+            {"subscriptionType": "object.creation", "objectType": object_type, "active": True},
+            {"subscriptionType": "object.deletion", "objectType": object_type, "active": True},
+        ]
+        + (
+            [
+                {
+                    "subscriptionType": "object.associationChange",
+                    "objectType": object_type,
+                    "active": True,
+                }
+            ]
+            if object_type != "product"
+            else []
+        )
+        + [
+            {
+                "subscriptionType": "object.propertyChange",
+                "objectType": object_type,
+                "propertyName": name,
+                "active": True,
+            }
+            for name in props
+        ]
+    )
 ]
 
 

@@ -4,6 +4,7 @@ its signed call through HubSpot's proxy, and the state it shows for the answer.
 The sandbox must not import the project, so the words are copied here; a test keeps them equal
 to the JSX's.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,7 @@ TEXT = {
         "retryLater": "Please try again in a moment.",
         "retry": "Try again",
         "intro": "Connect your Tripletex company and choose what to sync: customers and contacts, "
-                 "products, and deals to orders or invoices.",
+        "products, and deals to orders or invoices.",
         "open": "Open setup",
         "title": "Tripletex Sync setup",
         "badStatus": "The server answered {status}.",
@@ -33,7 +34,7 @@ TEXT = {
         "retryLater": "Prøv igjen om litt.",
         "retry": "Prøv igjen",
         "intro": "Koble til Tripletex-selskapet ditt og velg hva som skal synkroniseres: kunder og "
-                 "kontakter, produkter, og avtaler til ordrer eller fakturaer.",
+        "kontakter, produkter, og avtaler til ordrer eller fakturaer.",
         "open": "Åpne oppsettet",
         "title": "Oppsett av Tripletex Sync",
         "badStatus": "Serveren svarte {status}.",
@@ -67,9 +68,16 @@ def load_session(portal_id: int, user: dict, locale: str) -> dict:
     message the extension would put under "could not be reached".
     """
     base, t = app_target(), text_for(locale)
-    reply = hubspot_fetch({"portalId": portal_id, "userId": user["id"],
-                           "userEmail": user["email"], "method": "POST",
-                           "url": f"{base}/hubspot/settings/session", "body": {"locale": locale}})
+    reply = hubspot_fetch(
+        {
+            "portalId": portal_id,
+            "userId": user["id"],
+            "userEmail": user["email"],
+            "method": "POST",
+            "url": f"{base}/hubspot/settings/session",
+            "body": {"locale": locale},
+        }
+    )
     if reply.get("status") is None:
         # hubspot.fetch rejects; the extension shows the rejection's own (English) message.
         return {"status": "error", "message": f"hubspot.fetch failed: {reply.get('error')}."}

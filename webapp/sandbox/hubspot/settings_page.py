@@ -4,6 +4,7 @@ The page makes the extension's signed call on the server, as HubSpot's proxy wou
 the extension's state. A small script then plays actions.openIframeModal: the single-use URL
 opens in an iframe modal, and closing the modal asks for a fresh URL (each works once).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -21,8 +22,9 @@ LOCALES = {"en": "English", "nb": "Norsk bokmål"}
 
 def page_url(portal_id: int) -> str:
     """Return the settings page of our app in a portal."""
-    return url_for("hubspot_settings_page.show", portal_id=portal_id,
-                   app_id=sandbox().settings["app_id"])
+    return url_for(
+        "hubspot_settings_page.show", portal_id=portal_id, app_id=sandbox().settings["app_id"]
+    )
 
 
 def _viewer(portal_id: int, app_id: int) -> dict:
@@ -36,8 +38,12 @@ def _viewer(portal_id: int, app_id: int) -> dict:
         if portal is None:
             raise PageProblem(404, f"This sandbox has no HubSpot account {portal_id}.")
         users = [dict(u) for u in portal.users]
-        viewer = {"portal_id": portal.id, "name": portal.name, "installed": portal.installed,
-                  "users": users}
+        viewer = {
+            "portal_id": portal.id,
+            "name": portal.name,
+            "installed": portal.installed,
+            "users": users,
+        }
     matching = [u for u in users if str(u["id"]) == raw_user] if raw_user else users[:1]
     if not matching:
         raise PageProblem(404, f"{viewer['name']} has no user {raw_user}.")
@@ -47,13 +53,26 @@ def _viewer(portal_id: int, app_id: int) -> dict:
 
 def _render(template: str, viewer: dict):
     query = {"userId": viewer["user"]["id"], "locale": viewer["locale"]}
-    state = (load_session(viewer["portal_id"], viewer["user"], viewer["locale"])
-             if viewer["installed"] else None)
+    state = (
+        load_session(viewer["portal_id"], viewer["user"], viewer["locale"])
+        if viewer["installed"]
+        else None
+    )
     return render_template(
-        template, viewer=viewer, state=state, t=text_for(viewer["locale"]), modal=MODAL,
-        locales=LOCALES, page_url=page_url(viewer["portal_id"]),
-        refresh_url=url_for("hubspot_settings_page.extension", portal_id=viewer["portal_id"],
-                            app_id=sandbox().settings["app_id"], **query))
+        template,
+        viewer=viewer,
+        state=state,
+        t=text_for(viewer["locale"]),
+        modal=MODAL,
+        locales=LOCALES,
+        page_url=page_url(viewer["portal_id"]),
+        refresh_url=url_for(
+            "hubspot_settings_page.extension",
+            portal_id=viewer["portal_id"],
+            app_id=sandbox().settings["app_id"],
+            **query,
+        ),
+    )
 
 
 @bp.get(PAGE)

@@ -1,4 +1,5 @@
 """HubSpot's request signatures (v1, v2, v3), as the sandbox computes them for outgoing calls."""
+
 from __future__ import annotations
 
 import base64
@@ -40,8 +41,20 @@ def webhook_headers(client_secret: str, uri: str, body: str, timestamp_ms: int) 
 
 
 # HubSpot decodes these before hashing a v3 URI (brief §3.5; UNCONFIRMED in a primary page).
-_DECODED = {"%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$", "%27": "'",
-            "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";"}
+_DECODED = {
+    "%3A": ":",
+    "%2F": "/",
+    "%3F": "?",
+    "%40": "@",
+    "%21": "!",
+    "%24": "$",
+    "%27": "'",
+    "%28": "(",
+    "%29": ")",
+    "%2A": "*",
+    "%2C": ",",
+    "%3B": ";",
+}
 
 
 def decode_uri(uri: str) -> str:

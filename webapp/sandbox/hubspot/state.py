@@ -1,4 +1,5 @@
 """The sandbox's in-memory world: portals, their records and schema, tokens. One lock guards it."""
+
 from __future__ import annotations
 
 import itertools
@@ -39,8 +40,10 @@ class Clock:
 
 def iso(ts: float) -> str:
     """Format a POSIX time as HubSpot does: ISO-8601, milliseconds, Z."""
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{int(ts * 1000) % 1000:03d}Z"
+    return (
+        datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{int(ts * 1000) % 1000:03d}Z"
+    )
 
 
 @dataclass
@@ -81,10 +84,15 @@ class Portal:
         return self.users[0]
 
     def summary(self) -> dict:
-        counts = {t: sum(not r.archived for r in recs.values())
-                  for t, recs in self.records.items()}
-        return {"id": self.id, "name": self.name, "domain": self.domain, "users": self.users,
-                "installed": self.installed, "counts": counts}
+        counts = {t: sum(not r.archived for r in recs.values()) for t, recs in self.records.items()}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "domain": self.domain,
+            "users": self.users,
+            "installed": self.installed,
+            "counts": counts,
+        }
 
 
 class State:
@@ -106,7 +114,9 @@ class State:
     def next_user_id(self) -> int:
         return next(self._user_ids)
 
-    def add_portal(self, portal_id: int, name: str, domain: str, users: list | None = None) -> Portal:
+    def add_portal(
+        self, portal_id: int, name: str, domain: str, users: list | None = None
+    ) -> Portal:
         """Create a portal; its first user is a super admin unless users are given."""
         users = users or [{"email": f"admin@{domain}", "firstName": "Admin", "lastName": name}]
         for index, user in enumerate(users):

@@ -1,5 +1,6 @@
 """The app's webhook subscriptions, as a project's webhooks-hsmeta.json declares them, and the
 events one CRM change produces for them (brief §3.1-3.3)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,8 +12,13 @@ KINDS = ("creation", "deletion", "propertyChange", "associationChange")
 # Legacy per-object types exist for these; products have no associationChange [SPEC-WEBHOOKS-v3].
 LEGACY_OBJECTS = {"contact", "company", "deal", "line_item", "product"}
 # Documented association-event fields [MIR-WEBHOOKS]; generic events also get the type ids.
-ASSOCIATION_FIELDS = {"associationType", "fromObjectId", "toObjectId", "associationRemoved",
-                      "isPrimaryAssociation"}
+ASSOCIATION_FIELDS = {
+    "associationType",
+    "fromObjectId",
+    "toObjectId",
+    "associationRemoved",
+    "isPrimaryAssociation",
+}
 
 
 @dataclass
@@ -20,10 +26,10 @@ class Change:
     """Something that happened to one record, as the webhook emitter needs to know it."""
 
     portal_id: int
-    object_type: str          # plural, e.g. "companies"
+    object_type: str  # plural, e.g. "companies"
     object_id: str
-    kind: str                 # one of KINDS
-    source: tuple             # (changeSource, sourceId)
+    kind: str  # one of KINDS
+    source: tuple  # (changeSource, sourceId)
     when: float
     prop: str | None = None
     value: str | None = None
@@ -34,8 +40,10 @@ def from_hsmeta(document: dict) -> tuple[str, list[dict], int]:
     """Read a webhooks-hsmeta.json document: (targetUrl, subscriptions, maxConcurrentRequests)."""
     config = (document or {}).get("config") if isinstance(document, dict) else None
     if not isinstance(config, dict) or not (config.get("settings") or {}).get("targetUrl"):
-        raise invalid("Expected a webhooks-hsmeta.json document: {type, config: {settings: "
-                      "{targetUrl}, subscriptions: {crmObjects, legacyCrmObjects}}}")
+        raise invalid(
+            "Expected a webhooks-hsmeta.json document: {type, config: {settings: "
+            "{targetUrl}, subscriptions: {crmObjects, legacyCrmObjects}}}"
+        )
     wanted = config.get("subscriptions") or {}
     subscriptions = []
     for sub in (wanted.get("crmObjects") or []) + (wanted.get("legacyCrmObjects") or []):
@@ -66,8 +74,11 @@ def check(sub: dict) -> None:
 
 def numbered(subscriptions: list[dict]) -> list[dict]:
     """Give each active subscription an id, as HubSpot does when a project is uploaded."""
-    return [dict(sub, id=500_001 + index) for index, sub in enumerate(subscriptions)
-            if sub.get("active", True)]
+    return [
+        dict(sub, id=500_001 + index)
+        for index, sub in enumerate(subscriptions)
+        if sub.get("active", True)
+    ]
 
 
 def _matches(sub: dict, change: Change, singular: str) -> str | None:
@@ -93,10 +104,18 @@ def events_for(subscriptions: list[dict], change: Change, app_id: int, next_id) 
         kind = _matches(sub, change, singular)
         if kind is None:
             continue
-        event = {"eventId": next_id(), "subscriptionId": sub["id"], "portalId": change.portal_id,
-                 "appId": app_id, "occurredAt": int(change.when * 1000),
-                 "subscriptionType": kind, "attemptNumber": 0, "objectId": int(change.object_id),
-                 "changeSource": change.source[0], "sourceId": change.source[1]}
+        event = {
+            "eventId": next_id(),
+            "subscriptionId": sub["id"],
+            "portalId": change.portal_id,
+            "appId": app_id,
+            "occurredAt": int(change.when * 1000),
+            "subscriptionType": kind,
+            "attemptNumber": 0,
+            "objectId": int(change.object_id),
+            "changeSource": change.source[0],
+            "sourceId": change.source[1],
+        }
         generic = kind.startswith("object.")
         if generic:
             event["objectTypeId"] = schema.type_id(change.object_type)
@@ -107,7 +126,8 @@ def events_for(subscriptions: list[dict], change: Change, app_id: int, next_id) 
         elif change.kind == "creation":
             event["changeFlag"] = "NEW"
         elif change.kind == "associationChange":
-            event.update({k: v for k, v in change.association.items()
-                          if generic or k in ASSOCIATION_FIELDS})
+            event.update(
+                {k: v for k, v in change.association.items() if generic or k in ASSOCIATION_FIELDS}
+            )
         events.append(event)
     return events

@@ -1,4 +1,5 @@
 """What the sandbox's own HTML pages share: the app's address, their headers, their errors."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -43,10 +44,14 @@ def install_url() -> str:
 
 def html_pages(bp: Blueprint) -> None:
     """Make the blueprint's views sandbox pages: the app's names, tight headers, HTML errors."""
+
     @bp.context_processor
     def names():
-        return {"app_name": sandbox().settings["app_name"], "short_name": short_name(),
-                "install_url": install_url()}
+        return {
+            "app_name": sandbox().settings["app_name"],
+            "short_name": short_name(),
+            "install_url": install_url(),
+        }
 
     @bp.after_request
     def headers(response):
@@ -54,7 +59,8 @@ def html_pages(bp: Blueprint) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             f"default-src 'self'; img-src 'self' data:; frame-src {origin(app_target())}; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         # The settings page holds a single-use sign-in URL; a cached copy would hold a dead one.
         response.headers.setdefault("Cache-Control", "no-store")

@@ -7,6 +7,7 @@ delays in `webhook_retry_delays` measured on the sandbox clock, so tests move th
 of waiting. The control API can ask for duplicated or reordered deliveries, which HubSpot
 itself does not rule out.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,8 +31,8 @@ class Emitter:
         self.reorder = False
         self.deliveries: list[dict] = []
         self._event_ids = itertools.count(1_000_001)
-        self._queue: list[dict] = []          # events not yet sent
-        self._retries: list[tuple] = []       # (due on the sandbox clock, attempt, events)
+        self._queue: list[dict] = []  # events not yet sent
+        self._retries: list[tuple] = []  # (due on the sandbox clock, attempt, events)
         self._busy = False
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -45,9 +46,10 @@ class Emitter:
         """Queue an event for every active subscription the change matches."""
         portal = self.sb.state.portals.get(change.portal_id)
         if portal is None or not portal.installed:
-            return    # webhooks go only to accounts that installed the app
-        events = events_for(self.subscriptions, change, int(self.settings["app_id"]),
-                            lambda: next(self._event_ids))
+            return  # webhooks go only to accounts that installed the app
+        events = events_for(
+            self.subscriptions, change, int(self.settings["app_id"]), lambda: next(self._event_ids)
+        )
         if events:
             with self._cond:
                 self._queue.extend(events)
@@ -56,13 +58,18 @@ class Emitter:
 
     def status(self) -> dict:
         with self._cond:
-            return {"targetUrl": self.settings["webhook_target_url"],
-                    "subscriptions": self.subscriptions, "duplicate": self.duplicate,
-                    "reorder": self.reorder, "queued": len(self._queue),
-                    "retriesPending": [{"dueAt": due, "attemptNumber": attempt,
-                                        "events": len(events)}
-                                       for due, attempt, events in self._retries],
-                    "deliveries": len(self.deliveries)}
+            return {
+                "targetUrl": self.settings["webhook_target_url"],
+                "subscriptions": self.subscriptions,
+                "duplicate": self.duplicate,
+                "reorder": self.reorder,
+                "queued": len(self._queue),
+                "retriesPending": [
+                    {"dueAt": due, "attemptNumber": attempt, "events": len(events)}
+                    for due, attempt, events in self._retries
+                ],
+                "deliveries": len(self.deliveries),
+            }
 
     def clear(self) -> None:
         with self._cond:
@@ -146,13 +153,23 @@ class Emitter:
         timestamp = int(self.sb.clock.now() * 1000)
         headers = {"Content-Type": "application/json", "User-Agent": "HubSpot Webhooks"}
         headers.update(webhook_headers(self.settings["client_secret"], url, body, timestamp))
-        entry = {"attempt": attempt, "url": url, "events": events, "status": None, "error": None,
-                 "at": self.sb.clock.now()}
+        entry = {
+            "attempt": attempt,
+            "url": url,
+            "events": events,
+            "status": None,
+            "error": None,
+            "at": self.sb.clock.now(),
+        }
         try:
-            response = requests.post(url, data=body.encode("utf-8"), headers=headers,
-                                     timeout=float(self.settings["webhook_timeout"]))
+            response = requests.post(
+                url,
+                data=body.encode("utf-8"),
+                headers=headers,
+                timeout=float(self.settings["webhook_timeout"]),
+            )
             entry["status"] = response.status_code
-            ok = 200 <= response.status_code < 300    # any 4xx or 5xx is retried [MIR-WEBHOOKS]
+            ok = 200 <= response.status_code < 300  # any 4xx or 5xx is retried [MIR-WEBHOOKS]
         except requests.RequestException as exc:
             entry["error"] = type(exc).__name__
             ok = False

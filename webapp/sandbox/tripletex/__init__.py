@@ -3,6 +3,7 @@
 It imports nothing of the product's sync or storage code; the product talks to it as it would
 to tripletex.no. The control API lives at /_sandbox/ (see control.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,8 +36,7 @@ def create_app(settings: dict | None = None) -> Flask:
     state.webhooks = Webhooks(state)
     state.clock.listeners.append(state.webhooks.wake)
     app.extensions["tripletex_sandbox"] = state
-    for blueprint in (auth.bp, meta.bp, entities.bp, orders.bp, invoices.bp, events.bp,
-                      control.bp):
+    for blueprint in (auth.bp, meta.bp, entities.bp, orders.bp, invoices.bp, events.bp, control.bp):
         app.register_blueprint(blueprint)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
@@ -52,12 +52,13 @@ def create_app(settings: dict | None = None) -> Flask:
 
 def _locked(state: State, view):
     if getattr(view, "unlocked", False):
-        return view      # it waits for the webhook thread, which needs the lock
+        return view  # it waits for the webhook thread, which needs the lock
 
     @functools.wraps(view)
     def run(*args, **kwargs):
         with state.lock:
             return view(*args, **kwargs)
+
     return run
 
 
@@ -85,7 +86,7 @@ def _before():
 
 def _after(response):
     response.headers["x-tlx-request-id"] = g.get("request_id", "")
-    if response.status_code != 429:      # a 429 carries its own (maybe without the reset)
+    if response.status_code != 429:  # a 429 carries its own (maybe without the reset)
         for name, value in (g.get("rate_headers") or {}).items():
             response.headers.setdefault(name, value)
     state = _state()
@@ -94,15 +95,25 @@ def _after(response):
         for company_id, event, kind, obj_id in pending:
             state.webhooks.emit(company_id, event, kind, obj_id, request.host)
     if request.path.startswith("/v2"):
-        rule = (re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
-                if request.url_rule else request.path)
+        rule = (
+            re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
+            if request.url_rule
+            else request.path
+        )
         endpoint = f"{request.method} {rule}"
         with state.lock:
-            state.request_log.append({
-                "at": state.clock.now().isoformat(), "method": request.method,
-                "path": request.path, "endpoint": endpoint, "status": response.status_code,
-                "companyId": g.get("company_id"), "requestId": g.get("request_id"),
-                "ms": round((time.monotonic() - g.get("started", time.monotonic())) * 1000, 1)})
+            state.request_log.append(
+                {
+                    "at": state.clock.now().isoformat(),
+                    "method": request.method,
+                    "path": request.path,
+                    "endpoint": endpoint,
+                    "status": response.status_code,
+                    "companyId": g.get("company_id"),
+                    "requestId": g.get("request_id"),
+                    "ms": round((time.monotonic() - g.get("started", time.monotonic())) * 1000, 1),
+                }
+            )
     if g.get("lose_response") and response.status_code < 400:
         return faults.lose(response)
     return response

@@ -1,4 +1,5 @@
 """Run the Tripletex sandbox: python -m webapp.sandbox.tripletex [--port 5002] [--demo]."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app = create_app({"demo": args.demo})
     state = app.extensions["tripletex_sandbox"]
-    print(f"Tripletex sandbox on http://{args.host}:{args.port}/v2 "
-          f"(control API: http://{args.host}:{args.port}/_sandbox/)")
+    print(
+        f"Tripletex sandbox on http://{args.host}:{args.port}/v2 "
+        f"(control API: http://{args.host}:{args.port}/_sandbox/)"
+    )
     print(f"  consumer token:   {state.settings['consumer_token']}")
     print(f"  application name: {state.settings['application_name']}")
     if args.demo:

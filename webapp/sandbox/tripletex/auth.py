@@ -1,4 +1,5 @@
 """Session tokens, Basic auth, accountant clients and entitlements."""
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,11 @@ BAD_EMPLOYEE = "The employee token is invalid or does not exist."
 
 def entitled(group: str):
     """Mark a view as needing entitlement `group` (tokens may lack some)."""
+
     def mark(view):
         view.entitlement = group
         return view
+
     return mark
 
 
@@ -48,8 +51,11 @@ def _create_session(params: dict, status: int):
     if params["consumerToken"] != state.settings["consumer_token"]:
         raise validation("arg:consumerToken", BAD_CONSUMER)
     token = state.employee_tokens.get(params["employeeToken"])
-    if (token is None or token["revoked"]
-            or token["application_name"] != state.settings["application_name"]):
+    if (
+        token is None
+        or token["revoked"]
+        or token["application_name"] != state.settings["application_name"]
+    ):
         raise validation("arg:employeeToken", BAD_EMPLOYEE)
     try:
         expires = date.fromisoformat(str(params["expirationDate"]))
@@ -60,14 +66,24 @@ def _create_session(params: dict, status: int):
     session_id = state.next_id("session")
     raw = json.dumps({"tokenId": session_id, "token": str(uuid.uuid4())}, separators=(",", ":"))
     secret = state.token_prefix() + base64.b64encode(raw.encode()).decode()
-    state.sessions[secret] = {"id": session_id, "employee_token": token["token"],
-                              "expirationDate": expires.isoformat()}
+    state.sessions[secret] = {
+        "id": session_id,
+        "employee_token": token["token"],
+        "expirationDate": expires.isoformat(),
+    }
     host = request.host
-    body = {"value": {
-        "id": session_id, "version": 1, "url": f"{host}/v2/token/session/{session_id}",
-        "consumerToken": {"id": 4945, "url": f"{host}/v2/token/consumer/4945"},
-        "employeeToken": {"id": token["id"], "url": f"{host}/v2/token/employee/{token['id']}"},
-        "expirationDate": expires.isoformat(), "token": secret, "encryptionKey": None}}
+    body = {
+        "value": {
+            "id": session_id,
+            "version": 1,
+            "url": f"{host}/v2/token/session/{session_id}",
+            "consumerToken": {"id": 4945, "url": f"{host}/v2/token/consumer/4945"},
+            "employeeToken": {"id": token["id"], "url": f"{host}/v2/token/employee/{token['id']}"},
+            "expirationDate": expires.isoformat(),
+            "token": secret,
+            "encryptionKey": None,
+        }
+    }
     return body, status
 
 
@@ -99,14 +115,20 @@ def who_am_i():
     state = envelopes.state()
     token = g.employee_token
     company_id = g.company_id
-    info = {"employeeId": token["employee_id"], "actualEmployeeId": token["employee_id"],
-            "employee": {"id": token["employee_id"]}, "companyId": company_id,
-            "company": {"id": company_id}, "language": "no", "loggedInWithConnect": False,
-            "employeeIsProxy": False}
+    info = {
+        "employeeId": token["employee_id"],
+        "actualEmployeeId": token["employee_id"],
+        "employee": {"id": token["employee_id"]},
+        "companyId": company_id,
+        "company": {"id": company_id},
+        "language": "no",
+        "loggedInWithConnect": False,
+        "employeeIsProxy": False,
+    }
     shape = envelopes.shaper()
     out = {}
     spec = fieldspec.parse(request.args.get("fields"))
-    for name in (info if "*" in spec else []):
+    for name in info if "*" in spec else []:
         out[name] = info[name]
     for name, sub in spec.items():
         if name == "*":
@@ -176,9 +198,11 @@ def authenticate(view) -> None:
     g.company_id = company_id
     # Naming its own company instead of 0 does not widen an accountant's token.
     if clients and company_id == token["company_id"] and not getattr(view, "accountant_ok", False):
-        raise forbidden("Company owned users(employeeToken) can only access "
-                        "/token/session/>whoAmI & /company/>withLoginAccess in their own "
-                        "company.")
+        raise forbidden(
+            "Company owned users(employeeToken) can only access "
+            "/token/session/>whoAmI & /company/>withLoginAccess in their own "
+            "company."
+        )
     group = getattr(view, "entitlement", None)
     rights = token.get("entitlements")
     if group and rights is not None and group not in rights:

@@ -1,4 +1,5 @@
 """Control API at /_sandbox/: companies and tokens, customer payments, clock, faults, log, reset."""
+
 from __future__ import annotations
 
 import random
@@ -8,8 +9,19 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import demo_data, inputs
-from ..inputs import (BadInput, aware_datetime, boolean, choice, integer, iso_date, list_of,
-                      mapping, nullable, number, text)
+from ..inputs import (
+    BadInput,
+    aware_datetime,
+    boolean,
+    choice,
+    integer,
+    iso_date,
+    list_of,
+    mapping,
+    nullable,
+    number,
+    text,
+)
 from . import faults, ledger, seed
 from .demo import bank_account_number, seed_demo
 from .envelopes import state as sandbox
@@ -31,25 +43,40 @@ BODIES = {
         "tokens": mapping(nullable(text(max_length=200))),
         "withAccountant": boolean(),
     },
-    "add_token": {"label": text(max_length=100), "token": text(max_length=200),
-                  "entitlements": list_of(text(max_length=100))},
+    "add_token": {
+        "label": text(max_length=100),
+        "token": text(max_length=200),
+        "entitlements": list_of(text(max_length=100)),
+    },
     "pay": {"amount": number(0.01, 1e12), "date": iso_date(), "paymentTypeId": integer(1)},
     "credit": {"date": iso_date(), "comment": text(0, 1000)},
-    "clock": {"advanceSeconds": number(0, 3650 * DAY), "advanceDays": number(0, 3650),
-              "set": aware_datetime(EARLIEST, LATEST)},
-    "fault_settings": {      # meanings in faults.py
-        "rate_limit_burst": COUNT, "server_errors": COUNT, "server_error_rate": number(0, 1),
-        "seed": integer(-2**63, 2**63 - 1), "latency_ms": number(0, 60_000), "timeouts": COUNT,
-        "timeout_seconds": number(0, 300), "lost_responses": COUNT,
+    "clock": {
+        "advanceSeconds": number(0, 3650 * DAY),
+        "advanceDays": number(0, 3650),
+        "set": aware_datetime(EARLIEST, LATEST),
+    },
+    "fault_settings": {  # meanings in faults.py
+        "rate_limit_burst": COUNT,
+        "server_errors": COUNT,
+        "server_error_rate": number(0, 1),
+        "seed": integer(-(2**63), 2**63 - 1),
+        "latency_ms": number(0, 60_000),
+        "timeouts": COUNT,
+        "timeout_seconds": number(0, 300),
+        "lost_responses": COUNT,
         "path_prefix": text(pattern="/.*", wanted="a path starting with /"),
     },
-    "settings": {            # meanings in state.DEFAULT_SETTINGS
-        "rate_limit": integer(1, 1_000_000), "rate_window": number(0.001, DAY),
-        "omit_reset_on_429": boolean(), "result_cap": integer(1, 10_000_000),
-        "environment": choice("production", "test"), "ignore_changed_since": boolean(),
+    "settings": {  # meanings in state.DEFAULT_SETTINGS
+        "rate_limit": integer(1, 1_000_000),
+        "rate_window": number(0.001, DAY),
+        "omit_reset_on_429": boolean(),
+        "result_cap": integer(1, 10_000_000),
+        "environment": choice("production", "test"),
+        "ignore_changed_since": boolean(),
         "legacy_sessions_only": boolean(),
         "webhook_retry_delays": list_of(number(0, DAY), max_items=20),
-        "webhook_max_failures": integer(1, 1000), "webhook_timeout": number(0.001, 300),
+        "webhook_max_failures": integer(1, 1000),
+        "webhook_timeout": number(0.001, 300),
     },
     "reset": {"demo": boolean()},
 }
@@ -85,8 +112,11 @@ def _refuse_taken(state, secrets: list[str], field: str) -> None:
 
 @bp.get("/")
 def index():
-    return {"endpoints": sorted(str(r) for r in current_app.url_map.iter_rules()
-                                if str(r).startswith("/_sandbox"))}
+    return {
+        "endpoints": sorted(
+            str(r) for r in current_app.url_map.iter_rules() if str(r).startswith("/_sandbox")
+        )
+    }
 
 
 @bp.get("/companies")
@@ -111,16 +141,22 @@ def create_company():
         clients = []
         if body.get("withAccountant"):
             for n in (1, 2):
-                clients.append(seed.create_company(
-                    state, name=f"Klient {n} av {body.get('name', 'Regnskap AS')}",
-                    organization_number=demo_data.make_org_number(rng),
-                    bank_account_number=bank_account_number(rng))["id"])
+                clients.append(
+                    seed.create_company(
+                        state,
+                        name=f"Klient {n} av {body.get('name', 'Regnskap AS')}",
+                        organization_number=demo_data.make_org_number(rng),
+                        bank_account_number=bank_account_number(rng),
+                    )["id"]
+                )
         company = seed.create_company(
-            state, name=body.get("name") or "Sandkasse AS",
+            state,
+            name=body.get("name") or "Sandkasse AS",
             organization_number=body.get("organizationNumber") or demo_data.make_org_number(rng),
             bank_account_number=bank_account_number(rng) if bank is None else bank,
             tokens=tokens | ({"accountant": tokens.get("accountant")} if clients else {}),
-            clients=clients or None)
+            clients=clients or None,
+        )
         return seed.describe(state, company), 201
 
 
@@ -136,12 +172,17 @@ def add_token(company_id):
         groups = _entitlement_groups()
         unknown = sorted(set(body.get("entitlements") or ()) - groups)
         if unknown:
-            raise BadInput(f"entitlements: no group {unknown[0]!r}; the groups are "
-                           f"{', '.join(sorted(groups))}")
+            raise BadInput(
+                f"entitlements: no group {unknown[0]!r}; the groups are {', '.join(sorted(groups))}"
+            )
         label = body.get("label") or "custom"
-        token = seed.add_token(state, company, label, body.get("token") or
-                               f"{state.token_prefix()}{label}-{random.getrandbits(64):016x}",
-                               entitlements=body.get("entitlements"))
+        token = seed.add_token(
+            state,
+            company,
+            label,
+            body.get("token") or f"{state.token_prefix()}{label}-{random.getrandbits(64):016x}",
+            entitlements=body.get("entitlements"),
+        )
         return seed.describe(state, company)["tokens"][-1] | {"id": token["id"]}, 201
 
 
@@ -162,11 +203,17 @@ def invoices():
     state = sandbox()
     wanted = inputs.integer_arg("companyId")
     with state.lock:
-        rows = [dict(_plain(invoice), companyId=company_id,
-                     sentToCustomer=invoice.get("_sent", False),
-                     sendType=invoice.get("_send_type", ""))
-                for company_id in state.companies if wanted in (None, company_id)
-                for invoice in state.table(company_id, "invoice").values()]
+        rows = [
+            dict(
+                _plain(invoice),
+                companyId=company_id,
+                sentToCustomer=invoice.get("_sent", False),
+                sendType=invoice.get("_send_type", ""),
+            )
+            for company_id in state.companies
+            if wanted in (None, company_id)
+            for invoice in state.table(company_id, "invoice").values()
+        ]
     return {"invoices": rows}
 
 
@@ -179,15 +226,21 @@ def pay(invoice_id):
         if invoice is None:
             return _error("no such invoice", 404)
         types = state.table(company_id, "paymentType")
-        payment_type = body.get("paymentTypeId", next(iter(types)))     # default: paid to bank
+        payment_type = body.get("paymentTypeId", next(iter(types)))  # default: paid to bank
         if payment_type not in types:
-            raise BadInput(f"paymentTypeId: company {company_id} has no payment type "
-                           f"{payment_type}")
+            raise BadInput(
+                f"paymentTypeId: company {company_id} has no payment type {payment_type}"
+            )
         amount = body.get("amount", invoice["amountOutstanding"])
         if not amount:
             raise BadInput(f"amount: nothing is outstanding on invoice {invoice_id}")
-        ledger.pay(company_id, invoice, body.get("date") or state.clock.today().isoformat(),
-                   payment_type, float(amount))
+        ledger.pay(
+            company_id,
+            invoice,
+            body.get("date") or state.clock.today().isoformat(),
+            payment_type,
+            float(amount),
+        )
         return _plain(invoice)
 
 
@@ -199,9 +252,12 @@ def credit(invoice_id):
         company_id, invoice = _invoice(invoice_id)
         if invoice is None:
             return _error("no such invoice", 404)
-        note = ledger.credit(company_id, invoice,
-                             body.get("date") or state.clock.today().isoformat(),
-                             body.get("comment", ""))
+        note = ledger.credit(
+            company_id,
+            invoice,
+            body.get("date") or state.clock.today().isoformat(),
+            body.get("comment", ""),
+        )
         return {"invoice": _plain(invoice), "creditNote": _plain(note)}
 
 

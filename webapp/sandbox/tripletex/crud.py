@@ -1,9 +1,10 @@
 """Generic create/read/update/delete for Tripletex entities, with versions, changes and events."""
+
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Callable
 
 from flask import g, request
@@ -12,19 +13,31 @@ from . import envelopes
 from .errors import NO_ID_ON_CREATE, TripletexError, not_found, required, validation
 from .schemas import READ_ONLY, TEMPLATES, new_object, ref_list_type, ref_type
 
-STORED_REFS = {"customer", "contact", "product", "vatType", "currency", "account", "employee",
-               "order", "invoice", "paymentType", "address"}
+STORED_REFS = {
+    "customer",
+    "contact",
+    "product",
+    "vatType",
+    "currency",
+    "account",
+    "employee",
+    "order",
+    "invoice",
+    "paymentType",
+    "address",
+}
 STALE = "Objektet er endret av en annen bruker siden det ble hentet. Hent det på nytt."
 
 
 @dataclass
 class Resource:
     """How one entity type is written, validated and found."""
+
     kind: str
     required: tuple[str, ...] = ()
-    filters: list[tuple[str, str, str]] = field(default_factory=list)   # (param, field, mode)
-    before_write: Callable | None = None     # (company_id, obj, body, creating); may pop keys
-    after_write: Callable | None = None      # (company_id, obj, creating) -> None
+    filters: list[tuple[str, str, str]] = field(default_factory=list)  # (param, field, mode)
+    before_write: Callable | None = None  # (company_id, obj, body, creating); may pop keys
+    after_write: Callable | None = None  # (company_id, obj, creating) -> None
     events: bool = True
 
 
@@ -48,8 +61,12 @@ def assign(company_id: int, kind: str, obj: dict, body: dict) -> None:
         if key in READ_ONLY or ref_list_type(kind, key):
             continue
         if key not in template:
-            raise TripletexError(422, 16000, f"Feltet '{key}' finnes ikke i objektet.",
-                                 validation=[(key, "Feltet eksisterer ikke i objektet.")])
+            raise TripletexError(
+                422,
+                16000,
+                f"Feltet '{key}' finnes ikke i objektet.",
+                validation=[(key, "Feltet eksisterer ikke i objektet.")],
+            )
         target = ref_type(kind, key)
         if target:
             obj[key] = resolve_ref(company_id, target, key, val)
@@ -58,8 +75,9 @@ def assign(company_id: int, kind: str, obj: dict, body: dict) -> None:
         if val is None:
             val = copy.deepcopy(default)
         elif not _same_type(default, val):
-            raise TripletexError(422, 16000, "Mapping failed.",
-                                 validation=[(key, "Ugyldig verdi.")])
+            raise TripletexError(
+                422, 16000, "Mapping failed.", validation=[(key, "Ugyldig verdi.")]
+            )
         obj[key] = val
 
 
@@ -89,10 +107,13 @@ def resolve_ref(company_id: int, target: str, key: str, val):
 def record_change(obj: dict, change: str) -> None:
     state = envelopes.state()
     token = g.get("employee_token") or {}
-    obj.setdefault("_changes", []).append({
-        "employeeId": token.get("employee_id", 0),
-        "timestamp": state.clock.now().astimezone().isoformat(timespec="seconds"),
-        "changeType": change})
+    obj.setdefault("_changes", []).append(
+        {
+            "employeeId": token.get("employee_id", 0),
+            "timestamp": state.clock.now().astimezone().isoformat(timespec="seconds"),
+            "changeType": change,
+        }
+    )
     obj["_changed_at"] = state.clock.now()
 
 
@@ -104,7 +125,7 @@ def create(res: Resource, company_id: int, body: dict) -> dict:
     state = envelopes.state()
     obj = new_object(res.kind)
     obj["id"] = state.next_id(res.kind)
-    body = dict(body)      # hooks may consume keys they handle themselves
+    body = dict(body)  # hooks may consume keys they handle themselves
     if res.before_write:
         res.before_write(company_id, obj, body, True)
     assign(company_id, res.kind, obj, body)
@@ -114,7 +135,7 @@ def create(res: Resource, company_id: int, body: dict) -> dict:
     if res.after_write:
         res.after_write(company_id, obj, True)
     record_change(obj, "CREATE")
-    state.table(company_id, res.kind)[obj["id"]] = obj     # only once everything validated
+    state.table(company_id, res.kind)[obj["id"]] = obj  # only once everything validated
     if res.events:
         emit(company_id, f"{res.kind}.create", res.kind, obj)
     return obj
@@ -172,9 +193,9 @@ def search(res: Resource, company_id: int, args) -> list[dict]:
     for param, name, mode in res.filters:
         raw = args.get(param)
         if mode == "changed_since" and state.settings.get("ignore_changed_since"):
-            continue      # the test environment answers with every row (tripletex-api2 #113)
+            continue  # the test environment answers with every row (tripletex-api2 #113)
         if raw is None and mode == "inactive":
-            raw = "false"     # isInactive defaults to false: inactive rows stay hidden
+            raw = "false"  # isInactive defaults to false: inactive rows stay hidden
         if raw is None or (raw == "" and mode != "inactive"):
             continue
         rows = [r for r in rows if _matches(r, name, mode, raw)]

@@ -1,4 +1,5 @@
 """Customer, contact and product: defaults, derived fields and search filters."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g
@@ -39,8 +40,11 @@ def _addresses(company_id: int, obj: dict, body: dict, creating: bool) -> None:
 
 
 def _address_names(address: dict) -> None:
-    parts = [address["addressLine1"], address["addressLine2"],
-             f"{address['postalCode']} {address['city']}".strip()]
+    parts = [
+        address["addressLine1"],
+        address["addressLine2"],
+        f"{address['postalCode']} {address['city']}".strip(),
+    ]
     text = ", ".join(p for p in parts if p)
     address["displayName"] = address["addressAsString"] = text
 
@@ -62,14 +66,17 @@ def _contact_after(company_id, obj, creating):
 
 
 def _product_before(company_id, obj, body, creating):
-    obj["_price_keys"] = [k for k in ("priceExcludingVatCurrency", "priceIncludingVatCurrency")
-                          if body.get(k) is not None]
+    obj["_price_keys"] = [
+        k
+        for k in ("priceExcludingVatCurrency", "priceIncludingVatCurrency")
+        if body.get(k) is not None
+    ]
 
 
 def _product_after(company_id, obj, creating):
     state = envelopes.state()
     if obj["vatType"] is None:
-        obj["vatType"] = {"id": 3}      # a fresh production account defaults to code 3 (25 %)
+        obj["vatType"] = {"id": 3}  # a fresh production account defaults to code 3 (25 %)
     if obj["currency"] is None:
         obj["currency"] = dict(NOK)
     rate = vat_rate(company_id, obj["vatType"])
@@ -93,28 +100,55 @@ def vat_rate(company_id: int, ref) -> float:
 
 
 CUSTOMER = crud.Resource(
-    "customer", required=("name",), before_write=_customer_before,
-    after_write=_customer_after, filters=[
-        ("id", "id", "ids"), ("customerAccountNumber", "customerNumber", "ids"),
-        ("organizationNumber", "organizationNumber", "eq"), ("email", "email", "eq"),
-        ("invoiceEmail", "invoiceEmail", "eq"), ("customerName", "name", "contains"),
-        ("phoneNumberMobile", "phoneNumberMobile", "eq"), ("isInactive", "isInactive", "inactive"),
+    "customer",
+    required=("name",),
+    before_write=_customer_before,
+    after_write=_customer_after,
+    filters=[
+        ("id", "id", "ids"),
+        ("customerAccountNumber", "customerNumber", "ids"),
+        ("organizationNumber", "organizationNumber", "eq"),
+        ("email", "email", "eq"),
+        ("invoiceEmail", "invoiceEmail", "eq"),
+        ("customerName", "name", "contains"),
+        ("phoneNumberMobile", "phoneNumberMobile", "eq"),
+        ("isInactive", "isInactive", "inactive"),
         ("accountManagerId", "accountManager", "ref_ids"),
-        ("changedSince", "_changed_at", "changed_since")])
+        ("changedSince", "_changed_at", "changed_since"),
+    ],
+)
 CONTACT = crud.Resource(
-    "contact", after_write=_contact_after, filters=[
-        ("id", "id", "ids"), ("firstName", "firstName", "contains"),
-        ("lastName", "lastName", "contains"), ("email", "email", "contains"),
-        ("customerId", "customer", "ref_ids"), ("departmentId", "department", "ref_ids")])
+    "contact",
+    after_write=_contact_after,
+    filters=[
+        ("id", "id", "ids"),
+        ("firstName", "firstName", "contains"),
+        ("lastName", "lastName", "contains"),
+        ("email", "email", "contains"),
+        ("customerId", "customer", "ref_ids"),
+        ("departmentId", "department", "ref_ids"),
+    ],
+)
 PRODUCT = crud.Resource(
-    "product", before_write=_product_before, after_write=_product_after, filters=[
-        ("ids", "id", "ids"), ("productNumber", "number", "ids"), ("number", "number", "ids"),
-        ("name", "name", "contains"), ("ean", "ean", "eq"), ("isInactive", "isInactive", "bool"),
-        ("vatTypeId", "vatType", "ref_ids"), ("currencyId", "currency", "ref_ids")])
+    "product",
+    before_write=_product_before,
+    after_write=_product_after,
+    filters=[
+        ("ids", "id", "ids"),
+        ("productNumber", "number", "ids"),
+        ("number", "number", "ids"),
+        ("name", "name", "contains"),
+        ("ean", "ean", "eq"),
+        ("isInactive", "isInactive", "bool"),
+        ("vatTypeId", "vatType", "ref_ids"),
+        ("currencyId", "currency", "ref_ids"),
+    ],
+)
 
 routes.register(bp, CUSTOMER, "customer", "customer")
-routes.register(bp, CONTACT, "contact", "customer",
-                methods=("list", "get", "post", "put", "post_list"))
+routes.register(
+    bp, CONTACT, "contact", "customer", methods=("list", "get", "post", "put", "post_list")
+)
 routes.register(bp, PRODUCT, "product", "product")
 
 

@@ -1,5 +1,6 @@
 """The `{value}` and `{fullResultSize, from, count, versionDigest, values}` envelopes, paging,
 sorting and the 10,000-row cap."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,11 +51,12 @@ def listing(kind: str, objects: list[dict], status: int = 200, paged: bool = Tru
     spec = requested_fields(kind)
     cap = state().settings["result_cap"]
     if len(objects) > cap:
-        raise TripletexError(422, 23000, f"Result set too large. Limit of {cap:,} reached."
-                             .replace(",", "."))
+        raise TripletexError(
+            422, 23000, f"Result set too large. Limit of {cap:,} reached.".replace(",", ".")
+        )
     objects = sort(objects, request.args.get("sorting", ""))
     start, count = (int_arg("from", 0), int_arg("count", 1000)) if paged else (0, len(objects))
-    page = objects[start:start + count]
+    page = objects[start : start + count]
     shape = shaper()
     values = [shape.shape(kind, obj, spec) for obj in page]
     total = len(objects)
@@ -66,8 +68,15 @@ def listing(kind: str, objects: list[dict], status: int = 200, paged: bool = Tru
         digest = _digest(objects) if objects else None
         if digest is not None and wanted.strip('"') == digest:
             return Response(status=304)
-    response = jsonify({"fullResultSize": full, "from": start, "count": len(values),
-                        "versionDigest": digest, "values": values})
+    response = jsonify(
+        {
+            "fullResultSize": full,
+            "from": start,
+            "count": len(values),
+            "versionDigest": digest,
+            "values": values,
+        }
+    )
     response.status_code = status
     return response
 
@@ -76,9 +85,15 @@ def batch(kind: str, objects: list[dict], status: int) -> Response:
     """Answer of a `/list` write: Tripletex reports fullResultSize 0 there; trust values."""
     spec = requested_fields(kind)
     shape = shaper()
-    response = jsonify({"fullResultSize": 0, "from": 0, "count": len(objects),
-                        "versionDigest": NO_DIGEST,
-                        "values": [shape.shape(kind, o, spec) for o in objects]})
+    response = jsonify(
+        {
+            "fullResultSize": 0,
+            "from": 0,
+            "count": len(objects),
+            "versionDigest": NO_DIGEST,
+            "values": [shape.shape(kind, o, spec) for o in objects],
+        }
+    )
     response.status_code = status
     return response
 
@@ -101,5 +116,8 @@ def sort(objects: list[dict], sorting: str) -> list[dict]:
 def _sort_key(obj, path):
     for part in path:
         obj = obj.get(part) if isinstance(obj, dict) else None
-    return (obj is None, str(obj) if not isinstance(obj, (int, float)) else "", obj
-            if isinstance(obj, (int, float)) else 0)
+    return (
+        obj is None,
+        str(obj) if not isinstance(obj, (int, float)) else "",
+        obj if isinstance(obj, (int, float)) else 0,
+    )

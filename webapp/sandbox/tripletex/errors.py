@@ -1,4 +1,5 @@
 """Tripletex's ApiError envelope, raised from anywhere and rendered by one error handler."""
+
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -13,9 +14,16 @@ NO_ID_ON_CREATE = "ID kan ikke settes når man oppretter et objekt."
 class TripletexError(Exception):
     """An error answer with Tripletex's status, internal code and validation messages."""
 
-    def __init__(self, status: int, code: int, message: str, *,
-                 validation: list[tuple[str, str]] | None = None,
-                 developer_message: str | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        *,
+        validation: list[tuple[str, str]] | None = None,
+        developer_message: str | None = None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
@@ -26,30 +34,48 @@ class TripletexError(Exception):
 
     def body(self, request_id: str) -> dict:
         return {
-            "status": self.status, "code": self.code, "message": self.message, "link": LINK,
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+            "link": LINK,
             "developerMessage": self.developer_message,
-            "validationMessages": [{"field": field, "message": text, "path": field,
-                                    "rootId": None} for field, text in self.validation],
+            "validationMessages": [
+                {"field": field, "message": text, "path": field, "rootId": None}
+                for field, text in self.validation
+            ],
             "requestId": request_id,
         }
 
 
 def validation(field: str, message: str, *more: tuple[str, str]) -> TripletexError:
     """422 / 18000 with one or more field messages."""
-    return TripletexError(422, 18000, VALIDATION_FAILED, validation=[(field, message), *more],
-                          developer_message="VALIDATION_ERROR")
+    return TripletexError(
+        422,
+        18000,
+        VALIDATION_FAILED,
+        validation=[(field, message), *more],
+        developer_message="VALIDATION_ERROR",
+    )
 
 
 def required(*fields: str) -> TripletexError:
-    return TripletexError(422, 18000, VALIDATION_FAILED,
-                          validation=[(f, REQUIRED) for f in fields],
-                          developer_message="VALIDATION_ERROR")
+    return TripletexError(
+        422,
+        18000,
+        VALIDATION_FAILED,
+        validation=[(f, REQUIRED) for f in fields],
+        developer_message="VALIDATION_ERROR",
+    )
 
 
 def missing_params(*params: str) -> TripletexError:
-    return TripletexError(422, 18000, VALIDATION_FAILED,
-                          validation=[(p, NOT_NULL) for p in params],
-                          developer_message="VALIDATION_ERROR")
+    return TripletexError(
+        422,
+        18000,
+        VALIDATION_FAILED,
+        validation=[(p, NOT_NULL) for p in params],
+        developer_message="VALIDATION_ERROR",
+    )
 
 
 def not_found(what: str = "Objektet") -> TripletexError:

@@ -1,4 +1,5 @@
 """`/event` (the catalogue) and `/event/subscription` (one subscription per event, no wildcards)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g
@@ -10,19 +11,29 @@ from .errors import not_found, validation
 bp = Blueprint("tripletex_events", __name__)
 
 EVENTS = {
-    **{f"{subject}.{verb}": {"description": f"{label} {text}", "payloadModel": model}
-       for subject, label, model in (("customer", "Customer", "Customer"),
-                                     ("contact", "Contact", "Contact"),
-                                     ("product", "Product", "Product"),
-                                     ("order", "Order", "Order"))
-       for verb, text in (("create", "created"), ("update", "updated"), ("delete", "deleted"))},
-    "invoice.charged": {"description": "A new invoice has been created and charged",
-                        "payloadModel": "Invoice"},
-    "closeGroup.create": {"description": "Fired when a closeGroup is created (postings are "
-                          "matched/closed). Payload includes the closed postings.",
-                          "payloadModel": "CloseGroup"},
-    "closeGroup.delete": {"description": "Fired when a closeGroup is deleted (postings are "
-                          "reopened).", "payloadModel": "CloseGroup"},
+    **{
+        f"{subject}.{verb}": {"description": f"{label} {text}", "payloadModel": model}
+        for subject, label, model in (
+            ("customer", "Customer", "Customer"),
+            ("contact", "Contact", "Contact"),
+            ("product", "Product", "Product"),
+            ("order", "Order", "Order"),
+        )
+        for verb, text in (("create", "created"), ("update", "updated"), ("delete", "deleted"))
+    },
+    "invoice.charged": {
+        "description": "A new invoice has been created and charged",
+        "payloadModel": "Invoice",
+    },
+    "closeGroup.create": {
+        "description": "Fired when a closeGroup is created (postings are "
+        "matched/closed). Payload includes the closed postings.",
+        "payloadModel": "CloseGroup",
+    },
+    "closeGroup.delete": {
+        "description": "Fired when a closeGroup is deleted (postings are reopened).",
+        "payloadModel": "CloseGroup",
+    },
 }
 
 
@@ -40,8 +51,14 @@ def example(event_type):
     if info is None:
         raise not_found("Hendelsen")
     sample = {"subscriptionId": 0, "event": event_type, "id": 0, "value": None}
-    return {"value": {"name": event_type, "description": info["description"],
-                      "payloadModel": info["payloadModel"], "examples": [sample]}}
+    return {
+        "value": {
+            "name": event_type,
+            "description": info["description"],
+            "payloadModel": info["payloadModel"],
+            "examples": [sample],
+        }
+    }
 
 
 def _before(company_id, obj, body, creating):
@@ -55,11 +72,12 @@ def _before(company_id, obj, body, creating):
         if other["id"] != obj["id"] and other["event"] == event:
             raise validation("event", "Det finnes allerede et abonnement på denne hendelsen.")
     if body.get("status") == "ACTIVE":
-        obj["_failures"] = 0      # PUT status ACTIVE re-enables a disabled subscription
+        obj["_failures"] = 0  # PUT status ACTIVE re-enables a disabled subscription
 
 
-SUBSCRIPTION = crud.Resource("subscription", required=("event", "targetUrl"),
-                             before_write=_before, events=False)
+SUBSCRIPTION = crud.Resource(
+    "subscription", required=("event", "targetUrl"), before_write=_before, events=False
+)
 routes.register(bp, SUBSCRIPTION, "event/subscription", "event")
 
 

@@ -1,4 +1,5 @@
 """Injected faults for /v2 calls: 429 bursts, 5xx, latency, timeouts and lost responses."""
+
 from __future__ import annotations
 
 import random
@@ -18,8 +19,17 @@ from .errors import TripletexError
 #   timeouts: int, timeout_seconds: float   next N calls stall that long, then 504 unprocessed
 #   lost_responses: int     next N writes are committed, then the connection is dropped
 #   path_prefix: str        only calls under this path are affected (default every /v2 call)
-KNOWN = {"rate_limit_burst", "server_errors", "server_error_rate", "latency_ms", "timeouts",
-         "timeout_seconds", "lost_responses", "path_prefix", "seed"}
+KNOWN = {
+    "rate_limit_burst",
+    "server_errors",
+    "server_error_rate",
+    "latency_ms",
+    "timeouts",
+    "timeout_seconds",
+    "lost_responses",
+    "path_prefix",
+    "seed",
+}
 
 
 def configure(state, values: dict) -> dict:

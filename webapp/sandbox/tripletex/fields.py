@@ -1,4 +1,5 @@
 """The `fields` filter: parse `*,customer(name),orderLines(*)` and shape objects by it."""
+
 from __future__ import annotations
 
 from .errors import bad_request
@@ -49,15 +50,18 @@ def _parse(text: str, pos: int) -> tuple[dict, int]:
 def illegal(kind: str, name: str):
     """The 400 Tripletex gives for a name the model does not have."""
     model = kind[0].upper() + kind[1:]
-    return bad_request(f"Illegal field in fields filter: {name}. {name} does not match a field "
-                       f"in the model: {model}", code=11000)
+    return bad_request(
+        f"Illegal field in fields filter: {name}. {name} does not match a field "
+        f"in the model: {model}",
+        code=11000,
+    )
 
 
 def check(kind: str, spec: dict) -> None:
     """Refuse unknown names before any row is shaped, so an empty result still says 400."""
     known = TEMPLATES.get(kind)
     if known is None:
-        return      # a type the sandbox does not model: accept what the client asks for
+        return  # a type the sandbox does not model: accept what the client asks for
     for name, sub in spec.items():
         if name in ("*", "changes"):
             continue

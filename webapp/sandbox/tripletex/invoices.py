@@ -1,4 +1,5 @@
 """Invoice routes: invoicing an order, listing, payments, credit notes and the PDF."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,14 +13,26 @@ from .pdf import invoice_pdf
 
 bp = Blueprint("tripletex_invoices", __name__)
 
-INVOICE = crud.Resource("invoice", filters=[
-    ("id", "id", "ids"), ("invoiceDateFrom", "invoiceDate", "from"),
-    ("invoiceDateTo", "invoiceDate", "to"), ("invoiceNumber", "invoiceNumber", "eq"),
-    ("kid", "kid", "eq"), ("voucherId", "voucher", "ref_ids"),
-    ("customerId", "customer", "ref_ids")])
-PAYMENT_TYPE = crud.Resource("paymentType", filters=[
-    ("id", "id", "ids"), ("description", "description", "contains"),
-    ("query", "description", "contains")])
+INVOICE = crud.Resource(
+    "invoice",
+    filters=[
+        ("id", "id", "ids"),
+        ("invoiceDateFrom", "invoiceDate", "from"),
+        ("invoiceDateTo", "invoiceDate", "to"),
+        ("invoiceNumber", "invoiceNumber", "eq"),
+        ("kid", "kid", "eq"),
+        ("voucherId", "voucher", "ref_ids"),
+        ("customerId", "customer", "ref_ids"),
+    ],
+)
+PAYMENT_TYPE = crud.Resource(
+    "paymentType",
+    filters=[
+        ("id", "id", "ids"),
+        ("description", "description", "contains"),
+        ("query", "description", "contains"),
+    ],
+)
 
 
 def _need(*params: str) -> None:
@@ -56,8 +69,10 @@ def invoice_order(order_id):
     send = request.args.get("sendToCustomer", "true").lower() != "false"
     payment_type, paid = request.args.get("paymentTypeId"), _number("paidAmount")
     if bool(payment_type) != bool(paid):
-        raise validation("paymentTypeId" if not payment_type else "paidAmount",
-                         "paymentTypeId og paidAmount må oppgis sammen.")
+        raise validation(
+            "paymentTypeId" if not payment_type else "paidAmount",
+            "paymentTypeId og paidAmount må oppgis sammen.",
+        )
     invoice = ledger.invoice_order(g.company_id, order, _date("invoiceDate"))
     invoice["_sent"] = send
     invoice["_send_type"] = request.args.get("sendType", "") if send else ""
@@ -85,8 +100,14 @@ def pay_invoice(invoice_id):
     invoice = crud.fetch(INVOICE, g.company_id, invoice_id)
     envelopes.requested_fields("invoice")
     _need("paymentDate", "paymentTypeId", "paidAmount")
-    ledger.pay(g.company_id, invoice, _date("paymentDate"), request.args["paymentTypeId"],
-               _number("paidAmount"), _number("paidAmountCurrency"))
+    ledger.pay(
+        g.company_id,
+        invoice,
+        _date("paymentDate"),
+        request.args["paymentTypeId"],
+        _number("paidAmount"),
+        _number("paidAmountCurrency"),
+    )
     return envelopes.value("invoice", invoice)
 
 
@@ -107,12 +128,21 @@ def invoice_document(invoice_id):
     state = envelopes.state()
     customer = state.get(g.company_id, "customer", invoice["customer"]["id"]) or {}
     title = "Kreditnota" if invoice["isCreditNote"] else "Faktura"
-    body = invoice_pdf([
-        f"{title} {invoice['invoiceNumber']}", f"Kunde: {customer.get('displayName', '')}",
-        f"Fakturadato: {invoice['invoiceDate']}  Forfall: {invoice['invoiceDueDate']}",
-        f"Belop inkl. mva: {invoice['amount']:.2f} NOK"])
-    return Response(body, mimetype="application/octet-stream", headers={
-        "Content-Disposition": f"attachment; filename=faktura-{invoice['invoiceNumber']}.pdf"})
+    body = invoice_pdf(
+        [
+            f"{title} {invoice['invoiceNumber']}",
+            f"Kunde: {customer.get('displayName', '')}",
+            f"Fakturadato: {invoice['invoiceDate']}  Forfall: {invoice['invoiceDueDate']}",
+            f"Belop inkl. mva: {invoice['amount']:.2f} NOK",
+        ]
+    )
+    return Response(
+        body,
+        mimetype="application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename=faktura-{invoice['invoiceNumber']}.pdf"
+        },
+    )
 
 
 @bp.get("/v2/invoice/paymentType")

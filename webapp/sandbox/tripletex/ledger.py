@@ -1,4 +1,5 @@
 """Money movements shared by the API and the control API: invoicing, payments, credit notes."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -20,9 +21,15 @@ def bank_account(company_id: int) -> dict | None:
 def _posting(company_id: int, invoice: dict, amount: float, day: str, text: str) -> dict:
     state = envelopes.state()
     posting = crud.new_object("posting")
-    posting.update(id=state.next_id("posting"), date=day, description=text,
-                   customer=invoice["customer"], amount=amount, amountCurrency=amount,
-                   invoiceNumber=str(invoice["invoiceNumber"]))
+    posting.update(
+        id=state.next_id("posting"),
+        date=day,
+        description=text,
+        customer=invoice["customer"],
+        amount=amount,
+        amountCurrency=amount,
+        invoiceNumber=str(invoice["invoiceNumber"]),
+    )
     state.table(company_id, "posting")[posting["id"]] = posting
     invoice["postings"].append({"id": posting["id"]})
     return posting
@@ -39,22 +46,36 @@ def invoice_order(company_id: int, order: dict, invoice_date: str) -> dict:
     if not lines:
         raise validation(None, NO_LINES)
     day = date.fromisoformat(invoice_date)
-    due = (day + timedelta(days=30 * order["invoicesDueIn"])
-           if order["invoicesDueInType"] == "MONTHS" else day + timedelta(days=order["invoicesDueIn"]))
+    due = (
+        day + timedelta(days=30 * order["invoicesDueIn"])
+        if order["invoicesDueInType"] == "MONTHS"
+        else day + timedelta(days=order["invoicesDueIn"])
+    )
     amount = round(sum(line["amountIncludingVatCurrency"] for line in lines), 2)
     excluding = round(sum(line["amountExcludingVatCurrency"] for line in lines), 2)
     invoice = crud.new_object("invoice")
     invoice.update(
-        id=state.next_id("invoice"), invoiceNumber=state.counter(company_id, "invoiceNumber"),
-        invoiceDate=invoice_date, invoiceDueDate=due.isoformat(), customer=order["customer"],
-        invoiceComment=order["invoiceComment"], orders=[{"id": order["id"]}],
+        id=state.next_id("invoice"),
+        invoiceNumber=state.counter(company_id, "invoiceNumber"),
+        invoiceDate=invoice_date,
+        invoiceDueDate=due.isoformat(),
+        customer=order["customer"],
+        invoiceComment=order["invoiceComment"],
+        orders=[{"id": order["id"]}],
         orderLines=[{"id": line["id"]} for line in lines],
-        voucher={"id": state.next_id("voucher")}, deliveryDate=order["deliveryDate"],
-        amount=amount, amountCurrency=amount, amountExcludingVat=excluding,
-        amountExcludingVatCurrency=excluding, amountOutstanding=amount,
-        amountCurrencyOutstanding=amount, amountOutstandingTotal=amount,
-        amountCurrencyOutstandingTotal=amount, currency=order["currency"],
-        documentId=state.next_id("document"))
+        voucher={"id": state.next_id("voucher")},
+        deliveryDate=order["deliveryDate"],
+        amount=amount,
+        amountCurrency=amount,
+        amountExcludingVat=excluding,
+        amountExcludingVatCurrency=excluding,
+        amountOutstanding=amount,
+        amountCurrencyOutstanding=amount,
+        amountOutstandingTotal=amount,
+        amountCurrencyOutstandingTotal=amount,
+        currency=order["currency"],
+        documentId=state.next_id("document"),
+    )
     _posting(company_id, invoice, amount, invoice_date, f"Faktura {invoice['invoiceNumber']}")
     crud.record_change(invoice, "CREATE")
     state.table(company_id, "invoice")[invoice["id"]] = invoice
@@ -65,8 +86,14 @@ def invoice_order(company_id: int, order: dict, invoice_date: str) -> dict:
     return invoice
 
 
-def pay(company_id: int, invoice: dict, payment_date: str, payment_type_id, amount: float,
-        amount_currency: float | None = None) -> dict:
+def pay(
+    company_id: int,
+    invoice: dict,
+    payment_date: str,
+    payment_type_id,
+    amount: float,
+    amount_currency: float | None = None,
+) -> dict:
     """Register a payment; settles the invoice (and fires closeGroup.create) when it reaches 0."""
     state = envelopes.state()
     if payment_type_id in (None, ""):
@@ -76,11 +103,19 @@ def pay(company_id: int, invoice: dict, payment_date: str, payment_type_id, amou
     if amount is None or amount == 0:
         raise validation("paidAmount", "Kan ikke være null.")
     paid_currency = amount if amount_currency is None else amount_currency
-    _posting(company_id, invoice, -amount, payment_date, f"Innbetaling faktura "
-             f"{invoice['invoiceNumber']}")
-    for key, paid in (("amountOutstanding", amount), ("amountCurrencyOutstanding", paid_currency),
-                      ("amountOutstandingTotal", amount),
-                      ("amountCurrencyOutstandingTotal", paid_currency)):
+    _posting(
+        company_id,
+        invoice,
+        -amount,
+        payment_date,
+        f"Innbetaling faktura {invoice['invoiceNumber']}",
+    )
+    for key, paid in (
+        ("amountOutstanding", amount),
+        ("amountCurrencyOutstanding", paid_currency),
+        ("amountOutstandingTotal", amount),
+        ("amountCurrencyOutstandingTotal", paid_currency),
+    ):
         invoice[key] = round(invoice[key] - paid, 2)
     invoice["version"] += 1
     crud.record_change(invoice, "UPDATE")
@@ -93,23 +128,44 @@ def credit(company_id: int, invoice: dict, credit_date: str, comment: str = "") 
     """Credit the whole invoice: a negative credit note, the original zeroed and closed."""
     state = envelopes.state()
     if invoice["isCredited"] or invoice["isCreditNote"]:
-        raise TripletexError(422, 18000, "Validering feilet.",
-                             validation=[("id", "Fakturaen er allerede kreditert.")])
+        raise TripletexError(
+            422,
+            18000,
+            "Validering feilet.",
+            validation=[("id", "Fakturaen er allerede kreditert.")],
+        )
     note = crud.new_object("invoice")
     for key in ("customer", "orders", "orderLines", "currency", "deliveryDate"):
         note[key] = invoice[key]
     note.update(
-        id=state.next_id("invoice"), invoiceNumber=state.counter(company_id, "invoiceNumber"),
-        invoiceDate=credit_date, invoiceDueDate=credit_date, comment=comment or "",
-        voucher={"id": state.next_id("voucher")}, isCreditNote=True,
-        creditedInvoice=invoice["id"], documentId=state.next_id("document"),
-        **{key: -invoice[key] for key in ("amount", "amountCurrency", "amountExcludingVat",
-                                           "amountExcludingVatCurrency")})
+        id=state.next_id("invoice"),
+        invoiceNumber=state.counter(company_id, "invoiceNumber"),
+        invoiceDate=credit_date,
+        invoiceDueDate=credit_date,
+        comment=comment or "",
+        voucher={"id": state.next_id("voucher")},
+        isCreditNote=True,
+        creditedInvoice=invoice["id"],
+        documentId=state.next_id("document"),
+        **{
+            key: -invoice[key]
+            for key in (
+                "amount",
+                "amountCurrency",
+                "amountExcludingVat",
+                "amountExcludingVatCurrency",
+            )
+        },
+    )
     _posting(company_id, note, note["amount"], credit_date, f"Kreditnota {note['invoiceNumber']}")
     crud.record_change(note, "CREATE")
     state.table(company_id, "invoice")[note["id"]] = note
-    for key in ("amountOutstanding", "amountCurrencyOutstanding", "amountOutstandingTotal",
-                "amountCurrencyOutstandingTotal"):
+    for key in (
+        "amountOutstanding",
+        "amountCurrencyOutstanding",
+        "amountOutstandingTotal",
+        "amountCurrencyOutstandingTotal",
+    ):
         invoice[key] = 0
     invoice["isCredited"] = True
     invoice["version"] += 1
@@ -122,8 +178,11 @@ def credit(company_id: int, invoice: dict, credit_date: str, comment: str = "") 
 def _settle(company_id: int, invoice: dict, day: str, extra: dict | None = None) -> None:
     state = envelopes.state()
     group = crud.new_object("closeGroup")
-    group.update(id=state.next_id("closeGroup"), date=day,
-                 postings=list(invoice["postings"]) + list((extra or {}).get("postings", [])))
+    group.update(
+        id=state.next_id("closeGroup"),
+        date=day,
+        postings=list(invoice["postings"]) + list((extra or {}).get("postings", [])),
+    )
     for ref in group["postings"]:
         posting = state.get(company_id, "posting", ref["id"])
         if posting is not None:

@@ -1,4 +1,5 @@
 """Company, accountant clients, and the lookup tables: VAT types, ledger accounts, currencies."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g, request
@@ -9,13 +10,22 @@ from .errors import forbidden
 
 bp = Blueprint("tripletex_meta", __name__)
 
-VAT = crud.Resource("vatType", events=False, filters=[
-    ("id", "id", "ids"), ("number", "number", "ids")])
-ACCOUNT = crud.Resource("account", events=False, filters=[
-    ("id", "id", "ids"), ("number", "number", "ids"), ("isBankAccount", "isBankAccount", "bool"),
-    ("isInactive", "isInactive", "bool")])
-CURRENCY = crud.Resource("currency", events=False, filters=[
-    ("id", "id", "ids"), ("code", "code", "ids")])
+VAT = crud.Resource(
+    "vatType", events=False, filters=[("id", "id", "ids"), ("number", "number", "ids")]
+)
+ACCOUNT = crud.Resource(
+    "account",
+    events=False,
+    filters=[
+        ("id", "id", "ids"),
+        ("number", "number", "ids"),
+        ("isBankAccount", "isBankAccount", "bool"),
+        ("isInactive", "isInactive", "bool"),
+    ],
+)
+CURRENCY = crud.Resource(
+    "currency", events=False, filters=[("id", "id", "ids"), ("code", "code", "ids")]
+)
 
 
 def _company_ids() -> list[int]:
@@ -51,11 +61,17 @@ def _lookup_routes(res: crud.Resource, path: str, writable: bool = False) -> Non
     bp.add_url_rule(f"/v2/{path}", f"{res.kind}_list", entitled("ledger")(list_view))
     bp.add_url_rule(f"/v2/{path}/<int:obj_id>", f"{res.kind}_get", entitled("ledger")(get_view))
     if writable:
+
         def put_view(obj_id):
             obj = crud.fetch(res, g.company_id, obj_id)
             return envelopes.value(res.kind, crud.update(res, g.company_id, obj, crud.body_json()))
-        bp.add_url_rule(f"/v2/{path}/<int:obj_id>", f"{res.kind}_put",
-                        entitled("ledger")(put_view), methods=["PUT"])
+
+        bp.add_url_rule(
+            f"/v2/{path}/<int:obj_id>",
+            f"{res.kind}_put",
+            entitled("ledger")(put_view),
+            methods=["PUT"],
+        )
 
 
 _lookup_routes(VAT, "ledger/vatType")

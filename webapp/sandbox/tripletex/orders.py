@@ -1,4 +1,5 @@
 """Orders with embedded order lines, VAT-aware line amounts, and the order line endpoints."""
+
 from __future__ import annotations
 
 from flask import Blueprint, g, request
@@ -10,8 +11,12 @@ from .errors import TripletexError, missing_params, validation
 
 bp = Blueprint("tripletex_orders", __name__)
 
-MUST_BE_EXCL = "The unit price must be exclusive VAT since the unit price on the order is exclusive VAT."
-MUST_BE_INCL = "The unit price must be inclusive VAT since the unit price on the order is inclusive VAT."
+MUST_BE_EXCL = (
+    "The unit price must be exclusive VAT since the unit price on the order is exclusive VAT."
+)
+MUST_BE_INCL = (
+    "The unit price must be inclusive VAT since the unit price on the order is inclusive VAT."
+)
 
 
 def _order_before(company_id, obj, body, creating):
@@ -99,25 +104,44 @@ def price_line(company_id: int, order: dict, line: dict, body: dict) -> None:
     factor = line["count"] * (1 - line["discount"] / 100)
     if including:
         line["unitPriceExcludingVatCurrency"] = round(
-            line["unitPriceIncludingVatCurrency"] / (1 + rate), 10)
-        line["amountIncludingVatCurrency"] = round(line["unitPriceIncludingVatCurrency"] * factor, 2)
-        line["amountExcludingVatCurrency"] = round(line["amountIncludingVatCurrency"] / (1 + rate), 2)
+            line["unitPriceIncludingVatCurrency"] / (1 + rate), 10
+        )
+        line["amountIncludingVatCurrency"] = round(
+            line["unitPriceIncludingVatCurrency"] * factor, 2
+        )
+        line["amountExcludingVatCurrency"] = round(
+            line["amountIncludingVatCurrency"] / (1 + rate), 2
+        )
     else:
         line["unitPriceIncludingVatCurrency"] = round(
-            line["unitPriceExcludingVatCurrency"] * (1 + rate), 10)
-        line["amountExcludingVatCurrency"] = round(line["unitPriceExcludingVatCurrency"] * factor, 2)
-        line["amountIncludingVatCurrency"] = round(line["amountExcludingVatCurrency"] * (1 + rate), 2)
+            line["unitPriceExcludingVatCurrency"] * (1 + rate), 10
+        )
+        line["amountExcludingVatCurrency"] = round(
+            line["unitPriceExcludingVatCurrency"] * factor, 2
+        )
+        line["amountIncludingVatCurrency"] = round(
+            line["amountExcludingVatCurrency"] * (1 + rate), 2
+        )
     line["_priced"] = True
     line["displayName"] = line["description"]
 
 
 ORDER = crud.Resource(
-    "order", required=("customer", "orderDate", "deliveryDate"), before_write=_order_before,
-    after_write=_order_after, filters=[
-        ("id", "id", "ids"), ("number", "number", "ids"), ("customerId", "customer", "ref_ids"),
-        ("orderDateFrom", "orderDate", "from"), ("orderDateTo", "orderDate", "to"),
-        ("deliveryComment", "deliveryComment", "contains"), ("isClosed", "isClosed", "bool"),
-        ("isSubscription", "isSubscription", "bool")])
+    "order",
+    required=("customer", "orderDate", "deliveryDate"),
+    before_write=_order_before,
+    after_write=_order_after,
+    filters=[
+        ("id", "id", "ids"),
+        ("number", "number", "ids"),
+        ("customerId", "customer", "ref_ids"),
+        ("orderDateFrom", "orderDate", "from"),
+        ("orderDateTo", "orderDate", "to"),
+        ("deliveryComment", "deliveryComment", "contains"),
+        ("isClosed", "isClosed", "bool"),
+        ("isSubscription", "isSubscription", "bool"),
+    ],
+)
 
 
 @bp.get("/v2/order")
@@ -175,7 +199,7 @@ def post_lines():
             _touch(order, line)
             lines.append(line)
     except TripletexError:
-        routes.restore(g.company_id, saved)     # a batch is all or nothing
+        routes.restore(g.company_id, saved)  # a batch is all or nothing
         raise
     return envelopes.batch("orderline", lines, 201)
 

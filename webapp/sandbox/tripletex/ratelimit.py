@@ -1,4 +1,5 @@
 """Fixed-window rate limit per employee token, with Tripletex's X-Rate-Limit-* headers."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,11 @@ TOO_MANY = "Too Many Requests"
 
 
 def _headers(limit: int, remaining: int, reset: float) -> dict:
-    return {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining),
-            "X-Rate-Limit-Reset": str(max(0, math.ceil(reset)))}
+    return {
+        "X-Rate-Limit-Limit": str(limit),
+        "X-Rate-Limit-Remaining": str(remaining),
+        "X-Rate-Limit-Reset": str(max(0, math.ceil(reset))),
+    }
 
 
 def check(state, key: str) -> dict:

@@ -1,4 +1,5 @@
 """URL rules shared by every entity: list, get, create, update, delete and the `/list` batches."""
+
 from __future__ import annotations
 
 import copy
@@ -22,9 +23,14 @@ def restore(company_id: int, saved) -> None:
     g.pending_events = []
 
 
-def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
-             methods: tuple[str, ...] = ("list", "get", "post", "put", "delete", "post_list",
-                                         "put_list")) -> None:
+def register(
+    bp: Blueprint,
+    res: crud.Resource,
+    path: str,
+    group: str,
+    *,
+    methods: tuple[str, ...] = ("list", "get", "post", "put", "delete", "post_list", "put_list"),
+) -> None:
     """Add the standard routes for `res` under /v2/<path>."""
     kind = res.kind
     base = f"/v2/{path}"
@@ -36,7 +42,7 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         return envelopes.value(kind, crud.fetch(res, g.company_id, obj_id))
 
     def post_view():
-        envelopes.requested_fields(kind)      # a bad `fields` must refuse before writing
+        envelopes.requested_fields(kind)  # a bad `fields` must refuse before writing
         return envelopes.value(kind, crud.create(res, g.company_id, crud.body_json()), 201)
 
     def put_view(obj_id):
@@ -54,7 +60,7 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         try:
             created = [crud.create(res, g.company_id, item) for item in batch]
         except TripletexError:
-            restore(g.company_id, saved)     # a batch is all or nothing
+            restore(g.company_id, saved)  # a batch is all or nothing
             raise
         return envelopes.batch(kind, created, 201)
 
@@ -76,7 +82,8 @@ def register(bp: Blueprint, res: crud.Resource, path: str, group: str, *,
         return envelopes.batch(kind, updated, 200)
 
     rules = {
-        "list": (base, "GET", list_view), "post": (base, "POST", post_view),
+        "list": (base, "GET", list_view),
+        "post": (base, "POST", post_view),
         "get": (f"{base}/<int:obj_id>", "GET", get_view),
         "put": (f"{base}/<int:obj_id>", "PUT", put_view),
         "delete": (f"{base}/<int:obj_id>", "DELETE", delete_view),

@@ -1,4 +1,5 @@
 """Create a company with the lookup data every Tripletex account has, and its employee tokens."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,14 +7,26 @@ import uuid
 from .schemas import new_object
 
 OTHER_APPLICATION = "Some Other Integration"
-CURRENCIES = [(1, "NOK", "Norsk krone"), (2, "SEK", "Svensk krone"), (3, "DKK", "Dansk krone"),
-              (4, "USD", "Amerikansk dollar"), (5, "EUR", "Euro")]
-VAT_TYPES = [(3, "3", "Utgående avgift, høy sats", 25), (31, "31", "Utgående avgift, middels sats", 15),
-             (33, "33", "Utgående avgift, lav sats", 12),
-             (5, "5", "Ingen utgående avgift (innenfor mva-loven)", 0),
-             (6, "6", "Ingen utgående avgift (utenfor mva-loven)", 0)]
-ACCOUNTS = [(1500, "Kundefordringer", False), (1900, "Kontanter", False),
-            (1920, "Bankinnskudd", True), (3000, "Salgsinntekt, avgiftspliktig", False)]
+CURRENCIES = [
+    (1, "NOK", "Norsk krone"),
+    (2, "SEK", "Svensk krone"),
+    (3, "DKK", "Dansk krone"),
+    (4, "USD", "Amerikansk dollar"),
+    (5, "EUR", "Euro"),
+]
+VAT_TYPES = [
+    (3, "3", "Utgående avgift, høy sats", 25),
+    (31, "31", "Utgående avgift, middels sats", 15),
+    (33, "33", "Utgående avgift, lav sats", 12),
+    (5, "5", "Ingen utgående avgift (innenfor mva-loven)", 0),
+    (6, "6", "Ingen utgående avgift (utenfor mva-loven)", 0),
+]
+ACCOUNTS = [
+    (1500, "Kundefordringer", False),
+    (1900, "Kontanter", False),
+    (1920, "Bankinnskudd", True),
+    (3000, "Salgsinntekt, avgiftspliktig", False),
+]
 # Labels of the tokens every company gets; the demo pastes these, tests pick by label.
 TOKEN_LABELS = ("working", "revoked", "other-app", "no-entitlements")
 
@@ -25,35 +38,91 @@ def _put(state, company_id: int, kind: str, obj_id: int, **values) -> dict:
     return obj
 
 
-def create_company(state, *, name: str, organization_number: str = "",
-                   bank_account_number: str = "", tokens: dict | None = None,
-                   clients: list[int] | None = None) -> dict:
+def create_company(
+    state,
+    *,
+    name: str,
+    organization_number: str = "",
+    bank_account_number: str = "",
+    tokens: dict | None = None,
+    clients: list[int] | None = None,
+) -> dict:
     """Add a company with seed data; `tokens` maps label -> token string (random if absent)."""
     company_id = state.next_id("company")
     company = state.add_company({"id": company_id, "name": name})
-    _put(state, company_id, "company", company_id, name=name, displayName=name,
-         organizationNumber=organization_number, startDate="2020-01-01", currency={"id": 1},
-         accountantOrSimilar=bool(clients))
+    _put(
+        state,
+        company_id,
+        "company",
+        company_id,
+        name=name,
+        displayName=name,
+        organizationNumber=organization_number,
+        startDate="2020-01-01",
+        currency={"id": 1},
+        accountantOrSimilar=bool(clients),
+    )
     for cid, code, description in CURRENCIES:
-        _put(state, company_id, "currency", cid, code=code, description=description,
-             displayName=f"{code} {description}")
+        _put(
+            state,
+            company_id,
+            "currency",
+            cid,
+            code=code,
+            description=description,
+            displayName=f"{code} {description}",
+        )
     for vid, number, label, percentage in VAT_TYPES:
-        _put(state, company_id, "vatType", vid, name=label, number=number,
-             displayName=f"{number} {label}", percentage=percentage)
+        _put(
+            state,
+            company_id,
+            "vatType",
+            vid,
+            name=label,
+            number=number,
+            displayName=f"{number} {label}",
+            percentage=percentage,
+        )
     accounts = {}
     for number, label, is_bank in ACCOUNTS:
         accounts[number] = _put(
-            state, company_id, "account", state.next_id("account"), number=number,
-            numberPretty=str(number), name=label, displayName=f"{number} {label}",
-            isBankAccount=is_bank, isInvoiceAccount=is_bank, currency={"id": 1},
-            bankAccountNumber=bank_account_number if is_bank else "")
+            state,
+            company_id,
+            "account",
+            state.next_id("account"),
+            number=number,
+            numberPretty=str(number),
+            name=label,
+            displayName=f"{number} {label}",
+            isBankAccount=is_bank,
+            isInvoiceAccount=is_bank,
+            currency={"id": 1},
+            bankAccountNumber=bank_account_number if is_bank else "",
+        )
     for seq, (label, number) in enumerate((("Betalt til bank", 1920), ("Kontant", 1900)), 1):
-        _put(state, company_id, "paymentType", state.next_id("paymentType"), description=label,
-             displayName=label, debitAccount={"id": accounts[number]["id"]},
-             creditAccount={"id": accounts[1500]["id"]}, sequence=seq)
+        _put(
+            state,
+            company_id,
+            "paymentType",
+            state.next_id("paymentType"),
+            description=label,
+            displayName=label,
+            debitAccount={"id": accounts[number]["id"]},
+            creditAccount={"id": accounts[1500]["id"]},
+            sequence=seq,
+        )
     employee_id = state.next_id("employee")
-    _put(state, company_id, "employee", employee_id, firstName="Kari", lastName="Nordmann",
-         displayName="Kari Nordmann", email=f"kari@{company_id}.example", companyId=company_id)
+    _put(
+        state,
+        company_id,
+        "employee",
+        employee_id,
+        firstName="Kari",
+        lastName="Nordmann",
+        displayName="Kari Nordmann",
+        email=f"kari@{company_id}.example",
+        companyId=company_id,
+    )
     company["employee_id"] = employee_id
     company["tokens"] = []
     wanted = dict(tokens or {})
@@ -61,24 +130,40 @@ def create_company(state, *, name: str, organization_number: str = "",
     for label in labels:
         if label == "accountant" and not clients:
             continue
-        add_token(state, company, label,
-                  wanted.get(label) or f"{state.token_prefix()}{label}-{uuid.uuid4().hex}",
-                  clients=clients if label == "accountant" else None)
+        add_token(
+            state,
+            company,
+            label,
+            wanted.get(label) or f"{state.token_prefix()}{label}-{uuid.uuid4().hex}",
+            clients=clients if label == "accountant" else None,
+        )
     return company
 
 
-def add_token(state, company: dict, label: str, secret: str, *,
-              entitlements: list[str] | None = None, clients: list[int] | None = None) -> dict:
+def add_token(
+    state,
+    company: dict,
+    label: str,
+    secret: str,
+    *,
+    entitlements: list[str] | None = None,
+    clients: list[int] | None = None,
+) -> dict:
     """Register an employee token for `company`; the label decides how it misbehaves."""
     token = {
-        "token": secret, "label": label, "id": state.next_id("employeeToken"),
-        "company_id": company["id"], "employee_id": company["employee_id"],
-        "application_name": (OTHER_APPLICATION if label == "other-app"
-                             else state.settings["application_name"]),
+        "token": secret,
+        "label": label,
+        "id": state.next_id("employeeToken"),
+        "company_id": company["id"],
+        "employee_id": company["employee_id"],
+        "application_name": (
+            OTHER_APPLICATION if label == "other-app" else state.settings["application_name"]
+        ),
         "revoked": label == "revoked",
         # None means "All entitlements"; a set lists the groups the token has.
-        "entitlements": set() if label == "no-entitlements" else (
-            set(entitlements) if entitlements is not None else None),
+        "entitlements": set()
+        if label == "no-entitlements"
+        else (set(entitlements) if entitlements is not None else None),
         "clients": list(clients or []),
     }
     state.employee_tokens[secret] = token
@@ -88,18 +173,30 @@ def add_token(state, company: dict, label: str, secret: str, *,
 
 def describe(state, company: dict) -> dict:
     """A company as the control API shows it, tokens included."""
-    account = next((a for a in state.table(company["id"], "account").values()
-                    if a["number"] == 1920), None)
+    account = next(
+        (a for a in state.table(company["id"], "account").values() if a["number"] == 1920), None
+    )
     tokens = []
     for secret in company["tokens"]:
         token = state.employee_tokens[secret]
-        tokens.append({"label": token["label"], "token": secret,
-                       "applicationName": token["application_name"], "revoked": token["revoked"],
-                       "entitlements": ("ALL" if token["entitlements"] is None
-                                        else sorted(token["entitlements"])),
-                       "clientCompanyIds": token["clients"]})
+        tokens.append(
+            {
+                "label": token["label"],
+                "token": secret,
+                "applicationName": token["application_name"],
+                "revoked": token["revoked"],
+                "entitlements": (
+                    "ALL" if token["entitlements"] is None else sorted(token["entitlements"])
+                ),
+                "clientCompanyIds": token["clients"],
+            }
+        )
     company_obj = state.get(company["id"], "company", company["id"])
-    return {"id": company["id"], "name": company["name"],
-            "organizationNumber": company_obj["organizationNumber"],
-            "bankAccountNumber": account["bankAccountNumber"] if account else "",
-            "employeeId": company["employee_id"], "tokens": tokens}
+    return {
+        "id": company["id"],
+        "name": company["name"],
+        "organizationNumber": company_obj["organizationNumber"],
+        "bankAccountNumber": account["bankAccountNumber"] if account else "",
+        "employeeId": company["employee_id"],
+        "tokens": tokens,
+    }

@@ -1,4 +1,5 @@
 """The sandbox's in-memory world: companies, tokens, sessions and objects, behind one lock."""
+
 from __future__ import annotations
 
 import threading
@@ -10,29 +11,40 @@ OSLO = ZoneInfo("Europe/Oslo")
 # Real ids are large and differ by type (customers ~1e8, invoices ~2.1e9, postings ~3.8e9),
 # so each type counts up from its own base; clients must cope with 64-bit ids.
 ID_BASES = {
-    "company": 10_450_000, "employee": 1_734_800, "customer": 108_324_000,
-    "contact": 17_200_000, "product": 84_100_000, "order": 401_991_000,
-    "orderline": 1_607_534_000, "invoice": 2_147_572_000, "posting": 3_845_091_000,
-    "voucher": 608_890_000, "address": 26_087_000, "subscription": 48_620,
-    "session": 631_962_000, "employeeToken": 1_486_000, "account": 31_925_000,
-    "closeGroup": 55_100_000, "paymentType": 28_700_000,
+    "company": 10_450_000,
+    "employee": 1_734_800,
+    "customer": 108_324_000,
+    "contact": 17_200_000,
+    "product": 84_100_000,
+    "order": 401_991_000,
+    "orderline": 1_607_534_000,
+    "invoice": 2_147_572_000,
+    "posting": 3_845_091_000,
+    "voucher": 608_890_000,
+    "address": 26_087_000,
+    "subscription": 48_620,
+    "session": 631_962_000,
+    "employeeToken": 1_486_000,
+    "account": 31_925_000,
+    "closeGroup": 55_100_000,
+    "paymentType": 28_700_000,
 }
 
 DEFAULT_SETTINGS = {
     # Duplicated from webapp/config.py on purpose: the sandbox imports nothing of the product.
     "consumer_token": "sandbox-consumer-token",
     "application_name": "Tripletex Sync for HubSpot",
-    "rate_limit": 100,                 # requests per window per employee token
-    "rate_window": 10,                 # seconds
-    "omit_reset_on_429": False,        # mirror tripletex-api2 issue #103 when True
-    "result_cap": 10_000,              # rows a query may match before 422 / 23000
-    "environment": "production",       # "test": generated tokens start "test-", as on api-test
-    "ignore_changed_since": False,     # True mirrors the test environment (tripletex-api2 #113)
-    "legacy_sessions_only": False,     # True: only PUT :create exists, as before 2.74
-    "webhook_retry_delays": [1, 5, 30, 120, 600],   # seconds between attempts
-    "webhook_max_failures": 10,        # failed attempts in a row before DISABLED_TOO_MANY_ERRORS
+    "rate_limit": 100,  # requests per window per employee token
+    "rate_window": 10,  # seconds
+    "omit_reset_on_429": False,  # mirror tripletex-api2 issue #103 when True
+    "result_cap": 10_000,  # rows a query may match before 422 / 23000
+    "environment": "production",  # "test": generated tokens start "test-", as on api-test
+    "ignore_changed_since": False,  # True mirrors the test environment (tripletex-api2 #113)
+    "legacy_sessions_only": False,  # True: only PUT :create exists, as before 2.74
+    "webhook_retry_delays": [1, 5, 30, 120, 600],  # seconds between attempts
+    "webhook_max_failures": 10,  # failed attempts in a row before DISABLED_TOO_MANY_ERRORS
     "webhook_timeout": 5.0,
-    "now": None,                       # callable returning an aware datetime (tests inject it)
+    "now": None,  # callable returning an aware datetime (tests inject it)
     "demo": False,
 }
 
@@ -43,7 +55,7 @@ class Clock:
     def __init__(self, now=None):
         self._now = now or (lambda: datetime.now(timezone.utc))
         self.offset = timedelta()
-        self.listeners: list = []      # called after every move (the webhook queue wakes up)
+        self.listeners: list = []  # called after every move (the webhook queue wakes up)
 
     def now(self) -> datetime:
         return self._now() + self.offset
@@ -96,8 +108,10 @@ class State:
 
     def add_company(self, company: dict) -> dict:
         company.setdefault("objects", {})
-        company.setdefault("counters", {"customerNumber": 10000, "invoiceNumber": 0,
-                                        "orderNumber": 0, "productNumber": 0})
+        company.setdefault(
+            "counters",
+            {"customerNumber": 10000, "invoiceNumber": 0, "orderNumber": 0, "productNumber": 0},
+        )
         self.companies[company["id"]] = company
         return company
 

@@ -1,4 +1,5 @@
 """Webhook deliveries from a background thread: auth header, idempotency key, HMAC, retries."""
+
 from __future__ import annotations
 
 import base64
@@ -43,19 +44,31 @@ class Webhooks:
         with state.lock:
             if company_id not in state.companies:
                 return
-            subs = [s for s in state.table(company_id, "subscription").values()
-                    if s["event"] == event and s["status"] == "ACTIVE"]
+            subs = [
+                s
+                for s in state.table(company_id, "subscription").values()
+                if s["event"] == event and s["status"] == "ACTIVE"
+            ]
             obj = state.get(company_id, kind, obj_id)
             for sub in subs:
                 value = None
                 if not event.endswith(".delete") and obj is not None:
                     value = Shaper(state, company_id, host).shape(kind, obj, parse(sub["fields"]))
-                body = json.dumps({"subscriptionId": sub["id"], "event": event, "id": obj_id,
-                                   "value": value}, ensure_ascii=False)
-                delivery = {"id": str(uuid.uuid4()), "companyId": company_id,
-                            "subscriptionId": sub["id"], "event": event, "objectId": obj_id,
-                            "idempotencyKey": str(uuid.uuid4()), "body": body, "attempts": [],
-                            "status": "PENDING"}
+                body = json.dumps(
+                    {"subscriptionId": sub["id"], "event": event, "id": obj_id, "value": value},
+                    ensure_ascii=False,
+                )
+                delivery = {
+                    "id": str(uuid.uuid4()),
+                    "companyId": company_id,
+                    "subscriptionId": sub["id"],
+                    "event": event,
+                    "objectId": obj_id,
+                    "idempotencyKey": str(uuid.uuid4()),
+                    "body": body,
+                    "attempts": [],
+                    "status": "PENDING",
+                }
                 state.deliveries.append(delivery)
                 self._schedule(delivery, 0)
 
@@ -66,8 +79,9 @@ class Webhooks:
         with self._cond:
             heapq.heappush(self._heap, (due, next(self._seq), delivery))
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, daemon=True,
-                                                name="tripletex-sandbox-webhooks")
+                self._thread = threading.Thread(
+                    target=self._run, daemon=True, name="tripletex-sandbox-webhooks"
+                )
                 self._thread.start()
             self._cond.notify_all()
 
@@ -119,22 +133,32 @@ class Webhooks:
         state = self.state
         with state.lock:
             company = state.companies.get(delivery["companyId"])
-            sub = (company["objects"].get("subscription", {}).get(delivery["subscriptionId"])
-                   if company else None)
+            sub = (
+                company["objects"].get("subscription", {}).get(delivery["subscriptionId"])
+                if company
+                else None
+            )
             if sub is None or sub["status"] != "ACTIVE":
                 delivery["status"] = "CANCELLED"
                 return
             url, sub = sub["targetUrl"], dict(sub)
-        headers = {"Content-Type": "application/json; charset=utf-8",
-                   "idempotency-key": delivery["idempotencyKey"]}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "idempotency-key": delivery["idempotencyKey"],
+        }
         if sub.get("authHeaderName"):
             headers[sub["authHeaderName"]] = sub.get("authHeaderValue") or ""
         if sub.get("hmacSharedSecret"):
             headers["x-request-signature"] = signature(
-                sub["hmacSharedSecret"], delivery["idempotencyKey"], delivery["body"])
+                sub["hmacSharedSecret"], delivery["idempotencyKey"], delivery["body"]
+            )
         try:
-            response = self.http.post(url, data=delivery["body"].encode(), headers=headers,
-                                      timeout=float(state.settings["webhook_timeout"]))
+            response = self.http.post(
+                url,
+                data=delivery["body"].encode(),
+                headers=headers,
+                timeout=float(state.settings["webhook_timeout"]),
+            )
             status = response.status_code
         except requests.RequestException as exc:
             status = type(exc).__name__

@@ -16,7 +16,7 @@ for _key in [k for k in os.environ if k.startswith("TXSYNC_") and k != "TXSYNC_I
 import pytest  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 
-from webapp import create_app  # noqa: E402
+from webapp.app import create_app  # noqa: E402
 from webapp.crypto import SecretBox  # noqa: E402
 from webapp.db import connect, migrate  # noqa: E402
 

@@ -12,7 +12,7 @@ from flask import Flask, render_template_string, request
 
 from tests.certs import self_signed, server_context
 from tests.servers import LateApp, serving
-from webapp import create_app
+from webapp.app import create_app
 from webapp.sandbox.hubspot import create_app as create_hubspot
 from webapp.sandbox.tripletex import create_app as create_tripletex
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import TEST_KEY
-from webapp import create_app
+from webapp.app import create_app
 from webapp.db import connect
 from webapp.storage.heartbeats import Heartbeats
 
@@ -20,7 +20,7 @@ def test_every_page_says_sandbox_mode(client):
 
 def test_production_pages_do_not_claim_sandbox_mode(tmp_path):
     from tests.conftest import TEST_KEY
-    from webapp import create_app
+    from webapp.app import create_app
 
     app = create_app(
         {

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from webapp import create_app
+from webapp.app import create_app
 from webapp.config import DEFAULTS, ENV_PREFIX, UnsafeConfig, load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -89,9 +89,9 @@ TABLE = [
         0.0,
     ),
     (
-        "2xx unreadable",
+        "2xx unreadable to a write",
         UnexpectedResponse("Tripletex", "no envelope", status=201),
-        FATAL,
+        REREAD,
         REREAD,
         0.0,
     ),
@@ -138,8 +138,11 @@ def test_a_caller_that_knows_it_replayed_turns_a_404_into_a_re_read():
     assert classify(answered(404), idempotent=True, replayed=True).action is REREAD
 
 
-def test_the_error_carries_no_second_opinion_on_retrying():
-    assert not hasattr(ApiError("Tripletex", "x"), "retriable")
+def test_a_read_is_never_a_replay_and_an_unreadable_answer_to_it_is_final():
+    # A GET sent again repeats nothing: its 404 means gone, its unreadable 2xx stays so.
+    assert classify(answered(404), idempotent=True, replayed=True, reads=True).action is FATAL
+    unreadable = UnexpectedResponse("Tripletex", "no envelope", status=200)
+    assert classify(unreadable, idempotent=True, reads=True).action is FATAL
 
 
 def _json_error(status):
@@ -174,3 +177,24 @@ def test_the_transport_retries_exactly_what_the_classifier_says(
     assert raised.value.status == status
     assert len(httpserver.log) == (3 if retried else 1)
     assert (classify(raised.value, idempotent=idempotent).action is RETRY) == retried
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_an_object_tripletex_holds_locked_is_written_again_once_free(httpserver, method):
+    # 409 code 10000 ("Locked"): refused without acting, so even a POST may be sent again.
+    locked = {"status": 409, "code": 10000, "message": "Locked", "validationMessages": []}
+    httpserver.expect_ordered_request("/customer", method=method).respond_with_json(
+        locked, status=409
+    )
+    httpserver.expect_ordered_request("/customer", method=method).respond_with_json(
+        {"value": {"id": 1}}, status=200
+    )
+    clock = FakeClock()
+    transport = Transport(
+        tripletex.SERVICE, error_parser=tripletex.parse_error, clock=clock, jitter=lambda: 1.0
+    )
+
+    answer = transport.request(method, httpserver.url_for("/customer"), idempotent=False)
+
+    assert answer.json() == {"value": {"id": 1}} and len(httpserver.log) == 2
+    assert len(clock.waits) == 1

@@ -2,7 +2,7 @@
 
 from cryptography.fernet import Fernet
 
-from webapp import create_app
+from webapp.app import create_app
 from webapp.crypto import SecretBox
 from webapp.db import connect
 from webapp.storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, Credentials

@@ -42,7 +42,7 @@ def test_migrations_applied_twice_equal_once(tmp_path):
     migrate(twice)
     assert migrate(twice) == []
     assert schema(once) == schema(twice)
-    assert [m[0] for m in twice.execute("select name from _sqlite_migrations")] == [
+    assert [m["name"] for m in twice.query("select name from _sqlite_migrations")] == [
         "0001_initial",
         "0002_locks",
         "0003_login_tokens",
@@ -61,12 +61,12 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
     assert sorted(len(names) for names in applied) == [0, 0, 0, 5]
-    assert connect(path).execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert next(connect(path).query("pragma journal_mode"))["journal_mode"] == "wal"
 
 
 def test_the_database_uses_write_ahead_logging(tmp_path):
     db = connect(str(tmp_path / "wal.sqlite3"))
-    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert next(db.query("pragma journal_mode"))["journal_mode"] == "wal"
 
 
 def test_raw_database_files_hold_no_plaintext_token(tmp_path, box):
@@ -166,7 +166,7 @@ def test_a_crashed_holders_lease_lapses(fresh_db, sleeper):
             raise RuntimeError
     sleeper.elapsed += 11
     with lease(fresh_db, "job", wait=0, clock=sleeper):
-        holder = fresh_db.execute("select holder from locks").fetchone()[0]
+        holder = next(fresh_db.query("select holder from locks"))["holder"]
     assert holder != "dead"
 
 
@@ -232,8 +232,8 @@ def test_a_database_shared_with_its_group_only_is_left_as_the_operator_set_it(tm
 def tables_with_a_portal_id(db) -> list[str]:
     """Every table of the migrated schema that has a portal_id column, found in the schema."""
     names = [
-        r[0]
-        for r in db.execute(
+        r["name"]
+        for r in db.query(
             "select name from sqlite_master where type = 'table' "
             "and name not like 'sqlite_%' order by name"
         )
@@ -281,7 +281,7 @@ def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_els
 
     def owners() -> dict:
         return {
-            t: [r[0] for r in fresh_db.execute(f"select portal_id from [{t}] order by 1")]
+            t: [r["portal_id"] for r in fresh_db.query(f"select portal_id from [{t}] order by 1")]
             for t in tables
         }
 

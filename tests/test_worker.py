@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.redis_stand_in import redis_stand_in
-from webapp import create_app
+from webapp.app import create_app
 from webapp.config import default_instance_path, load_config
 from webapp.db import connect
 from webapp.jobs.queue import make_huey

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 
 from sqlite_utils import Database
 
+from .clients.errors import RateLimited
 from .clients.http import Deadline
+from .clients.hubspot import SERVICE as HUBSPOT
 from .clients.hubspot import HubSpotClient
 from .clients.tripletex import MemorySessionCache, Session, TripletexClient
 from .crypto import SecretBox
@@ -24,7 +26,8 @@ from .storage.attempts import Attempts
 from .storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
 from .storage.heartbeats import Heartbeats
 from .storage.installations import Installations
-from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, lease
+from .storage.locks import TTL as LEASE_TTL
+from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, LockTimeout, lease
 from .storage.login_tokens import LoginTokens
 from .storage.signed_requests import SignedRequests
 from .storage.sqlite import connect
@@ -167,10 +170,34 @@ class StoredToken:
         meta = self.c.credentials.meta(self.portal_id, HUBSPOT_OAUTH)
         self.c.credentials.put(self.portal_id, HUBSPOT_OAUTH, token, meta=meta)
 
-    def refresh_lock(self) -> AbstractContextManager:
-        return lease(
-            self.c.db, f"hubspot-refresh:{self.portal_id}", wait=self.lock_wait, clock=self.c.clock
-        )
+    @contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        """Hold the portal's refresh lease; waiting too long for it is HubSpot being busy.
+
+        Another process refreshing the token is, to the caller, a service that cannot answer
+        now: a RateLimited error the pages explain ("try again in N seconds") and the worker
+        retries, where a bare LockTimeout would be a 500.
+        """
+        wait = self.lock_wait
+        if self.c.deadline is not None:
+            wait = max(0.0, min(wait, self.c.deadline.remaining()))
+        with ExitStack() as held:
+            try:
+                held.enter_context(
+                    lease(
+                        self.c.db,
+                        f"hubspot-refresh:{self.portal_id}",
+                        wait=wait,
+                        clock=self.c.clock,
+                    )
+                )
+            except LockTimeout:
+                raise RateLimited(
+                    HUBSPOT,
+                    "another process is refreshing this portal's token",
+                    retry_after=LEASE_TTL,
+                ) from None
+            yield
 
 
 class HeldToken:

@@ -46,3 +46,22 @@ def test_a_plan_must_be_one_of_the_plans(stack, user):
 
     assert reply.status_code == 422
     assert text_of(reply.text).count("Choose one of the plans.") == 1
+
+
+@pytest.mark.parametrize(
+    "pasted, message",
+    [
+        ("", "Paste the token you created in Tripletex."),
+        ("x" * 3000, "This is much longer than a Tripletex token. Copy just the token."),
+    ],
+)
+def test_a_replacement_token_refused_on_a_connected_step_shows_why(auth, pasted, message):
+    auth.sign_in()
+    auth.connect_tripletex()
+
+    reply = auth.post("/setup/tripletex", {"token": pasted})
+
+    assert reply.status_code == 422
+    assert message in text_of(reply.text)
+    # The "Use a different token" section is opened on its message, not left folded over it.
+    assert '<details class="replace" open>' in reply.text

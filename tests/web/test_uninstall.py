@@ -1,13 +1,16 @@
 """Uninstalling: from our page, or in HubSpot (seen as a refused refresh), then the purge."""
 
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import requests
 
+from tests.conftest import FakeClock
 from tests.journey import DEMO_PORTAL, connect_tripletex, install, post_step, text_of, uninstall
 from webapp.portal.lifecycle import check_idle_portals, confirm_uninstalled, purge_expired
 from webapp.storage.credentials import HUBSPOT_OAUTH
+from webapp.storage.locks import WAIT_WHILE_PERSON_WAITS
 
 
 def introspect(stack, token: str) -> dict:
@@ -98,12 +101,7 @@ def test_data_is_kept_through_the_grace_period_then_purged(stack, browser, db, c
     assert purge_expired(collab, timedelta(0)) == [DEMO_PORTAL]
 
     for table in ("installations", "credentials", "settings", "login_tokens"):
-        assert (
-            db.execute(
-                f"select count(*) from {table} where portal_id = ?", [DEMO_PORTAL]
-            ).fetchone()[0]
-            == 0
-        ), table
+        assert db[table].count_where("portal_id = ?", [DEMO_PORTAL]) == 0, table
 
 
 def test_reinstalling_within_the_grace_period_keeps_the_settings(stack, browser, db):
@@ -165,3 +163,31 @@ def test_an_uninstall_sent_without_its_confirmation_only_asks(stack, browser, db
     assert "Uninstall Tripletex Sync from Nordisk Demo AS?" in text_of(page.text)
     assert db["installations"].get(DEMO_PORTAL)["status"] == "active"
     assert db["credentials"].count >= 2
+
+
+def test_a_page_waits_only_briefly_for_a_token_refresh_another_process_holds(
+    stack, browser, db, collab
+):
+    finished_setup(stack, browser)
+    # The worker is refreshing this portal's token (it holds the lease), and the stored token
+    # is due for a refresh, so the page must take the lease too before calling HubSpot.
+    token = collab.credentials.get(DEMO_PORTAL, HUBSPOT_OAUTH)
+    collab.credentials.put(
+        DEMO_PORTAL,
+        HUBSPOT_OAUTH,
+        dict(token, expires_at=time.time() - 1),
+        meta=collab.credentials.meta(DEMO_PORTAL, HUBSPOT_OAUTH),
+    )
+    with db.conn:
+        db.execute(
+            "insert into locks (name, holder, expires_at) values (?, ?, ?)",
+            [f"hubspot-refresh:{DEMO_PORTAL}", "the worker", time.time() + 600],
+        )
+    clock = stack.app.extensions["clock"] = FakeClock(epoch=time.time())  # waits not slept
+
+    page = uninstall(stack, browser)
+
+    assert page.status_code == 502  # explained, not a 500
+    assert "The app is still installed" in text_of(page.text)
+    assert sum(clock.waits) <= WAIT_WHILE_PERSON_WAITS + 0.1  # not the worker's 45 s
+    assert db["installations"].get(DEMO_PORTAL)["status"] == "active"

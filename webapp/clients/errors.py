@@ -198,15 +198,18 @@ class Decision:
 TRIPLETEX_LOCKED = 10000  # Tripletex's 409 code for an object another process holds
 
 
-def classify(error: ApiError, *, idempotent: bool, replayed: bool = False) -> Decision:
+def classify(
+    error: ApiError, *, idempotent: bool, replayed: bool = False, reads: bool = False
+) -> Decision:
     """Decide what to do about an error: retry, re-read, give up or pause the portal.
 
-    `idempotent`: sending the request twice does no more than sending it once. `replayed`:
+    `idempotent`: sending the request twice does no more than sending it once. `reads`: the
+    request only reads (GET); a PUT is idempotent but writes. `replayed`:
     the request repeats one whose answer was lost (the error's own flag counts too). A
     BatchInterrupted is judged by, and its decision carries, the failure of its chunk.
     """
     if isinstance(error, BatchInterrupted):
-        return classify(error.error, idempotent=idempotent, replayed=replayed)
+        return classify(error.error, idempotent=idempotent, replayed=replayed, reads=reads)
     replayed = replayed or error.replayed
     hint = error.retry_after or 0.0
     # The service refused without acting: any method may be sent again after its hint.
@@ -221,11 +224,11 @@ def classify(error: ApiError, *, idempotent: bool, replayed: bool = False) -> De
         return Decision(Action.RETRY, error, hint) if idempotent else Decision(Action.REREAD, error)
     if isinstance(error, UnexpectedResponse):
         # A 2xx we cannot read: a write did happen; a read would only answer the same again.
-        return Decision(Action.FATAL if idempotent else Action.REREAD, error)
+        return Decision(Action.FATAL if reads else Action.REREAD, error)
     if isinstance(error, (Unauthorized, TokenRefused, Forbidden)):
         return Decision(Action.PAUSE, error)
     # A stale version or a duplicate: the record exists, in a state to read and compare with.
     # Gone after a replay: most likely our own first attempt (a delete) removed it.
-    if isinstance(error, Conflict) or (isinstance(error, NotFound) and replayed):
+    if isinstance(error, Conflict) or (isinstance(error, NotFound) and replayed and not reads):
         return Decision(Action.REREAD, error)
     return Decision(Action.FATAL, error)

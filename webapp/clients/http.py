@@ -27,6 +27,7 @@ from .errors import (
 )
 
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "DELETE"}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 BODY_CHUNK = 64 * 1024
 
 # Secrets by parameter name. `code` is one only on an OAuth redirect (Tripletex's `code=NOK`
@@ -85,7 +86,12 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The system's time, for clients built without the app's clock."""
+    """The system's time, for clients built without the app's clock.
+
+    The app's Clock (webapp.timeutil) does the same and more; this small twin exists because
+    the clients import nothing of ours outside their own package (import-linter holds them to
+    it), so they can be used, and tested, alone.
+    """
 
     def time(self) -> float:
         return time.time()
@@ -207,10 +213,12 @@ class Transport:
                 if response.status_code < 400:
                     return response
                 error = self._answer_error(response, replayed)
-            decision = classify(error, idempotent=idempotent, replayed=replayed)
+            reads = method in READ_METHODS
+            decision = classify(error, idempotent=idempotent, replayed=replayed, reads=reads)
             if decision.action is not Action.RETRY or attempt == self.max_attempts:
                 raise error from cause
-            replayed = replayed or _may_have_acted(error)
+            # A read sent again repeats nothing; a write may have been carried out already.
+            replayed = replayed or (not reads and _may_have_acted(error))
             self._pause(self._delay(attempt, decision.delay), error)
         raise AssertionError("unreachable")  # pragma: no cover
 

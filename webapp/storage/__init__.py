@@ -1,1 +1,1 @@
-"""Persistence helpers on top of the SQLite database (see webapp/migrations.py for the tables)."""
+"""Persistence on SQLite, and the only place with SQL: the tables are in migrations.py."""

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from ..timeutil import SYSTEM_CLOCK, Clock
 from .sqlite import write_transaction
 
+TTL = 60.0  # seconds a lease lasts when its holder crashed without releasing it
 WAIT = 45.0  # seconds the worker waits for a lease another process holds
 WAIT_WHILE_PERSON_WAITS = 5.0
 
@@ -21,7 +22,7 @@ class LockTimeout(Exception):
 
 @contextmanager
 def lease(
-    db: Database, name: str, *, ttl: float = 60.0, wait: float = WAIT, clock: Clock = SYSTEM_CLOCK
+    db: Database, name: str, *, ttl: float = TTL, wait: float = WAIT, clock: Clock = SYSTEM_CLOCK
 ) -> Iterator[None]:
     """Hold the named lease; a crashed holder's lease lapses after `ttl` seconds."""
     holder = uuid.uuid4().hex

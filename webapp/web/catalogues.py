@@ -1,7 +1,9 @@
 """The compiled translations (.mo) the pages read, built from the catalogues (.po) when stale.
 
 `make` compiles them too; doing it at start-up as well means a deployment that skipped that
-step (a plain `pip install`, a new .po copied in) still shows Bokmål, not English.
+step (a fresh checkout, a new .po copied in) still shows Bokmål, not English. Where the
+folder cannot be written, the app says so in its log at start-up; `make catalogues` then
+has to be run by whoever may write there.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ def compile_stale(directory: Path) -> list[Path]:
                 write_mo(target, catalog)
             partial.replace(mo)
         except OSError as exc:  # a read-only install: `make catalogues` must do it
-            log.warning("could not compile %s (%s); its pages show English", po, exc)
+            log.error(
+                "could not compile %s (%s): its pages show English until `make catalogues` is run",
+                po,
+                exc,
+            )
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
             continue

@@ -91,8 +91,3 @@ class ConfirmForm(Form):
     """The "Yes" of a confirmation page; a form without it has not been confirmed."""
 
     confirm = HiddenField(validators=[AnyOf(["yes"])])
-
-
-def errors_of(form: Form) -> list[str]:
-    """The form's messages, translated, in field order."""
-    return [gettext(message) for field in form for message in field.errors]

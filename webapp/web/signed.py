@@ -62,6 +62,7 @@ def signed_by_hubspot(view):
                 request.get_data(cache=True),
                 timestamp,
                 signature,
+                now_ms=int(collaborators().clock.time() * 1000),
             )
             g.hubspot = _context()
         except SignatureInvalid as exc:

@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app wsgi migrate|worker|keys generate|keys rotate`."""
+"""Operator commands: `flask --app wsgi migrate|worker|keys …|sandbox connect`."""
 
 import click
 from cryptography.fernet import Fernet
@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from .collaborators import Collaborators
 from .crypto import SecretUnreadable
 from .jobs.cli import worker_command
+from .web.sandbox_connect import DEMO_PORTAL, ConnectFailed, connect_sandbox_portal
 
 
 @click.group("keys")
@@ -40,6 +41,33 @@ def rotate_keys() -> None:
     )
 
 
+@click.group("sandbox")
+def sandbox_group() -> None:
+    """The local simulators of HubSpot and Tripletex (sandbox mode only)."""
+
+
+@sandbox_group.command("connect")
+@click.option(
+    "--portal",
+    "portal_id",
+    default=DEMO_PORTAL,
+    show_default=True,
+    type=int,
+    help="The HubSpot sandbox portal to install the app in.",
+)
+@with_appcontext
+def sandbox_connect(portal_id: int) -> None:
+    """Install the app in a sandbox portal and connect the demo Tripletex company; print its id.
+
+    The sandboxes must be running (`make run`). Run again, it connects the same portal again.
+    """
+    try:
+        click.echo(connect_sandbox_portal(current_app, portal_id))
+    except ConnectFailed as exc:
+        raise click.ClickException(f"Could not connect: {exc}.") from None
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(keys_group)
+    app.cli.add_command(sandbox_group)

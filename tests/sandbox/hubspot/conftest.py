@@ -32,6 +32,8 @@ SCOPES = [
     "crm.objects.deals.write",
     "e-commerce",
     "crm.schemas.companies.write",
+    "crm.schemas.deals.write",
+    "files",
 ]
 DEMO, EMPTY = 4000001, 4000002
 

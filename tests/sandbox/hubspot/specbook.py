@@ -32,6 +32,7 @@ FILES = [
     "crm-associations__2026-03__r130902__associations.json",
     "crm-properties__2026-03__r145899__properties.json",
     "crm-pipelines__2026-03__r145896__pipelines.json",
+    "files__2026-03__r140950__files.json",
 ]
 # Paths these specs describe; everything the sandbox serves under them must match one.
 SPECCED = (
@@ -39,6 +40,7 @@ SPECCED = (
     "/crm/associations/2026-03/",
     "/crm/properties/2026-03/",
     "/crm/pipelines/2026-03/",
+    "/files/2026-03/",
     "/oauth/2026-03/",
     "/oauth/v3/",
     "/appinstalls/2026-03/",

@@ -175,6 +175,7 @@ def _world(base) -> dict:
         f"portals/{DEMO}/objects/contacts",
         "faults",
         "limits",
+        "settings",
         "clock",
         "webhooks",
         "webhooks/deliveries",
@@ -274,6 +275,33 @@ MALFORMED = [
     ("POST", "sign", {"method": "POST"}, "url"),
     ("POST", "sign", {"url": URL, "timestamp": "now"}, "timestamp"),
     ("GET", "requests?portalId=abc", None, "portalId"),
+    ("POST", "portals", {"currencies": ["nok"]}, "currencies[0]"),
+    ("POST", "portals", {"pipelines": [{"label": "P"}]}, "pipelines[0].stages"),
+    (
+        "POST",
+        "portals",
+        {"pipelines": [{"label": "P", "stages": [{"label": "S", "probability": 2}]}]},
+        "pipelines[0].stages[0].probability",
+    ),
+    ("POST", f"{UI}/companies/merge", {"primaryObjectId": "{company}"}, "objectIdToMerge"),
+    (
+        "POST",
+        f"{UI}/companies/merge",
+        {"primaryObjectId": 1, "objectIdToMerge": "2"},
+        "primaryObjectId",
+    ),
+    ("POST", f"{UI}/companies/{{company}}/restore", {"userId": "7000001"}, "userId"),
+    ("POST", f"{UI}/contacts/{{contact}}/gdpr-delete", {"why": "asked"}, "why"),
+    ("POST", "settings", {"searchLagSeconds": "5"}, "searchLagSeconds"),
+    ("POST", "settings", {"webhookRetryJitter": 2}, "webhookRetryJitter"),
+    ("POST", "settings", {"mergeCreatesNewId": 1}, "mergeCreatesNewId"),
+    ("POST", "settings", {"searchLag": 5}, "searchLag"),
+    (
+        "PUT",
+        "webhooks/config",
+        {"config": {"settings": {"targetUrl": "https://x.test", "maxConcurrentRequests": 5}}},
+        "config.settings.maxConcurrentRequests",
+    ),
 ]
 
 
@@ -321,6 +349,10 @@ BODY_TAKERS = [
     ("POST", "fetch"),
     ("POST", "sign"),
     ("POST", "reset"),
+    ("POST", f"{UI}/companies/merge"),
+    ("POST", f"{UI}/companies/{{company}}/restore"),
+    ("POST", f"{UI}/contacts/{{contact}}/gdpr-delete"),
+    ("POST", "settings"),
 ]
 
 

@@ -127,6 +127,7 @@ def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client,
         "contacts",
         [{"id": "ny@klient.no", "idProperty": "email", "properties": {"firstname": "Ny"}}],
     )
+    clock.advance(5)  # search sees writes only once its index has caught up (B3)
     found = list(
         client.search(
             "companies",

@@ -267,4 +267,79 @@ def test_every_sandbox_route_under_a_specced_path_is_described_by_a_spec(app, ba
             except AssertionError:
                 missing.append(f"{method} {rule.rule}")
     assert not missing, missing
-    assert len(described) == 33  # OAuth, uninstall, objects, associations, properties, pipelines
+    # OAuth, uninstall, objects (with merge and gdpr-delete), associations, properties,
+    # pipelines and their stages, files
+    assert len(described) == 48
+
+
+def test_lifecycle_pipeline_and_file_exchanges_match_the_specs(base, book, token, clock):
+    """Every route added for round 2 answers as its 2026-03 spec says, requests strict too."""
+    seen = []
+    s = recording_session(seen)
+    s.headers["Authorization"] = f"Bearer {token['access_token']}"
+    u = base
+    contacts = [
+        s.post(f"{u}{O}/contacts", json={"properties": {"email": f"{n}@spec.no"}}).json()["id"]
+        for n in ("a", "b", "c")
+    ]
+    s.post(
+        f"{u}{O}/contacts/merge",
+        json={"primaryObjectId": contacts[0], "objectIdToMerge": contacts[1]},
+    )
+    s.post(f"{u}{O}/contacts/merge", json={"primaryObjectId": contacts[0], "objectIdToMerge": "1"})
+    companies = s.get(f"{u}{O}/companies?limit=2").json()["results"]
+    s.post(
+        f"{u}{O}/companies/merge",
+        json={"primaryObjectId": companies[0]["id"], "objectIdToMerge": companies[1]["id"]},
+    )
+    deals = s.get(f"{u}{O}/deals?limit=2&propertiesWithHistory=dealstage").json()["results"]
+    s.post(
+        f"{u}{O}/deals/merge",
+        json={"primaryObjectId": deals[0]["id"], "objectIdToMerge": deals[1]["id"]},
+    )
+    s.post(f"{u}{O}/contacts/gdpr-delete", json={"objectId": contacts[2]})
+    s.post(f"{u}{O}/contacts/gdpr-delete", json={"objectId": "x@spec.no", "idProperty": "email"})
+    s.post(
+        f"{u}{O}/products/batch/create",
+        json={
+            "inputs": [
+                {"properties": {"name": "T"}, "associations": [], "objectWriteTraceId": "t1"},
+                {"properties": {"bad": "1"}, "associations": [], "objectWriteTraceId": "t2"},
+            ]
+        },
+    )
+    stage = {"label": "Ny", "displayOrder": 0, "metadata": {"probability": "0.2"}}
+    won = {
+        "label": "Vunnet",
+        "displayOrder": 1,
+        "metadata": {"probability": "1.0", "isClosed": "true"},
+    }
+    P = "/crm/pipelines/2026-03/deals"
+    pipeline = s.post(
+        f"{u}{P}", json={"label": "Spec", "displayOrder": 5, "stages": [stage, won]}
+    ).json()
+    pid = pipeline["id"]
+    s.get(f"{u}{P}/{pid}")
+    s.patch(f"{u}{P}/{pid}", json={"label": "Spec 2"})
+    s.put(f"{u}{P}/{pid}", json={"label": "Spec 3", "displayOrder": 6, "stages": [stage, won]})
+    sid = s.post(f"{u}{P}/{pid}/stages", json=dict(stage, label="Tredje")).json()["id"]
+    s.get(f"{u}{P}/{pid}/stages/{sid}")
+    s.patch(f"{u}{P}/{pid}/stages/{sid}", json={"metadata": {"probability": "0.3"}})
+    s.put(f"{u}{P}/{pid}/stages/{sid}", json=dict(stage, label="Fjerde"))
+    s.delete(f"{u}{P}/{pid}/stages/{sid}")
+    s.delete(f"{u}{P}/{pid}")
+    s.patch(f"{u}{P}/{pid}", json={"archived": False})
+    s.get(f"{u}{P}/{pid}/stages/999")
+    F = "/files/2026-03/files"
+    options = '{"access": "PRIVATE"}'
+    file = s.post(
+        f"{u}{F}",
+        files={"file": ("a.pdf", b"%PDF", "application/pdf")},
+        data={"fileName": "a.pdf", "folderPath": "/spec", "options": options},
+    ).json()
+    s.get(f"{u}{F}/{file['id']}")
+    s.get(f"{u}{F}/{file['id']}/signed-url?expirationSeconds=60")
+    s.delete(f"{u}{F}/{file['id']}")
+    s.get(f"{u}{F}/{file['id']}")
+    assert {r.status_code for r in seen} >= {200, 201, 204, 207, 404}
+    validate_all(book, seen)

@@ -23,7 +23,15 @@ from .ratelimit import headers as rate_headers
 from .state import Clock, State
 from .webhooks import Emitter
 
-API_PREFIXES = ("/crm/", "/appinstalls/", "/oauth/v1/", "/oauth/v3/", "/oauth/20", "/account-info/")
+API_PREFIXES = (
+    "/crm/",
+    "/files/",
+    "/appinstalls/",
+    "/oauth/v1/",
+    "/oauth/v3/",
+    "/oauth/20",
+    "/account-info/",
+)
 
 
 class Sandbox:
@@ -31,6 +39,7 @@ class Sandbox:
 
     def __init__(self, settings: dict):
         self.settings = settings
+        self._initial = dict(settings)  # what /_sandbox/reset returns the settings to
         self.clock = settings["clock"] or Clock()
         self.state = State(self.clock)
         self.rate_limit = RollingWindow(
@@ -68,7 +77,11 @@ class Sandbox:
             self.log.clear()
 
     def reset(self) -> None:
-        """Forget every portal, token, fault, queued webhook and logged request."""
+        """Forget every portal, token, fault, queued webhook, logged request and setting
+        changed through the control API."""
+        from .operations import TUNABLE
+
+        self.settings.update({key: self._initial[key] for key in TUNABLE.values()})
         self.webhooks.clear()
         with self.state.lock:
             self.state.__init__(self.clock)
@@ -90,8 +103,11 @@ def create_app(settings: dict | None = None) -> Flask:
     from . import (
         account_info,
         associations,
+        batches,
         control,
+        control_lifecycle,
         fetch,
+        files,
         oauth,
         objects,
         operations,
@@ -105,12 +121,15 @@ def create_app(settings: dict | None = None) -> Flask:
     for module in (
         oauth,
         objects,
+        batches,
         search,
+        files,
         associations,
         properties,
         pipelines,
         account_info,
         control,
+        control_lifecycle,
         operations,
         fetch,
         portals_page,

@@ -14,12 +14,11 @@ bp = Blueprint("hubspot_account_info", __name__)
 # The spec's security section asks for the `oauth` scope, which every install grants.
 SCOPES = ["oauth"]
 
-# Every sandbox portal is a Norwegian account hosted in HubSpot's EU data centre.
+# Every sandbox portal is a Norwegian account hosted in HubSpot's EU data centre; its
+# currencies are its own (NOK unless seeded otherwise).
 ACCOUNT = {
     "accountType": "STANDARD",
     "timeZone": "Europe/Oslo",
-    "companyCurrency": "NOK",
-    "additionalCurrencies": [],
     "uiDomain": "app-eu1.hubspot.com",
     "dataHostingLocation": "eu1",
 }
@@ -39,7 +38,12 @@ def details(portal: Portal) -> dict:
     offset, offset_ms = utc_offset(ACCOUNT["timeZone"], sandbox().clock.now())
     return {
         "portalId": portal.id,
-        **ACCOUNT,
+        "accountType": ACCOUNT["accountType"],
+        "timeZone": ACCOUNT["timeZone"],
+        "companyCurrency": portal.currencies[0],
+        "additionalCurrencies": portal.currencies[1:],
+        "uiDomain": ACCOUNT["uiDomain"],
+        "dataHostingLocation": ACCOUNT["dataHostingLocation"],
         "utcOffset": offset,
         "utcOffsetMilliseconds": offset_ms,
     }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from . import records, schema
+from .batches import _batch_answer, _inputs
 from .errors import ApiFailure, invalid
 from .gateway import api, json_body, sandbox
-from .objects import _batch_answer, _inputs, kind
+from .objects import kind
 
 bp = Blueprint("hubspot_associations", __name__)
 V = 'any("2026-03", "2026-09"):version'

@@ -54,6 +54,33 @@ DEFINITION = record(
 )
 
 
+PIPELINE = record(
+    {
+        "id": text(max_length=100, pattern="[A-Za-z0-9_-]+", wanted="an id of letters and digits"),
+        "label": text(max_length=255),
+        "displayOrder": integer(-1_000_000, 1_000_000),
+        "stages": list_of(
+            record(
+                {
+                    "id": text(
+                        max_length=100,
+                        pattern="[A-Za-z0-9_-]+",
+                        wanted="an id of letters and digits",
+                    ),
+                    "label": text(max_length=255),
+                    "displayOrder": integer(-1_000_000, 1_000_000),
+                    "probability": number(0, 1),
+                    "isClosed": boolean(),
+                },
+                required=("label", "probability"),
+            ),
+            100,
+        ),
+    },
+    required=("label", "stages"),
+)
+
+
 def _associations(to: dict):
     return list_of(
         record(
@@ -95,6 +122,10 @@ BODIES = {
             )
         ),
         "properties": mapping(list_of(DEFINITION, max_items=1000)),
+        "currencies": list_of(
+            text(3, 3, pattern="[A-Z]{3}", wanted="a currency code such as NOK"), 50
+        ),
+        "pipelines": list_of(PIPELINE, 100),
         "objects": mapping(
             list_of(
                 record(
@@ -145,7 +176,8 @@ BODIES = {
         "config": record(
             {
                 "settings": record(
-                    {"targetUrl": text(max_length=2000), "maxConcurrentRequests": integer(1, 1000)},
+                    # "must be a number greater than five" (webhooks guide)
+                    {"targetUrl": text(max_length=2000), "maxConcurrentRequests": integer(6, 1000)},
                     required=("targetUrl",),
                     closed=False,
                 ),
@@ -153,6 +185,7 @@ BODIES = {
                     {
                         "crmObjects": list_of(record({}, closed=False), 1000),
                         "legacyCrmObjects": list_of(record({}, closed=False), 1000),
+                        "hubEvents": list_of(record({}, closed=False), 1000),
                     },
                     closed=False,
                 ),
@@ -162,6 +195,15 @@ BODIES = {
         ),
     },
     "hubspot_operations.webhook_flush": {"timeout": number(0, 300)},
+    "hubspot_operations.update_settings": {
+        "searchLagSeconds": number(0, 86400),
+        "mergeCreatesNewId": boolean(),
+        "lineItemDiscountPerUnit": boolean(),
+        "webhookRetryDelays": list_of(number(0, 7 * 86400), 50),
+        "webhookRetryJitter": number(0, 1),
+        "webhookMaxRetries": integer(0, 100),
+        "webhookTimeout": number(0.01, 600),
+    },
     "hubspot_fetch.fetch": {
         "portalId": ID,
         "userId": ID,

@@ -2,6 +2,10 @@
 
 Organisation numbers live in a custom company property `orgnr` (text, not unique), as a
 customer would add it; demo_data deliberately includes malformed ones the sync must handle.
+Beside the 16 deals of the `default` pipeline, a second pipeline, "Prosjektsalg", has numeric
+ids as HubSpot gives them (its won stage is 1001003, not closedwon) and three deals whose line
+items carry discounts; the won one's amount is what its owner typed, not its lines' total,
+since HubSpot does not roll line items up into the deal.
 """
 
 from __future__ import annotations
@@ -10,10 +14,35 @@ import random
 
 from webapp.sandbox import demo_data
 
-from . import records
+from . import index as search_index
+from . import records, seeding
 from .state import iso
 
 DEMO_PORTAL, EMPTY_PORTAL = 4000001, 4000002
+PROJECT_PIPELINE, PROJECT_WON = "7654321", "1001003"
+PROJECTS = {
+    "id": PROJECT_PIPELINE,
+    "label": "Prosjektsalg",
+    "displayOrder": 1,
+    "stages": [
+        {"id": "1001001", "label": "Forespørsel mottatt", "probability": 0.1},
+        {"id": "1001002", "label": "Tilbud sendt", "probability": 0.5},
+        {"id": PROJECT_WON, "label": "Prosjekt vunnet", "probability": 1.0, "isClosed": True},
+        {"id": "1001004", "label": "Prosjekt tapt", "probability": 0.0, "isClosed": True},
+    ],
+}
+# (company index, stage, the amount its owner typed or None, [(product index, quantity,
+# discount properties)]) for the deals of the project pipeline.
+_PROJECT_DEALS = [
+    (
+        16,
+        PROJECT_WON,
+        "50000",
+        [(4, 3, {"hs_discount_percentage": "10"}), (0, 8, {"discount": "150"})],
+    ),
+    (17, "1001002", None, [(1, 12, {"hs_discount_percentage": "5"})]),
+    (18, "1001004", None, [(3, 1, {"discount": "800"})]),
+]
 SOURCE = ("CRM_UI", "userId:7000001")
 _STAGES = [
     "appointmentscheduled",
@@ -207,6 +236,8 @@ def seed_demo(target) -> dict:
                 total += float(item.properties["amount"])
             records.update(sb, portal, "deals", deal, {"amount": total}, SOURCE)
             deals.append(deal)
+        deals += _project_deals(sb, portal, list(companies.values()), products)
+        search_index.settle(portal)
     return {
         "portals": [DEMO_PORTAL, EMPTY_PORTAL],
         "companies": len(companies),
@@ -214,3 +245,50 @@ def seed_demo(target) -> dict:
         "products": len(products),
         "deals": len(deals),
     }
+
+
+def _project_deals(sb, portal, companies: list, products: list) -> list:
+    """Seed the project pipeline and its deals, with discounted line items."""
+    seeding.add_pipeline(sb, portal, PROJECTS)
+    made = []
+    for number, (company, stage, typed, lines) in enumerate(_PROJECT_DEALS, start=1):
+        closed = stage in (PROJECT_WON, "1001004")
+        deal = records.create(
+            sb,
+            portal,
+            "deals",
+            {
+                "dealname": f"{companies[company].properties['name']} – prosjekt {number}",
+                "pipeline": PROJECT_PIPELINE,
+                "dealstage": stage,
+                "closedate": iso(sb.clock.now() + (-10 if closed else 20) * 86400),
+            },
+            [
+                {
+                    "to": {"id": companies[company].id},
+                    "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 5}],
+                }
+            ],
+            SOURCE,
+        )
+        total = 0.0
+        for product, quantity, discount in lines:
+            item = records.create(
+                sb,
+                portal,
+                "line_items",
+                {"hs_product_id": products[product].id, "quantity": quantity, **discount},
+                [
+                    {
+                        "to": {"id": deal.id},
+                        "types": [
+                            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 20}
+                        ],
+                    }
+                ],
+                SOURCE,
+            )
+            total += float(item.properties["amount"])
+        records.update(sb, portal, "deals", deal, {"amount": typed or total}, SOURCE)
+        made.append(deal)
+    return made

@@ -21,11 +21,12 @@ TWINS = [
     (rf"^/crm/associations/<{re.escape(V)}>/", "/crm/v4/associations/", "v4"),
     (rf"^/crm/properties/<{re.escape(V)}>/", "/crm/v3/properties/", "v3"),
     (rf"^/crm/pipelines/<{re.escape(V)}>/", "/crm/v3/pipelines/", "v3"),
+    (rf"^/files/<{re.escape(V)}>/", "/files/v3/", "v3"),
 ]
 
 
 def add_legacy_paths(app: Flask) -> None:
-    """Give each associations, properties and pipelines rule its v3/v4 twin."""
+    """Give each associations, properties, pipelines and files rule its v3/v4 twin."""
     for rule in list(app.url_map.iter_rules()):
         for pattern, replacement, version in TWINS:
             legacy, hits = re.subn(pattern, replacement, rule.rule)

@@ -19,9 +19,10 @@ def parse(portal: Portal, object_type: str, item: dict, find) -> tuple[str, str,
     if known is None or known[0] != object_type:
         raise invalid(f"{type_id} is not a valid association type id for {object_type}")
     to_type = known[1]
-    if find(portal, to_type, to_id) is None:
+    target = find(portal, to_type, to_id)
+    if target is None:
         raise invalid(f"No {to_type} with id {to_id} exists to associate with")
-    return to_type, to_id, type_id
+    return to_type, target.id, type_id
 
 
 def _implied(category: str, type_id: int) -> list[tuple[str, int]]:
@@ -116,4 +117,27 @@ def announce(
                         "toObjectTypeId": schema.type_id(b_type),
                     },
                 )
+            )
+
+
+def check_parents(portal: Portal, from_type: str, from_id, wanted: list, find) -> None:
+    """Refuse a second deal for a line item: "Line items belong to one single parent object"
+    (line items guide; fidelity-findings B4). `from_id` is None for a record being created."""
+    if {from_type} - {"line_items", "deals"}:
+        return
+    new_deals = set()
+    for to_type, to_id, _ in wanted:
+        if {from_type, to_type} != {"line_items", "deals"}:
+            continue
+        item, deal = (from_id, str(to_id)) if from_type == "line_items" else (str(to_id), from_id)
+        if item is None:
+            new_deals.add(deal)
+            if len(new_deals) > 1:
+                raise invalid("A line item belongs to one deal; give it one deal association")
+            continue
+        parents = set(linked(portal, "line_items", item, "deals", find)) - {deal}
+        if parents:
+            raise invalid(
+                f"Line item {item} already belongs to deal {sorted(parents)[0]}; a line item "
+                "belongs to one deal: remove that association first"
             )

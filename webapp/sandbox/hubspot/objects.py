@@ -1,26 +1,28 @@
-"""CRM objects API: create, read, update, archive, list and the batch endpoints."""
+"""CRM objects API: create, read, update, archive, list, merge and GDPR delete (batches are
+in batches.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from . import records, schema
-from .errors import ApiFailure, invalid
+from . import lifecycle, records, schema
+from .errors import invalid
 from .gateway import api, json_body, sandbox
-from .state import iso
 
 bp = Blueprint("hubspot_objects", __name__)
 BATCH_LIMIT = 100
 LIST_LIMIT = 100  # max `limit` for list; UNCONFIRMED in the brief, 100 as for batches
 V = 'any("2026-03", "2026-09"):version'
+# The types whose specs have /merge (contacts, companies, deals), by name or type id.
+MERGEABLE = 'any("contacts", "companies", "deals", "0-1", "0-2", "0-3")'
 
 
-def routes(path: str, **options):
+def routes(path: str, blueprint: Blueprint = bp, **options):
     """Serve a path on both the date-versioned and the legacy v3 prefix."""
 
     def decorate(view):
-        bp.add_url_rule(f"/crm/objects/<{V}>/<object_type>{path}", view_func=view, **options)
-        bp.add_url_rule(
+        blueprint.add_url_rule(f"/crm/objects/<{V}>/<object_type>{path}", view_func=view, **options)
+        blueprint.add_url_rule(
             f"/crm/v3/objects/<object_type>{path}",
             endpoint=view.__name__ + "_v3",
             view_func=view,
@@ -53,6 +55,13 @@ def csv_arg(name: str) -> list[str]:
     return [part for value in request.args.getlist(name) for part in value.split(",") if part]
 
 
+def csv_items(value) -> list[str]:
+    """Read a body's property list, sent as a list (or, leniently, one CSV string)."""
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part]
+    return [str(v) for v in value or [] if v]
+
+
 def _limit(raw, default: int, maximum: int) -> int:
     try:
         limit = int(raw if raw is not None else default)
@@ -71,7 +80,11 @@ def list_objects(version: str, object_type: str):
     limit = _limit(request.args.get("limit"), 10, LIST_LIMIT)
     archived = request.args.get("archived", "false").lower() == "true"
     rows = sorted(
-        (r for r in g.portal.records[object_type].values() if r.archived == archived),
+        (
+            r
+            for r in g.portal.records[object_type].values()
+            if r.archived == archived and not r.merged_into
+        ),
         key=lambda r: int(r.id),
     )
     after = request.args.get("after")
@@ -80,7 +93,14 @@ def list_objects(version: str, object_type: str):
     page, rest = rows[:limit], rows[limit:]
     body = {
         "results": [
-            records.public(g.portal, object_type, r, csv_arg("properties"), csv_arg("associations"))
+            records.public(
+                g.portal,
+                object_type,
+                r,
+                csv_arg("properties"),
+                csv_arg("associations"),
+                csv_arg("propertiesWithHistory"),
+            )
             for r in page
         ]
     }
@@ -113,7 +133,12 @@ def read_object(version: str, object_type: str, object_id: str):
     record = records.get(g.portal, object_type, object_id, request.args.get("idProperty"))
     return jsonify(
         records.public(
-            g.portal, object_type, record, csv_arg("properties"), csv_arg("associations")
+            g.portal,
+            object_type,
+            record,
+            csv_arg("properties"),
+            csv_arg("associations"),
+            csv_arg("propertiesWithHistory"),
         )
     )
 
@@ -140,145 +165,43 @@ def archive_object(version: str, object_type: str, object_id: str):
     return "", 204
 
 
-def _inputs() -> tuple[dict, list]:
+@bp.post(f"/crm/objects/<{V}>/<{MERGEABLE}:object_type>/merge")
+@bp.post(
+    f"/crm/v3/objects/<{MERGEABLE}:object_type>/merge",
+    defaults={"version": "v3"},
+    endpoint="merge_v3",
+)
+@api(writing)
+def merge(version: str, object_type: str):
+    """Merge objectIdToMerge into primaryObjectId; answer the record that remains."""
+    object_type = kind(object_type)
     body = json_body()
-    inputs = body.get("inputs") if isinstance(body, dict) else None
-    if not isinstance(inputs, list):
-        raise invalid("Invalid input JSON: `inputs` must be a list")
-    if len(inputs) > BATCH_LIMIT:
-        raise invalid(
-            f"Batch input must contain at most {BATCH_LIMIT} inputs; got {len(inputs)}",
-            errors=[{"message": f"size must be between 0 and {BATCH_LIMIT}", "in": "inputs"}],
-        )
-    return body, inputs
-
-
-def _batch_answer(results: list, errors: list, ok_status: int, started: float):
-    body = {
-        "status": "COMPLETE",
-        "results": results,
-        "startedAt": iso(started),
-        "completedAt": iso(sandbox().clock.now()),
-    }
-    if errors:
-        body.update(numErrors=len(errors), errors=errors)
-    return jsonify(body), 207 if errors else ok_status
-
-
-@routes("/batch/read", methods=["POST"])
-@api(reading)
-def batch_read(version: str, object_type: str):
-    object_type = kind(object_type)
-    started = sandbox().clock.now()
-    body, inputs = _inputs()
-    found, missing = [], []
-    for item in inputs:
-        record = records.find(g.portal, object_type, str(item.get("id")), body.get("idProperty"))
-        (found if record else missing).append(record or str(item.get("id")))
-    errors = (
-        [
-            ApiFailure(
-                404,
-                "Could not get some objects, they may be deleted or not exist. "
-                "Check that ids are valid.",
-                "OBJECT_NOT_FOUND",
-                context={"ids": missing},
-            ).item()
-        ]
-        if missing
-        else []
+    if (
+        not isinstance(body, dict)
+        or not body.get("primaryObjectId")
+        or not body.get("objectIdToMerge")
+    ):
+        raise invalid("Give primaryObjectId and objectIdToMerge")
+    record = lifecycle.merge(
+        sandbox(),
+        g.portal,
+        object_type,
+        str(body["primaryObjectId"]),
+        str(body["objectIdToMerge"]),
+        g.source,
     )
-    results = [records.public(g.portal, object_type, r, body.get("properties")) for r in found]
-    return _batch_answer(results, errors, 200, started)
+    return jsonify(records.public(g.portal, object_type, record, list(record.properties)))
 
 
-def _each(inputs: list, action) -> tuple[list, list]:
-    """Run action per input; collect results and per-input StandardErrors (207)."""
-    results, errors = [], []
-    for item in inputs:
-        try:
-            results.append(action(item if isinstance(item, dict) else {}))
-        except ApiFailure as failure:
-            error = failure.item()
-            if isinstance(item, dict) and item.get("objectWriteTraceId"):
-                error["context"] = dict(
-                    error["context"], objectWriteTraceId=[item["objectWriteTraceId"]]
-                )
-            errors.append(error)
-    return results, errors
-
-
-@routes("/batch/create", methods=["POST"])
-@api(writing)
-def batch_create(version: str, object_type: str):
-    object_type = kind(object_type)
-    started = sandbox().clock.now()
-    _, inputs = _inputs()
-
-    def create(item):
-        record = records.create(
-            sandbox(),
-            g.portal,
-            object_type,
-            item.get("properties") or {},
-            item.get("associations") or [],
-            g.source,
-        )
-        return records.public(g.portal, object_type, record, list(record.properties))
-
-    return _batch_answer(*_each(inputs, create), 201, started)
-
-
-@routes("/batch/update", methods=["POST"])
-@api(writing)
-def batch_update(version: str, object_type: str):
-    object_type = kind(object_type)
-    started = sandbox().clock.now()
-    _, inputs = _inputs()
-
-    def update(item):
-        record = records.get(g.portal, object_type, str(item.get("id")), item.get("idProperty"))
-        records.update(
-            sandbox(), g.portal, object_type, record, item.get("properties") or {}, g.source
-        )
-        return records.public(g.portal, object_type, record, list(record.properties))
-
-    return _batch_answer(*_each(inputs, update), 200, started)
-
-
-@routes("/batch/upsert", methods=["POST"])
-@api(writing)
-def batch_upsert(version: str, object_type: str):
-    """Create or update by a unique property; each result says whether it is `new`."""
-    object_type = kind(object_type)
-    started = sandbox().clock.now()
-    _, inputs = _inputs()
-
-    def upsert(item):
-        id_property = item.get("idProperty") or "hs_object_id"
-        values = dict(item.get("properties") or {})
-        record = records.find(g.portal, object_type, str(item.get("id")), id_property)
-        if record is None:
-            if id_property == "hs_object_id":
-                raise records.not_found(f"No {object_type} with id {item.get('id')}")
-            values.setdefault(id_property, str(item.get("id")))
-            record = records.create(sandbox(), g.portal, object_type, values, (), g.source)
-            new = True
-        else:
-            records.update(sandbox(), g.portal, object_type, record, values, g.source)
-            new = False
-        return dict(records.public(g.portal, object_type, record, list(record.properties)), new=new)
-
-    return _batch_answer(*_each(inputs, upsert), 200, started)
-
-
-@routes("/batch/archive", methods=["POST"])
-@api(writing)
-def batch_archive(version: str, object_type: str):
-    object_type = kind(object_type)
-    _, inputs = _inputs()
-    for item in inputs:
-        record = records.find(g.portal, object_type, str((item or {}).get("id")))
-        if record is not None:
-            records.archive(sandbox(), g.portal, object_type, record, g.source)
+@bp.post(f"/crm/objects/<{V}>/contacts/gdpr-delete")
+@bp.post("/crm/v3/objects/contacts/gdpr-delete", defaults={"version": "v3"}, endpoint="gdpr_v3")
+@api(schema.write_scopes("contacts"))
+def gdpr_delete(version: str):
+    """Delete a contact permanently (by id, or by email with idProperty=email)."""
+    body = json_body()
+    if not isinstance(body, dict) or not body.get("objectId"):
+        raise invalid("Give the objectId of the contact to delete")
+    lifecycle.gdpr_delete(
+        sandbox(), g.portal, str(body["objectId"]), body.get("idProperty"), g.source
+    )
     return "", 204

@@ -118,8 +118,12 @@ def webhook_mode():
 def webhook_config():
     """Replace the app's webhooks with a webhooks-hsmeta.json, as `hs project upload` does."""
     sb = sandbox()
-    target, subscriptions, _ = from_hsmeta(_body())
-    sb.settings.update(webhook_target_url=target, webhook_subscriptions=subscriptions)
+    target, subscriptions, concurrency = from_hsmeta(_body())
+    sb.settings.update(
+        webhook_target_url=target,
+        webhook_subscriptions=subscriptions,
+        webhook_max_concurrent=concurrency,
+    )
     sb.webhooks.configure()
     return jsonify(sb.webhooks.status())
 
@@ -134,3 +138,33 @@ def webhook_flush():
     """Wait (up to `timeout` seconds) until every queued webhook has been delivered or dropped."""
     idle = sandbox().webhooks.wait_idle(float(_body().get("timeout", 10)))
     return jsonify({"idle": idle}), 200 if idle else 504
+
+
+# The settings the control API may change: {camelCase name: settings key}.
+TUNABLE = {
+    "searchLagSeconds": "search_lag_seconds",
+    "mergeCreatesNewId": "merge_creates_new_id",
+    "lineItemDiscountPerUnit": "line_item_discount_per_unit",
+    "webhookRetryDelays": "webhook_retry_delays",
+    "webhookRetryJitter": "webhook_retry_jitter",
+    "webhookMaxRetries": "webhook_max_retries",
+    "webhookTimeout": "webhook_timeout",
+}
+
+
+def _settings() -> dict:
+    settings = sandbox().settings
+    return {name: settings[key] for name, key in TUNABLE.items()}
+
+
+@bp.get("/settings")
+def read_settings():
+    return jsonify(_settings())
+
+
+@bp.post("/settings")
+def update_settings():
+    """Change emulation settings: search lag, merges, line-item discounts, webhook retries."""
+    body = _body()
+    sandbox().settings.update({TUNABLE[name]: value for name, value in body.items()})
+    return jsonify(_settings())

@@ -1,157 +1,44 @@
-"""CRM record operations shared by the API and the control API (which acts as a UI user)."""
+"""CRM record operations shared by the API and the control API (which acts as a UI user).
+
+Every write validates first and changes nothing when refused; then it stores the values,
+their history (propertiesWithHistory), what HubSpot computes from them, queues the new state
+for the search index (which takes it in after a delay) and announces it to webhooks.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
 
-from . import links, schema
+from . import catalogue, computed, index, links, schema, validation
 from .errors import ApiFailure, invalid, not_found
-from .pipelines_data import STAGE_IDS
 from .state import Portal, Record, iso
 from .subscriptions import Change
 
-
-def property_defs(portal: Portal, object_type: str) -> dict:
-    """Return every property of a type (built-in, system and custom) by name."""
-    defs = {}
-    for name, kind, field_type in schema.BUILTIN_PROPERTIES[object_type]:
-        defs[name] = {
-            "name": name,
-            "label": name.replace("_", " ").title(),
-            "type": kind,
-            "fieldType": field_type,
-            "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
-            "hasUniqueValue": name in schema.IMPLICIT_UNIQUE.get(object_type, ()),
-        }
-    for name in schema.SYSTEM_PROPERTIES:
-        kind = "string" if name == "hs_object_id" else "datetime"
-        defs[name] = {
-            "name": name,
-            "label": name,
-            "type": kind,
-            "fieldType": "text",
-            "groupName": f"{schema.OBJECT_TYPES[object_type][1]}information",
-            "hasUniqueValue": name == "hs_object_id",
-            "readOnly": True,
-        }
-    defs.update(portal.custom_properties[object_type])
-    return defs
-
-
-def _string(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _datetime(value: str) -> str | None:
-    if value.isdigit():
-        return iso(int(value) / 1000)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return iso(parsed.timestamp())
-
-
-def clean_properties(portal: Portal, object_type: str, values: dict) -> dict:
-    """Validate written values against the schema and return them as strings."""
-    if not isinstance(values, dict):
-        raise invalid("Invalid input JSON: properties must be an object")
-    defs = property_defs(portal, object_type)
-    problems, cleaned = [], {}
-    for name, raw in values.items():
-        definition = defs.get(name)
-        value = _string(raw)
-        if definition is None:
-            problems.append((name, f'Property "{name}" does not exist', "PROPERTY_DOESNT_EXIST"))
-        elif name in schema.READ_ONLY:
-            problems.append(
-                (
-                    name,
-                    f'"{name}" is a read only property; its value cannot be set.',
-                    "READ_ONLY_VALUE",
-                )
-            )
-        elif value and definition["type"] == "number" and not _is_number(value):
-            problems.append((name, f"{value} was not a valid number.", "INVALID_FLOAT"))
-        elif value and definition["type"] == "datetime":
-            normal = _datetime(value)
-            if normal is None:
-                problems.append((name, f"{value} was not a valid date-time.", "INVALID_DATE"))
-            cleaned[name] = normal or value
-            continue
-        elif name == "dealstage" and value and value not in STAGE_IDS:
-            problems.append(
-                (
-                    name,
-                    f"{value} was not one of the allowed options: {sorted(STAGE_IDS)}",
-                    "INVALID_OPTION",
-                )
-            )
-        elif name == "pipeline" and value and value != "default":
-            problems.append(
-                (name, f"{value} was not one of the allowed options: ['default']", "INVALID_OPTION")
-            )
-        cleaned[name] = value
-    if problems:
-        raise invalid(
-            "Property values were not valid: " + "; ".join(m for _, m, _ in problems),
-            errors=[
-                {"message": m, "code": c, "context": {"propertyName": [n]}} for n, m, c in problems
-            ],
-        )
-    return cleaned
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def unique_names(portal: Portal, object_type: str) -> set:
-    return {n for n, d in property_defs(portal, object_type).items() if d.get("hasUniqueValue")}
-
-
-def _check_unique(portal: Portal, object_type: str, values: dict, own_id: str | None) -> None:
-    for name in unique_names(portal, object_type) & set(values):
-        if not values[name]:
-            continue
-        for other in live(portal, object_type):
-            if (
-                other.id != own_id
-                and other.properties.get(name, "").lower() == values[name].lower()
-            ):
-                raise ApiFailure(
-                    409,
-                    f"A {schema.OBJECT_TYPES[object_type][1]} with {name} "
-                    f"{values[name]!r} already exists. Existing ID: {other.id}",
-                    "CONFLICT",
-                    context={"existingId": [other.id], "propertyName": [name]},
-                )
+property_defs = validation.property_defs
+unique_names = validation.unique_names
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 
 def live(portal: Portal, object_type: str) -> list[Record]:
-    """Return the type's non-archived records, oldest first."""
-    return [r for r in portal.records[object_type].values() if not r.archived]
+    """Return the type's records that are neither archived nor merged away, oldest first."""
+    return [r for r in portal.records[object_type].values() if r.live]
+
+
+def survivor(portal: Portal, object_type: str, record: Record | None) -> Record | None:
+    """Follow a merged-away record to the record it was merged into."""
+    seen = 0
+    while record is not None and record.merged_into and seen < 100:
+        record, seen = portal.records[object_type].get(record.merged_into), seen + 1
+    return record
 
 
 def find(
     portal: Portal, object_type: str, key: str, id_property: str | None = None
 ) -> Record | None:
-    """Look a record up by id, or by the value of a unique property."""
+    """Look a live record up by id (a merged-away id finds its survivor) or unique value."""
     if not id_property or id_property == "hs_object_id":
-        record = portal.records[object_type].get(str(key))
-        return record if record and not record.archived else None
+        record = survivor(portal, object_type, portal.records[object_type].get(str(key)))
+        return record if record and record.live else None
     if id_property not in unique_names(portal, object_type):
         raise invalid(f"{id_property} is not a unique property of {object_type}")
     for record in live(portal, object_type):
@@ -167,35 +54,119 @@ def get(portal: Portal, object_type: str, key: str, id_property: str | None = No
     return record
 
 
-def create(
-    sandbox,
-    portal: Portal,
-    object_type: str,
-    values: dict,
-    associations=(),
-    source: tuple = ("INTEGRATION", ""),
-) -> Record:
-    """Create a record (with its associations) and announce it to webhook subscribers."""
-    cleaned = clean_properties(portal, object_type, values)
-    _check_unique(portal, object_type, cleaned, None)
-    wanted = [links.parse(portal, object_type, a, find) for a in associations or []]
+def conflict(portal: Portal, object_type: str, name: str, value: str, other: Record):
+    """HubSpot's 409 for a taken unique value; clients parse the id out of the message."""
+    if object_type == "contacts" and name == "email":
+        message = f"Contact already exists. Existing ID: {other.id}"
+    else:
+        singular = schema.OBJECT_TYPES[object_type][1]
+        message = f"A {singular} with {name} {value!r} already exists. Existing ID: {other.id}"
+    return ApiFailure(409, message, "CONFLICT")
+
+
+def check_unique(
+    portal: Portal, object_type: str, values: dict, own_id: str | None, reserved=None
+) -> None:
+    """Refuse values a unique property already holds (409), or twice in one batch (400)."""
+    for name in (unique_names(portal, object_type) - {"hs_object_id"}) & set(values):
+        value = values[name].lower()
+        if not value:
+            continue
+        for other in live(portal, object_type):
+            if other.id != own_id and other.properties.get(name, "").lower() == value:
+                raise conflict(portal, object_type, name, values[name], other)
+        if reserved is not None:
+            if (name, value) in reserved:
+                raise invalid(f"Duplicate {name} {values[name]!r} in the batch input")
+            reserved.add((name, value))
+
+
+def _check_contact(portal: Portal, object_type: str, values: dict) -> None:
+    email = values.get("email", "")
+    if object_type != "contacts" or not email:
+        return
+    if not _EMAIL.match(email):
+        raise validation.refusal([("email", f"Email address {email} is invalid", "INVALID_EMAIL")])
+    if email.lower() in portal.blocked_emails:
+        message = f"{email} was permanently deleted for privacy and cannot be used again"
+        raise validation.refusal([("email", message, "BLOCKED_EMAIL")])
+
+
+def _fill_from_product(portal: Portal, values: dict) -> None:
+    if not values.get("hs_product_id"):
+        return
+    product = find(portal, "products", values["hs_product_id"])
+    if product is None:
+        raise validation.refusal(
+            [
+                (
+                    "hs_product_id",
+                    f"Product {values['hs_product_id']} does not exist",
+                    "INVALID_OBJECT_ID",
+                )
+            ]
+        )
+    for name in ("name", "price", "hs_sku", "description"):
+        if name in product.properties and not values.get(name):
+            values[name] = product.properties[name]
+
+
+def prepare_create(
+    sandbox, portal: Portal, object_type: str, values, associations=(), reserved=None
+) -> dict:
+    """Validate a create completely (nothing is stored); return what commit_create needs."""
+    cleaned = validation.clean(portal, object_type, values)
+    if object_type == "notes" and not cleaned.get("hs_timestamp"):
+        raise validation.refusal(
+            [("hs_timestamp", "hs_timestamp is required on a note", "REQUIRED_FIELD")]
+        )
     if object_type == "deals" and cleaned.get("dealstage") and not cleaned.get("pipeline"):
         cleaned["pipeline"] = "default"
     if object_type == "line_items":
         _fill_from_product(portal, cleaned)
+    _check_contact(portal, object_type, cleaned)
+    check_unique(portal, object_type, cleaned, None, reserved)
+    wanted = [links.parse(portal, object_type, a, find) for a in associations or []]
+    links.check_parents(portal, object_type, None, wanted, find)
+    cleaned.update(computed.derived(sandbox, portal, object_type, cleaned))
+    return {"values": {k: v for k, v in cleaned.items() if v != ""}, "links": wanted}
+
+
+def commit_create(
+    sandbox, portal: Portal, object_type: str, plan: dict, source: tuple = ("INTEGRATION", "")
+) -> Record:
+    """Store a prepared record with its associations and announce it."""
     now = sandbox.clock.now()
-    record = Record(sandbox.state.next_id(), {}, now, now)
-    record.properties.update({k: v for k, v in cleaned.items() if v != ""})
+    event = sandbox.webhooks.event_id()
+    record = Record(sandbox.state.next_id(), dict(plan["values"]), now, now)
     record.properties.update(
-        hs_object_id=record.id, createdate=iso(now), hs_lastmodifieddate=iso(now)
+        {
+            "hs_object_id": record.id,
+            "createdate": iso(now),
+            catalogue.modified_name(object_type): iso(now),
+        }
     )
+    for name, value in plan["values"].items():
+        record.history[name] = [history_entry(source, now, value, _calculated(object_type, name))]
     portal.records[object_type][record.id] = record
-    sandbox.webhooks.record(Change(portal.id, object_type, record.id, "creation", source, now))
-    for name, value in cleaned.items():
-        sandbox.webhooks.record(
-            Change(portal.id, object_type, record.id, "propertyChange", source, now, name, value)
+    index.stage(sandbox, record)
+    announce = sandbox.webhooks.record
+    announce(Change(portal.id, object_type, record.id, "creation", source, now, event_id=event))
+    for name, value in plan["values"].items():
+        announce(
+            Change(
+                portal.id,
+                object_type,
+                record.id,
+                "propertyChange",
+                source,
+                now,
+                name,
+                value,
+                event_id=event,
+            )
         )
-    for to_type, to_id, type_id in wanted:
+    for to_type, to_id, type_id in plan["links"]:
         associate(
             sandbox,
             portal,
@@ -210,6 +181,19 @@ def create(
     return record
 
 
+def create(
+    sandbox,
+    portal: Portal,
+    object_type: str,
+    values: dict,
+    associations=(),
+    source: tuple = ("INTEGRATION", ""),
+) -> Record:
+    """Create a record (with its associations) and announce it to webhook subscribers."""
+    plan = prepare_create(sandbox, portal, object_type, values, associations)
+    return commit_create(sandbox, portal, object_type, plan, source)
+
+
 def update(
     sandbox,
     portal: Portal,
@@ -219,23 +203,64 @@ def update(
     source: tuple = ("INTEGRATION", ""),
 ) -> Record:
     """Change some properties and announce each change that really changed something."""
-    cleaned = clean_properties(portal, object_type, values)
-    _check_unique(portal, object_type, cleaned, record.id)
+    cleaned = validation.clean(portal, object_type, values, current=record.properties)
+    merged = {**record.properties, **cleaned}
+    _check_contact(portal, object_type, cleaned)
+    check_unique(portal, object_type, cleaned, record.id)
+    cleaned.update(computed.derived(sandbox, portal, object_type, merged))
+    apply(sandbox, portal, object_type, record, cleaned, source)
+    return record
+
+
+def apply(
+    sandbox, portal: Portal, object_type: str, record: Record, values: dict, source: tuple
+) -> dict:
+    """Store values already judged; record history, index and webhooks; return the changes."""
     now = sandbox.clock.now()
-    changed = {k: v for k, v in cleaned.items() if record.properties.get(k, "") != v}
+    changed = {k: v for k, v in values.items() if record.properties.get(k, "") != v}
+    if not changed:
+        return changed
+    event = sandbox.webhooks.event_id()
     for name, value in changed.items():
         if value == "":
             record.properties.pop(name, None)
         else:
             record.properties[name] = value
-    if changed:
-        record.updated = now
-        record.properties["hs_lastmodifieddate"] = iso(now)
+        entry = history_entry(source, now, value, _calculated(object_type, name))
+        record.history.setdefault(name, []).insert(0, entry)
+    record.updated = now
+    record.properties[catalogue.modified_name(object_type)] = iso(now)
+    index.stage(sandbox, record)
     for name, value in changed.items():
         sandbox.webhooks.record(
-            Change(portal.id, object_type, record.id, "propertyChange", source, now, name, value)
+            Change(
+                portal.id,
+                object_type,
+                record.id,
+                "propertyChange",
+                source,
+                now,
+                name,
+                value,
+                event_id=event,
+            )
         )
-    return record
+    return changed
+
+
+def _calculated(object_type: str, name: str) -> bool:
+    return name in computed.LINE_ITEM + computed.DEAL and object_type in ("line_items", "deals")
+
+
+def history_entry(source: tuple, when: float, value: str, calculated: bool = False) -> dict:
+    """Return one ValueWithTimestamp of a property's history."""
+    kind, source_id = ("CALCULATED", "") if calculated else source
+    entry = {"value": value, "timestamp": iso(when), "sourceType": kind}
+    if source_id:
+        entry["sourceId"] = source_id
+    if source_id.startswith("userId:"):
+        entry["updatedByUserId"] = int(source_id.removeprefix("userId:"))
+    return entry
 
 
 def archive(
@@ -245,28 +270,8 @@ def archive(
     now = sandbox.clock.now()
     record.archived_at = now
     record.updated = now
+    index.stage(sandbox, record)
     sandbox.webhooks.record(Change(portal.id, object_type, record.id, "deletion", source, now))
-
-
-def _fill_from_product(portal: Portal, values: dict) -> None:
-    product = portal.records["products"].get(values.get("hs_product_id", ""))
-    if values.get("hs_product_id") and (product is None or product.archived):
-        raise invalid(
-            f"Product {values['hs_product_id']} does not exist",
-            errors=[
-                {
-                    "message": "hs_product_id refers to no product",
-                    "code": "INVALID_OBJECT_ID",
-                    "context": {"propertyName": ["hs_product_id"]},
-                }
-            ],
-        )
-    if product:
-        for name in ("name", "price", "hs_sku", "description"):
-            if name in product.properties and not values.get(name):
-                values[name] = product.properties[name]
-    if _is_number(values.get("quantity", "x")) and _is_number(values.get("price", "x")):
-        values["amount"] = _string(float(values["quantity"]) * float(values["price"]))
 
 
 def associate(
@@ -281,6 +286,7 @@ def associate(
     source: tuple = ("INTEGRATION", ""),
 ) -> None:
     """Associate two records and announce what is new to webhook subscribers."""
+    links.check_parents(portal, from_type, from_id, [(to_type, to_id, type_id)], find)
     added = links.link(portal, from_type, from_id, to_type, to_id, category, type_id)
     links.announce(sandbox, portal, from_type, from_id, to_type, to_id, added, False, source)
 
@@ -304,18 +310,35 @@ def linked(portal: Portal, from_type: str, from_id: str, to_type: str) -> dict:
     return links.linked(portal, from_type, from_id, to_type, find)
 
 
-def public(portal: Portal, object_type: str, record: Record, names=None, associations=()) -> dict:
-    """Return a record as SimplePublicObject; unset requested properties come back null."""
-    names = list(names or schema.DEFAULT_PROPERTIES[object_type]) + schema.SYSTEM_PROPERTIES
+def public(
+    portal: Portal,
+    object_type: str,
+    record: Record,
+    names=None,
+    associations=(),
+    history=(),
+    properties: dict | None = None,
+) -> dict:
+    """Return a record as SimplePublicObject; unset requested properties come back null.
+
+    `properties` replaces the record's own (search answers from its index); `history` names
+    the properties whose earlier values come along (propertiesWithHistory).
+    """
+    values = record.properties if properties is None else properties
+    names = list(names or schema.DEFAULT_PROPERTIES[object_type]) + schema.system_names(object_type)
     body = {
         "id": record.id,
-        "properties": {n: record.properties.get(n) for n in dict.fromkeys(names)},
+        "properties": {n: values.get(n) for n in dict.fromkeys(names)},
         "createdAt": iso(record.created),
         "updatedAt": iso(record.updated),
         "archived": record.archived,
     }
     if record.archived:
         body["archivedAt"] = iso(record.archived_at)
+    if history:
+        body["propertiesWithHistory"] = {
+            n: list(record.history.get(n, [])) for n in dict.fromkeys(history)
+        }
     found = {}
     for to_type in associations:
         to_type = schema.canonical_type(to_type)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import catalogue
+
 # plural name -> (objectTypeId, singular name used by webhooks and association labels)
 OBJECT_TYPES = {
     "contacts": ("0-1", "contact"),
@@ -28,7 +30,7 @@ def type_id(object_type: str) -> str:
     return OBJECT_TYPES[object_type][0]
 
 
-# Returned when a read names no properties [SPEC-CONTACTS description].
+# Returned when a read names no properties [SPEC-CONTACTS description], with the system ones.
 DEFAULT_PROPERTIES = {
     "companies": ["name", "domain"],
     "contacts": ["firstname", "lastname", "email"],
@@ -37,75 +39,22 @@ DEFAULT_PROPERTIES = {
     "line_items": ["name", "quantity", "price", "hs_product_id"],
     "notes": ["hs_note_body", "hs_timestamp"],
 }
-SYSTEM_PROPERTIES = ["hs_object_id", "createdate", "hs_lastmodifieddate"]
 
-# (name, type, fieldType) per type; a small but realistic slice of HubSpot's built-ins.
-_S, _N, _DT, _D, _E = "string", "number", "datetime", "date", "enumeration"
-BUILTIN_PROPERTIES = {
-    "companies": [
-        ("name", _S, "text"),
-        ("domain", _S, "text"),
-        ("phone", _S, "phonenumber"),
-        ("city", _S, "text"),
-        ("address", _S, "text"),
-        ("zip", _S, "text"),
-        ("country", _S, "text"),
-        ("industry", _S, "select"),
-        ("description", _S, "textarea"),
-        ("hubspot_owner_id", _E, "select"),
-    ],
-    "contacts": [
-        ("email", _S, "text"),
-        ("firstname", _S, "text"),
-        ("lastname", _S, "text"),
-        ("phone", _S, "phonenumber"),
-        ("mobilephone", _S, "phonenumber"),
-        ("company", _S, "text"),
-        ("jobtitle", _S, "text"),
-        ("city", _S, "text"),
-        ("hubspot_owner_id", _E, "select"),
-    ],
-    "deals": [
-        ("dealname", _S, "text"),
-        ("amount", _N, "number"),
-        ("closedate", _DT, "date"),
-        ("pipeline", _E, "select"),
-        ("dealstage", _E, "radio"),
-        ("deal_currency_code", _E, "select"),
-        ("description", _S, "textarea"),
-        ("hubspot_owner_id", _E, "select"),
-    ],
-    "products": [
-        ("name", _S, "text"),
-        ("description", _S, "textarea"),
-        ("price", _N, "number"),
-        ("hs_sku", _S, "text"),
-        ("hs_cost_of_goods_sold", _N, "number"),
-        ("tax", _N, "number"),
-        ("hs_recurring_billing_period", _S, "text"),
-    ],
-    "line_items": [
-        ("name", _S, "text"),
-        ("quantity", _N, "number"),
-        ("price", _N, "number"),
-        ("amount", _N, "number"),
-        ("hs_product_id", _S, "text"),
-        ("hs_sku", _S, "text"),
-        ("description", _S, "textarea"),
-        ("discount", _N, "number"),
-        ("hs_discount_percentage", _N, "number"),
-        ("hs_line_item_currency_code", _E, "select"),
-    ],
-    "notes": [
-        ("hs_note_body", _S, "html"),
-        ("hs_timestamp", _DT, "date"),
-        ("hubspot_owner_id", _E, "select"),
-    ],
-}
-# HubSpot computes these; a write that sets them is refused [MIR-CRM-UNDERSTANDING].
-READ_ONLY = {"hs_object_id", "createdate", "hs_lastmodifieddate"}
+
+def system_names(object_type: str) -> list[str]:
+    """Return the properties every record of a type carries: id, created, last modified."""
+    return ["hs_object_id", "createdate", catalogue.modified_name(object_type)]
+
+
 # Unique without a hasUniqueValue flag: HubSpot de-duplicates contacts by e-mail.
 IMPLICIT_UNIQUE = {"contacts": {"email"}}
+# Custom unique identifiers exist for contacts, companies, deals (and tickets and custom
+# objects, which the sandbox lacks), not for products or line items [MIR-CRM-UNDERSTANDING],
+# at most ten per object (properties guide).
+UNIQUE_CAPABLE = {"contacts", "companies", "deals"}
+MAX_UNIQUE = 10
+# HubSpot merges these through /merge (the 2026-03 specs of contacts, companies and deals).
+MERGEABLE = {"contacts", "companies", "deals"}
 
 # Accepted scopes (any one suffices) per type and access, from the specs' security blocks.
 _ECOM = ["e-commerce"]

@@ -1,4 +1,9 @@
-"""CRM search: filter groups (AND within, OR between), one sort, offset paging, HubSpot's caps."""
+"""CRM search: filter groups (AND within, OR between), one sort, offset paging, HubSpot's caps.
+
+Search answers from the index (index.py), which takes in each write only after the
+`search_lag_seconds` delay: a record just created is not found yet, one just updated is found
+by its old values and comes back with them, one just archived is still there.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ from datetime import datetime
 
 from flask import Blueprint, g, jsonify
 
-from . import records
+from . import index, records
 from .errors import invalid
-from .gateway import api, json_body
+from .gateway import api, json_body, sandbox
 from .objects import V, kind, reading
 
 bp = Blueprint("hubspot_search", __name__)
@@ -144,9 +149,12 @@ def search(version: str, object_type: str):
         raise invalid(f"Search results are limited to {MAX_TOTAL} in all; narrow the filters")
     groups = body.get("filterGroups") or []
     query = (body.get("query") or "").lower()
-    hits = []
-    for record in records.live(g.portal, object_type):
-        props = record.properties
+    hits, seen, now = [], {}, sandbox().clock.now()
+    for record in g.portal.records[object_type].values():
+        props = index.visible(record, now)
+        if props is None:
+            continue
+        seen[record.id] = props
         if groups and not any(
             all(matches(props, f) for f in grp.get("filters") or []) for grp in groups
         ):
@@ -155,12 +163,12 @@ def search(version: str, object_type: str):
             continue
         hits.append(record)
     name, descending = _sort_key(body.get("sorts"))
-    present = [r for r in hits if r.properties.get(name) not in (None, "")]
-    absent = [r for r in hits if r.properties.get(name) in (None, "")]
+    present = [r for r in hits if seen[r.id].get(name) not in (None, "")]
+    absent = [r for r in hits if seen[r.id].get(name) in (None, "")]
     present.sort(
         key=lambda r: (
-            _kind_rank(_comparable(r.properties[name])),
-            _comparable(r.properties[name]),
+            _kind_rank(_comparable(seen[r.id][name])),
+            _comparable(seen[r.id][name]),
             int(r.id),
         ),
         reverse=descending,
@@ -169,7 +177,14 @@ def search(version: str, object_type: str):
     page = hits[offset : offset + limit]
     result = {
         "total": len(hits),
-        "results": [records.public(g.portal, object_type, r, body.get("properties")) for r in page],
+        "results": [
+            _as_indexed(
+                records.public(
+                    g.portal, object_type, r, body.get("properties"), properties=seen[r.id]
+                )
+            )
+            for r in page
+        ],
     }
     if offset + limit < len(hits):
         result["paging"] = {"next": {"after": str(offset + limit)}}
@@ -178,3 +193,10 @@ def search(version: str, object_type: str):
 
 def _kind_rank(value) -> int:
     return 0 if isinstance(value, float) else 1
+
+
+def _as_indexed(body: dict) -> dict:
+    """A record archived since the index last saw it still answers as it was then."""
+    body["archived"] = False
+    body.pop("archivedAt", None)
+    return body

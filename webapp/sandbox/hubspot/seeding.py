@@ -11,11 +11,18 @@
                                     "associationTypeId": 1}]}]}]}}
 
 Records are created in the order of `objects`, so a ref must be defined before it is used.
+`currencies` lists the account's currencies, its company currency first (default NOK);
+`pipelines` adds deal pipelines (one with id "default" replaces the default one):
+
+     "pipelines": [{"id": "7654321", "label": "Projects", "stages": [
+         {"id": "1001", "label": "Won", "probability": 1.0, "isClosed": true}, ...]}]
+
+Seeded data is old news to the search index: it is searchable at once.
 """
 
 from __future__ import annotations
 
-from . import records, schema
+from . import index, pipelines_data, records, schema
 from .errors import ApiFailure, invalid
 from .state import Portal, State, iso
 
@@ -40,12 +47,56 @@ def create_portal(sandbox, body: dict) -> tuple[Portal, dict]:
         [dict(u) for u in users],
     )
     try:
+        if body.get("currencies"):
+            portal.currencies = list(dict.fromkeys(body["currencies"]))
+        for pipeline in body.get("pipelines") or []:
+            add_pipeline(sandbox, portal, pipeline)
         _add_properties(sandbox, portal, body.get("properties") or {})
         refs = _add_records(sandbox, portal, body.get("objects") or {})
     except ApiFailure:
         del state.portals[portal_id]  # all or nothing
         raise
+    index.settle(portal)
     return portal, refs
+
+
+def add_pipeline(sandbox, portal: Portal, seed: dict) -> dict:
+    """Add (or, for id "default", replace) a deal pipeline from seed data."""
+    at = iso(sandbox.clock.now())
+    pipeline_id = str(seed.get("id") or sandbox.state.next_schema_id())
+    if pipeline_id in portal.pipelines and pipeline_id != "default":
+        raise invalid(f"Pipeline {pipeline_id} is seeded twice")
+    taken = pipelines_data.all_stage_ids(portal) - {
+        s["id"] for s in portal.pipelines.get(pipeline_id, {}).get("stages", [])
+    }
+    stages = []
+    for order, item in enumerate(seed.get("stages") or []):
+        stage_id = str(item.get("id") or sandbox.state.next_schema_id())
+        if stage_id in taken:
+            raise invalid(f"Stage id {stage_id} is used twice in the account")
+        taken.add(stage_id)
+        stages.append(
+            pipelines_data.stage(
+                stage_id,
+                item["label"],
+                item.get("displayOrder", order),
+                pipelines_data.probability(item.get("probability", 0)),
+                bool(item.get("isClosed")),
+                at,
+            )
+        )
+    pipelines_data.check_labels(stages)
+    pipeline = {
+        "id": pipeline_id,
+        "label": seed["label"],
+        "displayOrder": seed.get("displayOrder", len(portal.pipelines)),
+        "archived": False,
+        "createdAt": pipelines_data.EPOCH if pipeline_id == "default" else at,
+        "updatedAt": at,
+        "stages": stages,
+    }
+    portal.pipelines[pipeline_id] = pipeline
+    return pipeline
 
 
 def _add_properties(sandbox, portal: Portal, wanted: dict) -> None:
@@ -55,6 +106,7 @@ def _add_properties(sandbox, portal: Portal, wanted: dict) -> None:
             missing = [k for k in ("name", "label", "type", "fieldType") if not definition.get(k)]
             if missing:
                 raise invalid(f"Property on {object_type} lacks {', '.join(missing)}")
+            check_definition(object_type, definition, portal)
             group = (
                 definition.get("groupName") or f"{schema.OBJECT_TYPES[object_type][1]}information"
             )
@@ -84,6 +136,12 @@ def _resolve(association: dict, refs: dict) -> dict:
             raise invalid(f"Unknown ref {target['ref']!r}: define a record before linking to it")
         target = {"id": refs[target["ref"]]}
     return dict(association, to=target)
+
+
+def check_definition(object_type: str, definition: dict, portal: Portal) -> None:
+    from .properties import check_definition as check
+
+    check(object_type, definition, portal)
 
 
 def _kind(object_type: str) -> str:

@@ -30,8 +30,18 @@ DEFAULTS = {
     "webhook_timeout": 5.0,  # a slower answer counts as a failure [MIR-WEBHOOKS]
     "webhook_max_retries": 10,  # "re-send failed notifications up to 10 times"
     # Seconds on the sandbox clock before each retry; HubSpot spreads ten over about 24 hours
-    # with random delays, the sandbox uses this fixed schedule (22.8 hours in all).
+    # with random delays: this schedule (22.8 hours in all), each delay varied at random by
+    # up to webhook_retry_jitter of itself (seeded by `seed`).
     "webhook_retry_delays": [60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 25200],
+    "webhook_retry_jitter": 0.25,
+    # Requests in flight at once per portal: the webhooks component's maxConcurrentRequests.
+    "webhook_max_concurrent": 10,
+    # Seconds before a write shows in search (HubSpot's index is eventually consistent).
+    "search_lag_seconds": 5.0,
+    # Whether a merge gives the surviving record a new id (thinly documented: a setting).
+    "merge_creates_new_id": True,
+    # Whether a line item's `discount` is per unit (HubSpot's "Unit discount") or per line.
+    "line_item_discount_per_unit": True,
     "access_token_ttl": 1800,
     "code_ttl": 600,
     "rotate_refresh_tokens": False,  # UNCONFIRMED in the brief §1.2; HubSpot keeps it today
@@ -80,8 +90,16 @@ DEFAULT_SUBSCRIPTIONS = [
             }
             for name in props
         ]
+        + (
+            [
+                {"subscriptionType": f"object.{kind}", "objectType": object_type, "active": True}
+                for kind in ("merge", "restore")
+            ]
+            if object_type in ("company", "contact", "deal")
+            else []
+        )
     )
-]
+] + [{"subscriptionType": "contact.privacyDeletion", "active": True}]  # as hubEvents has it
 
 
 def merged(settings: dict | None) -> dict:
@@ -91,7 +109,9 @@ def merged(settings: dict | None) -> dict:
     if result["webhook_subscriptions"] is None and result["webhooks_file"]:
         # The file names the production target; the sandbox posts to the local app instead.
         document = json.loads(Path(result["webhooks_file"]).read_text(encoding="utf-8"))
-        result["webhook_subscriptions"] = from_hsmeta(document)[1]
+        _, result["webhook_subscriptions"], concurrency = from_hsmeta(document)
+        if "webhook_max_concurrent" not in (settings or {}):
+            result["webhook_max_concurrent"] = concurrency
     if result["webhook_subscriptions"] is None:
         result["webhook_subscriptions"] = DEFAULT_SUBSCRIPTIONS
     return result

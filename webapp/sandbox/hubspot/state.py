@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import schema
+from . import pipelines_data, schema
 
 
 class Clock:
@@ -48,17 +48,29 @@ def iso(ts: float) -> str:
 
 @dataclass
 class Record:
-    """One CRM object; every property value is a string, as HubSpot stores them."""
+    """One CRM object; every property value is a string, as HubSpot stores them.
+
+    `history` holds each property's earlier values, newest first (propertiesWithHistory);
+    `search` the versions the search index has taken in, each visible from its time on
+    (index.py); `merged_into` the survivor's id once the record was merged away.
+    """
 
     id: str
     properties: dict
     created: float
     updated: float
     archived_at: float | None = None
+    history: dict = field(default_factory=dict)
+    search: list = field(default_factory=list)
+    merged_into: str | None = None
 
     @property
     def archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def live(self) -> bool:
+        return self.archived_at is None and self.merged_into is None
 
 
 @dataclass
@@ -75,6 +87,14 @@ class Portal:
     custom_properties: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
     groups: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
     installed: bool = False
+    # pipeline id -> the Pipeline as the Pipelines API shows it (deals only)
+    pipelines: dict = field(default_factory=dict)
+    # the account's currencies, the company currency first (account-info, currency codes)
+    currencies: list = field(default_factory=lambda: ["NOK"])
+    # e-mail addresses a GDPR delete blocked from coming back as contacts
+    blocked_emails: set = field(default_factory=set)
+    files: dict = field(default_factory=dict)  # file id -> file, with its bytes
+    folders: dict = field(default_factory=dict)  # folder id -> folder
 
     def user(self, user_id: int | None = None) -> dict:
         """Return a user by id, or the first super admin."""
@@ -84,7 +104,7 @@ class Portal:
         return self.users[0]
 
     def summary(self) -> dict:
-        counts = {t: sum(not r.archived for r in recs.values()) for t, recs in self.records.items()}
+        counts = {t: sum(r.live for r in recs.values()) for t, recs in self.records.items()}
         return {
             "id": self.id,
             "name": self.name,
@@ -107,12 +127,18 @@ class State:
         self.refresh_tokens: dict[str, dict] = {}
         self._ids = itertools.count(10_000_001)
         self._user_ids = itertools.count(7_000_001)
+        self._owner_ids = itertools.count(80_000_001)
+        self._schema_ids = itertools.count(900_000_001)  # pipelines, stages, files, folders
+        self.signed_urls: dict[str, dict] = {}  # token -> {portal, file, expires}
 
     def next_id(self) -> str:
         return str(next(self._ids))
 
     def next_user_id(self) -> int:
         return next(self._user_ids)
+
+    def next_schema_id(self) -> str:
+        return str(next(self._schema_ids))
 
     def add_portal(
         self, portal_id: int, name: str, domain: str, users: list | None = None
@@ -122,7 +148,10 @@ class State:
         for index, user in enumerate(users):
             user.setdefault("id", self.next_user_id())
             user.setdefault("superAdmin", index == 0)
+            # Every user is also a CRM owner, with an id of its own (hubspot_owner_id).
+            user.setdefault("ownerId", next(self._owner_ids))
         portal = Portal(portal_id, name, domain, users)
+        portal.pipelines = {"default": pipelines_data.default_pipeline()}
         self.portals[portal_id] = portal
         return portal
 

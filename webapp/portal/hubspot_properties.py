@@ -30,8 +30,9 @@ def _prop(name: str, label: str, type_: str = "string", field_type: str = "text"
 
 
 def _options(values: tuple[str, ...]) -> list[dict]:
+    # The spec marks `hidden` and `displayOrder` required on an option; send both.
     return [
-        {"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i}
+        {"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i, "hidden": False}
         for i, v in enumerate(values)
     ]
 

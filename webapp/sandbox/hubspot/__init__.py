@@ -7,12 +7,15 @@ so tests and demos can act as HubSpot users.
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import Counter
+from pathlib import Path
 
 from flask import Flask, g, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
+from ..persistence import StateFile, code_fingerprint
 from . import settings as settings_module
 from .errors import ApiFailure, render
 from .faults import Faults
@@ -23,6 +26,7 @@ from .ratelimit import headers as rate_headers
 from .state import Clock, State
 from .webhooks import Emitter
 
+PACKAGE = Path(__file__).resolve().parent
 API_PREFIXES = (
     "/crm/",
     "/files/",
@@ -50,6 +54,21 @@ class Sandbox:
         self.webhooks = Emitter(self)
         self.log: list[dict] = []
         self._log_lock = threading.Condition()
+        self.saved = None  # a StateFile when the world is kept between runs
+        if settings["state_file"]:
+            self.saved = StateFile(
+                Path(settings["state_file"]), code_fingerprint(PACKAGE), self._snapshot
+            )
+            if settings["fresh"]:
+                self.saved.forget()
+            loaded = self.saved.load()
+            if loaded is not None:
+                loaded.clock = self.clock
+                self.state = loaded
+
+    def _snapshot(self) -> State:
+        with self.state.lock:
+            return pickle.loads(pickle.dumps(self.state))  # a copy, taken under the lock
 
     def record_request(self, entry: dict) -> None:
         with self._log_lock:
@@ -188,10 +207,21 @@ def create_app(settings: dict | None = None) -> Flask:
             {"service": "HubSpot sandbox", "control": "/_sandbox/portals", "portals": "/portals"}
         )
 
-    if sb.settings.get("demo"):
+    @app.after_request
+    def remember(response):
+        # Any write (an API call, a consent, a control call) may have changed the world.
+        if sb.saved is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            sb.saved.changed()
+        return response
+
+    if sb.settings.get("demo") and not (sb.saved and sb.state.portals):
         from .demo import seed_demo
 
         seed_demo(app)
+        if sb.saved is not None:
+            sb.saved.save()
+    if sb.saved is not None:
+        sb.saved.start()
     return app
 
 

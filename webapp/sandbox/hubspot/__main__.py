@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from werkzeug.serving import run_simple
-
+from ..serving import serve_until_stopped
 from . import create_app
 from .settings import PROJECT_WEBHOOKS
 
@@ -29,6 +28,14 @@ def main(argv: list[str] | None = None) -> None:
         help="a webhooks-hsmeta.json whose subscriptions the app has "
         "(default: the project's, if it has one; else a built-in set)",
     )
+    parser.add_argument(
+        "--state-file",
+        default=None,
+        help="keep the world in this file between runs (read at start, written after changes)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="with --state-file: forget the saved world first"
+    )
     args = parser.parse_args(argv)
     target = args.app_target.rstrip("/")
     app = create_app(
@@ -38,9 +45,11 @@ def main(argv: list[str] | None = None) -> None:
             "webhook_target_url": f"{target}/hubspot/webhooks",
             "webhooks_file": args.webhooks_file,
             "demo": args.demo,
+            "state_file": args.state_file,
+            "fresh": args.fresh,
         }
     )
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    serve_until_stopped(app, args.host, args.port, app.extensions["hubspot_sandbox"].saved)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,8 @@ DEFAULTS = {
     "search_per_second": 5,
     "fetch_timeout": 15.0,
     "clock": None,  # a Clock; tests pass one they can move
+    "state_file": None,  # where the world is kept between runs (None: in memory only)
+    "fresh": False,  # with state_file: forget the saved world and start over
     "seed": 2026,
 }
 

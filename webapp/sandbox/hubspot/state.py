@@ -131,6 +131,14 @@ class State:
         self._schema_ids = itertools.count(900_000_001)  # pipelines, stages, files, folders
         self.signed_urls: dict[str, dict] = {}  # token -> {portal, file, expires}
 
+    def __getstate__(self) -> dict:
+        # Saved between runs (persistence.py) without its lock and clock, which are the run's.
+        return {k: v for k, v in self.__dict__.items() if k not in ("lock", "clock")}
+
+    def __setstate__(self, saved: dict) -> None:
+        self.__dict__.update(saved)
+        self.lock = threading.RLock()
+
     def next_id(self) -> str:
         return str(next(self._ids))
 

@@ -1,0 +1,90 @@
+"""The HubSpot sandbox keeps its world between runs, so a restarted `make run` still has the
+portals, records and tokens the app links to (a convenience of ours: the real HubSpot simply
+never forgets)."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from webapp.sandbox.hubspot import create_app
+
+
+def run(state_file, **settings):
+    """One run of the sandbox with its world kept in `state_file`."""
+    return create_app({"demo": True, "state_file": str(state_file), **settings})
+
+
+def stop(app) -> None:
+    app.extensions["hubspot_sandbox"].saved.stop()  # what the command does on SIGTERM/SIGINT
+
+
+def add_portal(app, portal_id=4999999) -> None:
+    reply = app.test_client().post(
+        "/_sandbox/portals", json={"id": portal_id, "name": "Lagret AS", "domain": "lagret.no"}
+    )
+    assert reply.status_code == 201
+
+
+def names(app) -> list[str]:
+    return [p["name"] for p in app.test_client().get("/_sandbox/portals").json["results"]]
+
+
+def test_a_restart_finds_the_world_as_it_was_left(tmp_path):
+    first = run(tmp_path / "hubspot.state")
+    add_portal(first)
+    state = first.extensions["hubspot_sandbox"].state
+    tokens = dict(state.access_tokens)
+    stop(first)
+
+    second = run(tmp_path / "hubspot.state")
+
+    assert names(second) == ["Nordisk Demo AS", "Tom Testportal AS", "Lagret AS"]
+    assert second.extensions["hubspot_sandbox"].state.access_tokens == tokens
+    # The demo is not seeded over it: the demo portal's records are the same ones.
+    before = sorted(state.portals[4000001].records["companies"])
+    after = sorted(second.extensions["hubspot_sandbox"].state.portals[4000001].records["companies"])
+    assert after == before
+
+
+def test_fresh_starts_over_with_the_demo(tmp_path):
+    first = run(tmp_path / "hubspot.state")
+    add_portal(first)
+    stop(first)
+
+    again = run(tmp_path / "hubspot.state", fresh=True)
+
+    assert names(again) == ["Nordisk Demo AS", "Tom Testportal AS"]
+
+
+def test_a_reset_through_the_control_api_is_kept_too(tmp_path):
+    first = run(tmp_path / "hubspot.state")
+    assert first.test_client().post("/_sandbox/reset", json={}).status_code == 200
+    stop(first)
+
+    assert names(run(tmp_path / "hubspot.state", demo=False)) == []
+
+
+def test_the_file_is_readable_by_its_owner_only(tmp_path):
+    app = run(tmp_path / "hubspot.state")
+    stop(app)
+    assert stat.S_IMODE((tmp_path / "hubspot.state").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("content", [b"not a pickle", None])
+def test_a_file_it_cannot_use_is_set_aside_and_the_demo_seeded(tmp_path, caplog, content):
+    path = tmp_path / "hubspot.state"
+    if content is None:  # a world saved by other code (another version of the simulator)
+        app = run(path)
+        add_portal(app)
+        saved = app.extensions["hubspot_sandbox"].saved
+        saved.fingerprint = "another version"
+        stop(app)
+    else:
+        path.write_bytes(content)
+
+    app = run(path)
+
+    assert names(app) == ["Nordisk Demo AS", "Tom Testportal AS"]
+    assert "starting afresh" in caplog.text

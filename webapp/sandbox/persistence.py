@@ -1,0 +1,111 @@
+"""A simulator's world in a file: read at start, written soon after each change, so stopping
+and starting `make run` keeps the portals, companies and tokens the app already links to.
+
+The file is a pickle of the simulator's state, stamped with a fingerprint of the simulator's
+own code: a file written by other code is not read (the simulator starts afresh, and says
+so), because its shape may no longer fit. Only the simulator reads and writes it, in the
+instance folder, readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def code_fingerprint(package_dir: Path) -> str:
+    """A digest of the simulator's source files: a state written by other code is not loaded."""
+    digest = hashlib.sha256()
+    for source in sorted(package_dir.rglob("*.py")):
+        digest.update(source.relative_to(package_dir).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+class StateFile:
+    """Load the state once, then save it in the background whenever it was marked changed.
+
+    `snapshot()` is called under the simulator's own lock by whoever saves, so a save never
+    sees half a change. Saves are coalesced: many writes in a second cost one save.
+    """
+
+    def __init__(
+        self, path: Path, fingerprint: str, snapshot: Callable[[], Any], *, interval: float = 0.5
+    ):
+        self.path = Path(path)
+        self.fingerprint = fingerprint
+        self.snapshot = snapshot
+        self.interval = interval
+        self._dirty = threading.Event()
+        self._stop = threading.Event()
+        self._saving = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def load(self) -> Any | None:
+        """The saved state, or None when there is none (or it was written by other code)."""
+        try:
+            with self.path.open("rb") as source:
+                saved = pickle.load(source)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the simulator
+            log.warning("could not read %s (%s); starting afresh", self.path, exc)
+            return None
+        if not isinstance(saved, dict) or saved.get("fingerprint") != self.fingerprint:
+            log.warning(
+                "%s was written by another version of the simulator; starting afresh", self.path
+            )
+            return None
+        return saved["state"]
+
+    def forget(self) -> None:
+        """Delete the saved state (`--fresh`)."""
+        self.path.unlink(missing_ok=True)
+
+    def changed(self) -> None:
+        """Note that the state changed; it is saved within `interval` seconds."""
+        self._dirty.set()
+
+    def save(self) -> None:
+        """Write the state now, atomically (a reader never sees half a file)."""
+        with self._saving:
+            self._dirty.clear()
+            data = pickle.dumps({"fingerprint": self.fingerprint, "state": self.snapshot()})
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as target:
+                target.write(data)
+            partial.replace(self.path)
+
+    def start(self) -> None:
+        """Save in the background from now on, whenever the state changed."""
+        self._thread = threading.Thread(
+            target=self._run, name=f"save {self.path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop saving in the background, after a last save of anything unsaved."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._dirty.is_set():
+            self.save()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self._dirty.wait(timeout=self.interval) and not self._stop.is_set():
+                self._stop.wait(self.interval)  # let a burst of writes finish first
+                try:
+                    self.save()
+                except Exception:  # noqa: BLE001 - keep saving later changes
+                    log.exception("could not save %s", self.path)

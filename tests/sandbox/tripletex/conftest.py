@@ -89,6 +89,9 @@ def make_sandbox():
         settings.setdefault("now", lambda: NOW)
         settings.setdefault("webhook_retry_delays", [1, 5, 30])
         settings.setdefault("webhook_timeout", 2.0)
+        # Deliveries at once: tests of the propagation delays set them (test_webhooks_fidelity).
+        settings.setdefault("webhook_delivery_delay", 0)
+        settings.setdefault("subscription_propagation", 0)
         app = create_app(settings)
         openapi_check.watch(app, problems)
         context = serving(app, poll_interval=0.02)  # a quick stop at teardown

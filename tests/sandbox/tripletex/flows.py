@@ -1,7 +1,18 @@
 """Multi-step flows the sandbox tests share: customers, orders, invoices, payment types."""
 
 DAY = "2026-11-24"
-LINE = {"count": 4, "unitPriceExcludingVatCurrency": 250, "vatType": {"id": 3}}  # 1000 + 25 %
+
+
+def vat(tx, number: str = "3") -> dict:
+    """A reference to the company's VAT type with code `number` (its id is not the code)."""
+    rows = tx.get(tx.u("/v2/ledger/vatType"), params={"number": number}).json()["values"]
+    assert len(rows) == 1, rows
+    return {"id": rows[0]["id"]}
+
+
+def line(tx, **extra) -> dict:
+    """An order line of 1000 NOK at 25 % VAT (code 3)."""
+    return {"count": 4, "unitPriceExcludingVatCurrency": 250, "vatType": vat(tx), **extra}
 
 
 def customer(tx, **fields) -> dict:
@@ -11,13 +22,14 @@ def customer(tx, **fields) -> dict:
     return response.json()["value"]
 
 
-def order(tx, lines: list | None = None, **extra) -> dict:
-    """Create an order dated today for a new customer; `lines=[]` leaves it empty."""
+def order(tx, lines: list | None = None, buyer: dict | None = None, **extra) -> dict:
+    """Create an order dated today (for a new customer unless `buyer`); `lines=[]` leaves it
+    empty."""
     body = {
-        "customer": {"id": customer(tx)["id"]},
+        "customer": {"id": (buyer or customer(tx))["id"]},
         "orderDate": DAY,
         "deliveryDate": DAY,
-        "orderLines": [dict(LINE)] if lines is None else lines,
+        "orderLines": [line(tx)] if lines is None else lines,
         **extra,
     }
     response = tx.post(tx.u("/v2/order"), params={"fields": "*,orderLines(*)"}, json=body)

@@ -28,6 +28,10 @@ def _nullable(schema):
         return
     if "$ref" not in schema:
         schema["nullable"] = True
+        if "enum" in schema and None not in schema["enum"]:
+            # An unset enum (a revenue posting's `type`) is null too, and 3.0's `nullable`
+            # does not extend an enum.
+            schema["enum"] = [*schema["enum"], None]
     for prop in (schema.get("properties") or {}).values():
         _nullable(prop)
     for key in ("items", "additionalProperties"):

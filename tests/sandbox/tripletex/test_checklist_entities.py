@@ -1,6 +1,6 @@
 """Brief §9 items 7-8 over real HTTP: customers (with contacts and products), orders."""
 
-from .flows import DAY, customer
+from .flows import DAY, customer, vat
 
 
 def _ids(tx, path, **params):
@@ -29,11 +29,9 @@ def test_07_inactive_customers_are_hidden_unless_asked_for(tx):
     assert _ids(tx, "/v2/customer") == [active["id"]]
     assert _ids(tx, "/v2/customer", isInactive="true") == [inactive["id"]]
     assert _ids(tx, "/v2/customer", isInactive="false") == [active["id"]]
-    # An empty isInactive means "either" (UNCONFIRMED in the brief; the sandbox's choice).
-    assert _ids(tx, "/v2/customer", isInactive="") == [active["id"], inactive["id"]]
     both = f"{active['id']},{inactive['id']}"
     assert _ids(tx, "/v2/customer", id=both) == [active["id"]]
-    assert _ids(tx, "/v2/customer", id=both, isInactive="") == [active["id"], inactive["id"]]
+    assert _ids(tx, "/v2/customer", id=both, isInactive="true") == [inactive["id"]]
 
 
 def test_07_customer_search_filters(tx):
@@ -89,14 +87,16 @@ def test_07_products_price_by_vat_type_and_keep_numbers_unique(tx):
         return tx.post(tx.u("/v2/product"), json={"name": "Vare", **body})
 
     plain = post(number="1001", priceExcludingVatCurrency=24900).json()["value"]
-    assert plain["number"] == "1001" and plain["vatType"]["id"] == 3
+    assert plain["number"] == "1001"
     assert plain["priceIncludingVatCurrency"] == 31125
-    food = post(number="1002", priceIncludingVatCurrency=115, vatType={"id": 31}).json()["value"]
-    assert food["priceExcludingVatCurrency"] == 100
+    assert plain["vatType"] == vat(tx, "3") | {"url": plain["vatType"]["url"]}
+    food = post(number="1002", priceIncludingVatCurrency=115, vatType=vat(tx, "31")).json()
+    assert food["value"]["priceExcludingVatCurrency"] == 100
+    food = food["value"]
     duplicate = post(number="1001").json()
     assert (duplicate["status"], duplicate["validationMessages"][0]["field"]) == (422, "number")
     retired = post(number="1003", isInactive=True).json()["value"]
-    assert _ids(tx, "/v2/product", productNumber="1001,1003") == [plain["id"], retired["id"]]
+    assert _ids(tx, "/v2/product", productNumber=["1001", "1003"]) == [plain["id"], retired["id"]]
     assert _ids(tx, "/v2/product", isInactive="false") == [plain["id"], food["id"]]
     batch = tx.put(tx.u("/v2/product/list"), json=[{"id": food["id"], "name": "Mat"}])
     assert batch.json()["values"][0]["name"] == "Mat"
@@ -118,13 +118,13 @@ def test_08_an_order_needs_customer_and_dates_and_embeds_priced_lines(tx):
                     "description": "Rådgivning",
                     "count": 2,
                     "unitPriceExcludingVatCurrency": 1000,
-                    "vatType": {"id": 3},
+                    "vatType": vat(tx, "3"),
                 },
                 {
                     "description": "Bok",
                     "count": 1,
                     "unitPriceExcludingVatCurrency": 100,
-                    "vatType": {"id": 33},
+                    "vatType": vat(tx, "33"),
                     "discount": 10,
                 },
             ],
@@ -152,7 +152,7 @@ def test_08_orders_priced_including_vat_want_prices_including_vat(tx):
         params={"fields": "*,orderLines(*)"},
         json=dict(
             base,
-            orderLines=[{"count": 1, "unitPriceIncludingVatCurrency": 125, "vatType": {"id": 3}}],
+            orderLines=[{"count": 1, "unitPriceIncludingVatCurrency": 125, "vatType": vat(tx)}],
         ),
     ).json()["value"]
     assert incl["orderLines"][0]["amountExcludingVatCurrency"] == 100
@@ -193,23 +193,35 @@ def test_08_listing_orders_needs_the_date_range_and_orders_come_in_batches(tx):
     assert _ids(tx, "/v2/order", orderDateFrom="2026-11-23", orderDateTo=DAY) == [made[0]["id"]]
 
 
-def test_08_put_on_an_order_replaces_lines_only_when_asked(tx):
-    buyer = customer(tx)
-    order = tx.post(
-        tx.u("/v2/order"),
-        json={
-            "customer": {"id": buyer["id"]},
-            "orderDate": DAY,
-            "deliveryDate": DAY,
-            "orderLines": [{"description": "A", "count": 1}],
-        },
-    ).json()["value"]
-    url = tx.u(f"/v2/order/{order['id']}")
-    added = tx.put(url, json={"orderLines": [{"description": "B", "count": 1}]}).json()["value"]
-    assert len(added["orderLines"]) == 2
-    replaced = tx.put(
-        url,
-        params={"updateLinesAndGroups": "true"},
-        json={"orderLines": [{"description": "C", "count": 1}]},
-    ).json()["value"]
-    assert len(replaced["orderLines"]) == 1 and replaced["version"] > added["version"]
+def test_08_put_on_an_order_saves_lines_only_when_asked(make_sandbox):
+    """PUT /order/{id} with orderLines and the default updateLinesAndGroups=false saves none of
+    them; with true the lines sent replace the others. Spec, PUT /order/{id}: "Should order
+    lines and order groups be saved and not included lines/groups be removed?" (the sandbox
+    setting put_order_lines_need_flag; fidelity-findings A6, E15)."""
+    for need_flag in (True, False):
+        api = make_sandbox(put_order_lines_need_flag=need_flag)
+        tx = api.login()
+        order = tx.post(
+            tx.u("/v2/order"),
+            json={
+                "customer": {"id": customer(tx)["id"]},
+                "orderDate": DAY,
+                "deliveryDate": DAY,
+                "orderLines": [{"description": "A", "count": 1}],
+            },
+        ).json()["value"]
+        url = tx.u(f"/v2/order/{order['id']}")
+        put = tx.put(url, json={"orderLines": [{"description": "B", "count": 1}]})
+        assert put.status_code == 200
+        added = put.json()["value"]
+        assert len(added["orderLines"]) == (1 if need_flag else 2)
+        replaced = tx.put(
+            url,
+            params={"updateLinesAndGroups": "true"},
+            json={"orderLines": [{"description": "C", "count": 1}]},
+        ).json()["value"]
+        assert len(replaced["orderLines"]) == 1 and replaced["version"] > added["version"]
+        (kept,) = replaced["orderLines"]
+        assert (
+            tx.get(tx.u(f"/v2/order/orderline/{kept['id']}")).json()["value"]["description"] == "C"
+        )

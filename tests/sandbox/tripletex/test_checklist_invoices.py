@@ -3,7 +3,7 @@
 import json
 import re
 
-from .flows import DAY, bank_payment_type, invoice, invoiced, order
+from .flows import DAY, bank_payment_type, customer, invoice, invoiced, order, vat
 
 
 def _subscribe(tx, httpserver, event):
@@ -67,7 +67,8 @@ def test_09_an_invoice_charges_the_lines_and_owes_the_whole_amount(tx, httpserve
 
 
 def test_09_send_to_customer_defaults_to_true(tx):
-    sent = invoice(tx, order(tx), sendToCustomer=None).json()["value"]
+    buyer = customer(tx, email="post@kunde.no")  # sent by EMAIL, the default send method
+    sent = invoice(tx, order(tx, buyer=buyer), sendToCustomer=None).json()["value"]
     kept = invoice(tx, order(tx)).json()["value"]
     rows = {
         row["id"]: row["sentToCustomer"]
@@ -80,7 +81,7 @@ def test_09_an_order_priced_including_vat_is_invoiced_to_the_ore(tx):
     made = invoiced(
         tx,
         isPrioritizeAmountsIncludingVat=True,
-        orderLines=[{"count": 3, "unitPriceIncludingVatCurrency": 99.99, "vatType": {"id": 3}}],
+        orderLines=[{"count": 3, "unitPriceIncludingVatCurrency": 99.99, "vatType": vat(tx)}],
     )
     assert (made["amount"], made["amountExcludingVat"]) == (299.97, 239.98)
 

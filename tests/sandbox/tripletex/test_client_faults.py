@@ -55,6 +55,7 @@ def names(tx) -> list[str]:
 def test_a_429_burst_is_waited_out_and_the_refused_post_sent_again(api, client, sleeper):
     tx = client()
     tx.who_am_i()
+    api.control("POST", "settings", {"omit_reset_on_429": False})  # a 429 that says how long
     faults(api, rate_limit_burst=2, path_prefix="/v2/customer")
     assert tx.create("/customer", {"name": "Burst AS"})["name"] == "Burst AS"
     assert calls(api, "POST /v2/customer") == 3 and names(tx) == ["Burst AS"]
@@ -73,6 +74,7 @@ def test_a_429_without_a_reset_header_backs_off_exponentially(api, client, sleep
 
 def test_a_429_burst_longer_than_the_attempts_raises_rate_limited(api, client):
     tx = client(max_attempts=2)
+    api.control("POST", "settings", {"omit_reset_on_429": False})
     faults(api, rate_limit_burst=5, path_prefix="/v2/currency")
     with pytest.raises(RateLimited) as info:
         tx.get("/currency/1")

@@ -148,7 +148,16 @@ def _world(api) -> dict:
     """Everything the control API shows, to compare before and after a refused request."""
     return {
         path: api.control("GET", path)
-        for path in ("companies", "invoices", "clock", "faults", "settings", "webhooks")
+        for path in (
+            "companies",
+            "invoices",
+            "clock",
+            "faults",
+            "settings",
+            "webhooks",
+            "rates",
+            "peppol",
+        )
     }
 
 
@@ -167,6 +176,18 @@ MALFORMED = [
     ("POST", "companies", {"tokens": {"a": "same", "b": "same"}}, "tokens"),
     ("POST", "companies", {"tokens": {"accountant": "acc"}}, "tokens.accountant"),
     ("POST", "companies", {"withAccountant": "yes"}, "withAccountant"),
+    ("POST", "companies", {"vatRegistered": "no"}, "vatRegistered"),
+    ("POST", "rates", {"rates": "EUR"}, "rates"),
+    ("POST", "rates", {"rate": {}}, "rate"),
+    ("POST", "rates", {"rates": {"GBP": {"2026-11-24": 13.4}}}, "rates.GBP"),
+    ("POST", "rates", {"rates": {"NOK": {"2026-11-24": 1}}}, "rates.NOK"),
+    ("POST", "rates", {"rates": {"EUR": {"24.11.2026": 11.7}}}, "rates.EUR key"),
+    ("POST", "rates", {"rates": {"EUR": {"2026-11-24": -1}}}, "rates.EUR.2026-11-24"),
+    ("POST", "rates", {"rates": {"EUR": {"2026-11-24": "11,7"}}}, "rates.EUR.2026-11-24"),
+    ("POST", "peppol", {"organizationNumbers": "923609016"}, "organizationNumbers"),
+    ("POST", "peppol", {"organizationNumbers": ["923 609 016"]}, "organizationNumbers[0]"),
+    ("POST", "peppol", {"organisationNumbers": []}, "organisationNumbers"),
+    ("POST", "tokens/{token}/revoke", {"now": True}, "now"),
     ("POST", "companies/{company}/tokens", {"label": 5}, "label"),
     ("POST", "companies/{company}/tokens", {"token": "taken-token"}, "token"),
     ("POST", "companies/{company}/tokens", {"entitlements": "customer"}, "entitlements"),
@@ -191,6 +212,8 @@ MALFORMED = [
     ("POST", "faults", {"server_error_rate": 2}, "server_error_rate"),
     ("POST", "faults", {"latency_ms": True}, "latency_ms"),
     ("POST", "faults", {"path_prefix": "v2/customer"}, "path_prefix"),
+    ("POST", "faults", {"write_conflicts": -1}, "write_conflicts"),
+    ("POST", "faults", {"conflict_code": 9000}, "conflict_code"),
     ("POST", "faults", {"server_errors": 1, "server_eror": 1}, "server_eror"),
     ("DELETE", "faults", {"everything": True}, "everything"),
     ("POST", "settings", {"rate_limit": "7"}, "rate_limit"),
@@ -199,6 +222,9 @@ MALFORMED = [
     ("POST", "settings", {"omit_reset_on_429": "true"}, "omit_reset_on_429"),
     ("POST", "settings", {"webhook_retry_delays": 5}, "webhook_retry_delays"),
     ("POST", "settings", {"webhook_retry_delays": [1, "5"]}, "webhook_retry_delays[1]"),
+    ("POST", "settings", {"charge_before_send_failure": "yes"}, "charge_before_send_failure"),
+    ("POST", "settings", {"webhook_delivery_delay": -1}, "webhook_delivery_delay"),
+    ("POST", "settings", {"subscription_propagation": "3"}, "subscription_propagation"),
     ("POST", "settings", {"rate_limit": 7, "rate_limt": 1}, "rate_limt"),
     ("DELETE", "requests", {"keep": 1}, "keep"),
     ("POST", "reset", {"demo": "yes"}, "demo"),
@@ -213,7 +239,9 @@ def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing
     api, method, path, body, field
 ):
     tx = api.login(api.company(name="Før AS", tokens={"working": "taken-token"}))
-    path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
+    path = path.format(
+        company=tx.company["id"], invoice=invoiced(tx)["id"], token=tx.company["tokens"][0]["id"]
+    )
     before = _world(api)
     refused = api.control(method, path, body, status=400)
     assert list(refused) == ["error"] and refused["error"].startswith(f"{field}: "), refused
@@ -222,6 +250,9 @@ def test_malformed_control_input_is_refused_naming_the_field_and_changes_nothing
 
 BODY_TAKERS = [
     "companies",
+    "rates",
+    "peppol",
+    "tokens/{token}/revoke",
     "companies/{company}/tokens",
     "invoices/{invoice}/pay",
     "invoices/{invoice}/credit",
@@ -248,7 +279,9 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_changes_nothing(
     api, path, data, content_type
 ):
     tx = api.login()
-    path = path.format(company=tx.company["id"], invoice=invoiced(tx)["id"])
+    path = path.format(
+        company=tx.company["id"], invoice=invoiced(tx)["id"], token=tx.company["tokens"][0]["id"]
+    )
     before = _world(api)
     refused = api.http.post(
         api.url(f"/_sandbox/{path}"), data=data, headers={"Content-Type": content_type}
@@ -277,3 +310,38 @@ def test_the_body_schemas_name_real_views_and_every_fault_setting():
     assert set(control.BODIES["settings"]) < set(DEFAULT_SETTINGS)
     views = {rule.endpoint for rule in create_app().url_map.iter_rules()}
     assert {f"{control.bp.name}.{name}" for name in control.BODIES} <= views
+
+
+def test_rates_are_added_shown_and_cleared(api):
+    """The rate table the /currency routes and foreign-currency invoices read."""
+    shown = api.control("POST", "rates", {"rates": {"EUR": {"2026-11-24": 11.7}}})
+    assert shown["rates"] == {"EUR": {"2026-11-24": 11.7}}
+    assert (shown["base"]["EUR"], shown["factors"]["SEK"]) == (11.7, 100)
+    more = api.control("POST", "rates", {"rates": {"EUR": {"2026-11-23": 11.6}}})
+    assert list(more["rates"]["EUR"]) == ["2026-11-23", "2026-11-24"]
+    assert api.control("DELETE", "rates")["rates"] == {}
+
+
+def test_the_peppol_registry_is_added_to_shown_and_emptied(api):
+    shown = api.control("POST", "peppol", {"organizationNumbers": ["923609016", "858813999"]})
+    assert shown == {"organizationNumbers": ["858813999", "923609016"]}
+    assert api.control("DELETE", "peppol") == {"organizationNumbers": []}
+
+
+def test_revoking_a_token_ends_its_sessions(api):
+    company = api.company()
+    tx = api.login(company)
+    working = next(t for t in company["tokens"] if t["label"] == "working")
+    revoked = api.control("POST", f"tokens/{working['id']}/revoke")
+    assert (revoked["id"], revoked["label"], revoked["revoked"]) == (working["id"], "working", True)
+    assert tx.get(api.url("/v2/currency/1")).status_code == 401
+    assert api.control("POST", "tokens/1/revoke", status=404) == {"error": "no such token"}
+
+
+def test_the_control_payment_of_a_euro_invoice_reaches_the_bank_in_nok(api):
+    tx = api.login()
+    api.control("POST", "rates", {"rates": {"EUR": {"2026-11-24": 10.0}}})
+    buyer = tx.post(tx.u("/v2/customer"), json={"name": "Euro AS", "currency": {"id": 5}})
+    made = invoiced(tx, customer={"id": buyer.json()["value"]["id"]})
+    paid = api.control("POST", f"invoices/{made['id']}/pay", {"date": "2026-11-25"})
+    assert (paid["amountCurrencyOutstanding"], paid["amountOutstanding"]) == (0, 0)

@@ -88,7 +88,11 @@ def _exercise(api, http: requests.Session) -> None:
         "/v2/currency",
         "/v2/currency/1",
         "/v2/ledger/vatType",
-        "/v2/ledger/vatType/3",
+        "/v2/ledger/vatType?typeOfVat=OUTGOING&vatDate=2026-11-24",
+        "/v2/ledger/vatSettings",
+        "/v2/currency/5/rate?date=2026-11-24",
+        "/v2/currency/5/1/exchangeRate?amount=100&date=2026-11-24",
+        "/v2/currency/5/exchangeRate?amount=100&date=2026-11-24",
         "/v2/ledger/account?number=1920",
         "/v2/invoice/paymentType",
         "/v2/event",
@@ -96,6 +100,8 @@ def _exercise(api, http: requests.Session) -> None:
         "/v2/customer/1",
     ):
         http.get(u(path))
+    high = http.get(u("/v2/ledger/vatType?number=3")).json()["values"][0]
+    http.get(u(f"/v2/ledger/vatType/{high['id']}"))
     account = http.get(u("/v2/ledger/account?number=1920")).json()["values"][0]
     http.put(u(f"/v2/ledger/account/{account['id']}"), json={"bankAccountNumber": "15031234566"})
     payment_type = http.get(u("/v2/invoice/paymentType")).json()["values"][0]
@@ -142,7 +148,7 @@ def _exercise(api, http: requests.Session) -> None:
     http.put(u(f"/v2/product/{product['id']}"), json={"priceExcludingVatCurrency": 200})
     more = http.post(u("/v2/product/list"), json=[{"name": "Vare 2", "number": "V-2"}]).json()
     http.put(u("/v2/product/list"), json=[{"id": more["values"][0]["id"], "name": "Vare 2b"}])
-    http.get(u("/v2/product"), params={"productNumber": "V-1,V-2"})
+    http.get(u("/v2/product"), params={"productNumber": ["V-1", "V-2"]})
     http.get(u(f"/v2/product/{product['id']}"))
     http.delete(u(f"/v2/product/{more['values'][0]['id']}"))
     order = http.post(
@@ -209,7 +215,46 @@ def _exercise(api, http: requests.Session) -> None:
             "paidAmount": 100,
         },
     )
+    http.put(u(f"/v2/invoice/{invoice['id']}/:send"), params={"sendType": "EMAIL"})
+    http.put(u(f"/v2/invoice/{invoice['id']}/:send"), params={"sendType": "EHF"})
     http.get(u(f"/v2/invoice/{invoice['id']}/pdf"))
+    lines = [{"description": "Direkte", "count": 1, "unitPriceExcludingVatCurrency": 80}]
+    embedded = {
+        "customer": {"id": customer["id"]},
+        "orderDate": "2026-11-24",
+        "deliveryDate": "2026-11-24",
+        "orderLines": lines,
+    }
+    direct = http.post(
+        u("/v2/invoice"),
+        params={"sendToCustomer": "false", "paymentTypeId": payment_type["id"], "paidAmount": 80},
+        json={"invoiceDate": "2026-11-24", "invoiceDueDate": "2026-12-08", "orders": [embedded]},
+    ).json()["value"]
+    http.post(u("/v2/invoice"), json={"invoiceDate": "2026-11-24", "orders": [embedded]})
+    http.post(
+        u("/v2/invoice/list"),
+        params={"sendToCustomer": "false"},
+        json=[{"invoiceDate": "2026-11-24", "invoiceDueDate": "2026-12-08", "orders": [embedded]}],
+    )
+    pair = http.post(u("/v2/order/list"), json=[embedded, embedded]).json()["values"]
+    http.put(
+        u("/v2/order/:invoiceMultipleOrders"),
+        params={
+            "id": ",".join(str(o["id"]) for o in pair),
+            "invoiceDate": "2026-11-24",
+            "sendToCustomer": "false",
+        },
+    )
+    window = {"dateFrom": "2026-11-01", "dateTo": "2026-12-01"}
+    postings = http.get(
+        u("/v2/ledger/posting"), params=dict(window, customerId=customer["id"])
+    ).json()["values"]
+    http.get(u("/v2/ledger/posting"))
+    http.get(u(f"/v2/ledger/posting/{postings[0]['id']}"))
+    http.get(u("/v2/ledger/posting/openPost"), params={"date": "2026-12-01"})
+    groups = http.get(u("/v2/ledger/closeGroup"), params=window).json()["values"]
+    http.get(u(f"/v2/ledger/closeGroup/{groups[0]['id']}"))
+    http.get(u(f"/v2/ledger/voucher/{direct['voucher']['id']}"))
     http.put(u(f"/v2/invoice/{invoice['id']}/:createCreditNote"), params={"date": "2026-11-26"})
     sub = http.post(
         u("/v2/event/subscription"),
@@ -225,7 +270,9 @@ def _exercise(api, http: requests.Session) -> None:
     http.put(u("/v2/event/subscription/list"), json=[{"id": subs[0]["id"], "status": "DISABLED"}])
     http.delete(u("/v2/event/subscription/list"), params={"ids": subs[0]["id"]})
     http.delete(u(f"/v2/event/subscription/{sub['id']}"))
-    http.delete(u(f"/v2/order/{order['id']}"))
+    http.delete(u(f"/v2/order/{order['id']}"))  # invoiced: refused
+    spare_order = http.post(u("/v2/order"), json=embedded).json()["value"]
+    http.delete(u(f"/v2/order/{spare_order['id']}"))
     http.delete(u(f"/v2/token/session/{token}"))
 
 

@@ -7,6 +7,7 @@ to tripletex.no. The control API lives at /_sandbox/ (see control.py).
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import time
 import uuid
@@ -14,14 +15,30 @@ import uuid
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import auth, control, entities, events, faults, invoices, meta, orders, ratelimit
+from . import (
+    auth,
+    conflicts,
+    control,
+    control_money,
+    currency,
+    entities,
+    events,
+    faults,
+    invoices,
+    meta,
+    orders,
+    postings,
+    ratelimit,
+)
 from .demo import seed_demo
 from .errors import TripletexError, render
 from .state import DEFAULT_SETTINGS, Clock, State
 from .webhooks import Webhooks
 
 __all__ = ["create_app", "seed_demo"]
+CONTROL_VIEWS = (control, control_money)  # control_money adds its views to control.bp
 
+log = logging.getLogger(__name__)
 HTTP_CODES = {400: 4000, 401: 3000, 403: 9000, 404: 6000, 405: 4000, 409: 8000, 500: 1000}
 
 
@@ -36,14 +53,25 @@ def create_app(settings: dict | None = None) -> Flask:
     state.webhooks = Webhooks(state)
     state.clock.listeners.append(state.webhooks.wake)
     app.extensions["tripletex_sandbox"] = state
-    for blueprint in (auth.bp, meta.bp, entities.bp, orders.bp, invoices.bp, events.bp, control.bp):
+    blueprints = (
+        auth.bp,
+        meta.bp,
+        currency.bp,
+        entities.bp,
+        orders.bp,
+        invoices.bp,
+        postings.bp,
+        events.bp,
+        control.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
             app.view_functions[endpoint] = _locked(state, view)
     app.before_request(_before)
     app.after_request(_after)
-    app.register_error_handler(TripletexError, render)
+    app.register_error_handler(TripletexError, _render)
     app.register_error_handler(HTTPException, _http_error)
     if conf.get("demo"):
         seed_demo(app)
@@ -57,7 +85,11 @@ def _locked(state: State, view):
     @functools.wraps(view)
     def run(*args, **kwargs):
         with state.lock:
-            return view(*args, **kwargs)
+            try:
+                conflicts.check(state)
+                return view(*args, **kwargs)
+            finally:
+                conflicts.stamp(state)
 
     return run
 
@@ -72,6 +104,7 @@ def _before():
     if not request.path.startswith("/v2"):
         return
     state = _state()
+    conflicts.arrived(state)  # before any wait for the lock
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     with state.lock:
         token = auth.employee_token_for_request()
@@ -91,9 +124,12 @@ def _after(response):
             response.headers.setdefault(name, value)
     state = _state()
     pending = g.pop("pending_events", [])
-    if response.status_code < 400:
+    if response.status_code < 400 or g.get("committed"):
         for company_id, event, kind, obj_id in pending:
-            state.webhooks.emit(company_id, event, kind, obj_id, request.host)
+            try:
+                state.webhooks.emit(company_id, event, kind, obj_id, request.host)
+            except Exception:  # a delivery that cannot be built must not fail the write
+                log.exception("webhook for %s %s not built", event, obj_id)
     if request.path.startswith("/v2"):
         rule = (
             re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
@@ -117,6 +153,13 @@ def _after(response):
     if g.get("lose_response") and response.status_code < 400:
         return faults.lose(response)
     return response
+
+
+def _render(error: TripletexError):
+    # An error that leaves its write standing (a charged invoice whose send failed) still
+    # fires the events of that write.
+    g.committed = error.committed
+    return render(error)
 
 
 def _http_error(exc: HTTPException):

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import Blueprint, g, request
 
-from . import envelopes
+from . import dates, envelopes
 from . import fields as fieldspec
 from .errors import TripletexError, forbidden, missing_params, unauthorized, validation
 
@@ -57,10 +57,9 @@ def _create_session(params: dict, status: int):
         or token["application_name"] != state.settings["application_name"]
     ):
         raise validation("arg:employeeToken", BAD_EMPLOYEE)
-    try:
-        expires = date.fromisoformat(str(params["expirationDate"]))
-    except ValueError:
-        raise validation("arg:expirationDate", "Ugyldig dato.") from None
+    expires = dates.parse(str(params["expirationDate"]))
+    if expires is None:
+        raise validation("arg:expirationDate", dates.BAD_DATE)
     if expires <= state.clock.today():
         raise validation("arg:expirationDate", "The expiration date must be later than today.")
     session_id = state.next_id("session")

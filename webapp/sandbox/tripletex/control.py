@@ -1,4 +1,5 @@
-"""Control API at /_sandbox/: companies and tokens, customer payments, clock, faults, log, reset."""
+"""Control API at /_sandbox/: companies and tokens, customer payments, exchange rates, the Peppol
+registry, clock, faults, settings, log, reset."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..inputs import (
     number,
     text,
 )
-from . import faults, ledger, seed
+from . import faults, seed
 from .demo import bank_account_number, seed_demo
 from .envelopes import state as sandbox
 
@@ -42,6 +43,7 @@ BODIES = {
         "bankAccountNumber": text(0, 11, r"(\d{11})?", '11 digits, or "" for none'),
         "tokens": mapping(nullable(text(max_length=200))),
         "withAccountant": boolean(),
+        "vatRegistered": boolean(),
     },
     "add_token": {
         "label": text(max_length=100),
@@ -64,6 +66,8 @@ BODIES = {
         "timeouts": COUNT,
         "timeout_seconds": number(0, 300),
         "lost_responses": COUNT,
+        "write_conflicts": COUNT,
+        "conflict_code": choice(8000, 10000),
         "path_prefix": text(pattern="/.*", wanted="a path starting with /"),
     },
     "settings": {  # meanings in state.DEFAULT_SETTINGS
@@ -77,7 +81,17 @@ BODIES = {
         "webhook_retry_delays": list_of(number(0, DAY), max_items=20),
         "webhook_max_failures": integer(1, 1000),
         "webhook_timeout": number(0.001, 300),
+        "webhook_delivery_delay": number(0, 3600),
+        "subscription_propagation": number(0, 3600),
+        "subscriptions_per_token": boolean(),
+        "line_vat_from_product": boolean(),
+        "charge_before_send_failure": boolean(),
+        "email_send_needs_address": boolean(),
+        "put_order_lines_need_flag": boolean(),
+        "concurrent_write_conflicts": boolean(),
     },
+    "rates": {"rates": mapping(mapping(number(0.0001, 1e6), max_items=5000), max_items=10)},
+    "peppol": {"organizationNumbers": list_of(text(9, 9, r"\d{9}", "9 digits"), max_items=1000)},
     "reset": {"demo": boolean()},
 }
 
@@ -129,7 +143,8 @@ def companies():
 @bp.post("/companies")
 def create_company():
     """Body: name, organizationNumber (default: a valid random one), bankAccountNumber ("" for
-    none), tokens {label: token}, withAccountant (an accountant token reaching two new clients)."""
+    none), tokens {label: token}, withAccountant (an accountant token reaching two new clients),
+    vatRegistered (false: outside the VAT register, only code 6 on sales)."""
     state, body = sandbox(), _body()
     rng = random.Random()
     tokens = dict(body.get("tokens") or {})
@@ -156,6 +171,7 @@ def create_company():
             bank_account_number=bank_account_number(rng) if bank is None else bank,
             tokens=tokens | ({"accountant": tokens.get("accountant")} if clients else {}),
             clients=clients or None,
+            vat_registered=body.get("vatRegistered", True),
         )
         return seed.describe(state, company), 201
 
@@ -186,79 +202,24 @@ def add_token(company_id):
         return seed.describe(state, company)["tokens"][-1] | {"id": token["id"]}, 201
 
 
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id):
+    """Revoke an employee token, as its owner would in Tripletex: its sessions answer 401 and
+    its webhook subscriptions deliver nothing more."""
+    state = sandbox()
+    with state.lock:
+        token = next((t for t in state.employee_tokens.values() if t["id"] == token_id), None)
+        if token is None:
+            return _error("no such token", 404)
+        token["revoked"] = True
+        company = state.companies[token["company_id"]]
+        return next(t for t in seed.describe(state, company)["tokens"] if t["id"] == token_id)
+
+
 def _entitlement_groups() -> set[str]:
     """The entitlement groups some /v2 endpoint asks for (see auth.entitled)."""
     views = current_app.view_functions.values()
     return {v.entitlement for v in views if getattr(v, "entitlement", None)}
-
-
-def _invoice(invoice_id: int):
-    company_id, invoice = sandbox().find_anywhere("invoice", invoice_id)
-    return company_id, invoice
-
-
-@bp.get("/invoices")
-def invoices():
-    """Every invoice (optionally `?companyId=`), with whether it was sent to the customer."""
-    state = sandbox()
-    wanted = inputs.integer_arg("companyId")
-    with state.lock:
-        rows = [
-            dict(
-                _plain(invoice),
-                companyId=company_id,
-                sentToCustomer=invoice.get("_sent", False),
-                sendType=invoice.get("_send_type", ""),
-            )
-            for company_id in state.companies
-            if wanted in (None, company_id)
-            for invoice in state.table(company_id, "invoice").values()
-        ]
-    return {"invoices": rows}
-
-
-@bp.post("/invoices/<int:invoice_id>/pay")
-def pay(invoice_id):
-    """The customer pays: body amount (default: all outstanding), date (default today)."""
-    state, body = sandbox(), _body()
-    with state.lock:
-        company_id, invoice = _invoice(invoice_id)
-        if invoice is None:
-            return _error("no such invoice", 404)
-        types = state.table(company_id, "paymentType")
-        payment_type = body.get("paymentTypeId", next(iter(types)))  # default: paid to bank
-        if payment_type not in types:
-            raise BadInput(
-                f"paymentTypeId: company {company_id} has no payment type {payment_type}"
-            )
-        amount = body.get("amount", invoice["amountOutstanding"])
-        if not amount:
-            raise BadInput(f"amount: nothing is outstanding on invoice {invoice_id}")
-        ledger.pay(
-            company_id,
-            invoice,
-            body.get("date") or state.clock.today().isoformat(),
-            payment_type,
-            float(amount),
-        )
-        return _plain(invoice)
-
-
-@bp.post("/invoices/<int:invoice_id>/credit")
-def credit(invoice_id):
-    """Credit the whole invoice: body date (default today), comment."""
-    state, body = sandbox(), _body()
-    with state.lock:
-        company_id, invoice = _invoice(invoice_id)
-        if invoice is None:
-            return _error("no such invoice", 404)
-        note = ledger.credit(
-            company_id,
-            invoice,
-            body.get("date") or state.clock.today().isoformat(),
-            body.get("comment", ""),
-        )
-        return {"invoice": _plain(invoice), "creditNote": _plain(note)}
 
 
 def _plain(obj: dict) -> dict:

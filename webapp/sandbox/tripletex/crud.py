@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Callable
 
 from flask import g, request
 
-from . import envelopes
+from . import dates, envelopes
 from .errors import NO_ID_ON_CREATE, TripletexError, not_found, required, validation
+from .journal import atomic, insert, keep, remove
 from .schemas import READ_ONLY, TEMPLATES, new_object, ref_list_type, ref_type
+from .search import search
+
+__all__ = ["atomic", "insert", "keep", "new_object", "remove", "search"]
 
 STORED_REFS = {
     "customer",
@@ -38,6 +41,8 @@ class Resource:
     filters: list[tuple[str, str, str]] = field(default_factory=list)  # (param, field, mode)
     before_write: Callable | None = None  # (company_id, obj, body, creating); may pop keys
     after_write: Callable | None = None  # (company_id, obj, creating) -> None
+    before_delete: Callable | None = None  # (company_id, obj) -> None; may refuse
+    visible: Callable | None = None  # (obj) -> bool: whether this caller may see it
     events: bool = True
 
 
@@ -71,6 +76,7 @@ def assign(company_id: int, kind: str, obj: dict, body: dict) -> None:
         if target:
             obj[key] = resolve_ref(company_id, target, key, val)
             continue
+        dates.check_body(kind, key, val)
         default = template[key]
         if val is None:
             val = copy.deepcopy(default)
@@ -100,6 +106,8 @@ def resolve_ref(company_id: int, target: str, key: str, val):
     except (TypeError, ValueError):
         raise validation(f"{key}.id", "Ugyldig id.") from None
     if target in STORED_REFS and envelopes.state().get(company_id, target, ref_id) is None:
+        if target == "vatType":  # an id that is no VAT type of this company (often a number)
+            raise validation(key, "Ugyldig mva-kode.")
         raise validation(f"{key}.id", "Objektet finnes ikke.")
     return {"id": ref_id}
 
@@ -115,6 +123,7 @@ def record_change(obj: dict, change: str) -> None:
         }
     )
     obj["_changed_at"] = state.clock.now()
+    g.setdefault("touched", set()).add(obj.get("id"))
 
 
 def create(res: Resource, company_id: int, body: dict) -> dict:
@@ -135,7 +144,7 @@ def create(res: Resource, company_id: int, body: dict) -> dict:
     if res.after_write:
         res.after_write(company_id, obj, True)
     record_change(obj, "CREATE")
-    state.table(company_id, res.kind)[obj["id"]] = obj  # only once everything validated
+    insert(company_id, res.kind, obj)  # only once everything validated
     if res.events:
         emit(company_id, f"{res.kind}.create", res.kind, obj)
     return obj
@@ -159,6 +168,7 @@ def update(res: Resource, company_id: int, obj: dict, body: dict) -> dict:
     if {k: v for k, v in draft.items() if not k.startswith("_")} != before:
         draft["version"] = obj["version"] + 1
         record_change(draft, "UPDATE")
+        keep(obj)
         obj.clear()
         obj.update(draft)
         if res.events:
@@ -167,16 +177,17 @@ def update(res: Resource, company_id: int, obj: dict, body: dict) -> dict:
 
 
 def delete(res: Resource, company_id: int, obj_id: int) -> None:
-    table = envelopes.state().table(company_id, res.kind)
-    if table.pop(obj_id, None) is None:
-        raise not_found()
+    obj = fetch(res, company_id, obj_id)
+    if res.before_delete:
+        res.before_delete(company_id, obj)
+    remove(company_id, res.kind, obj_id)
     if res.events:
         emit(company_id, f"{res.kind}.delete", res.kind, {"id": obj_id})
 
 
 def fetch(res: Resource, company_id: int, obj_id) -> dict:
     obj = envelopes.state().get(company_id, res.kind, obj_id)
-    if obj is None:
+    if obj is None or (res.visible is not None and not res.visible(obj)):
         raise not_found()
     return obj
 
@@ -184,50 +195,3 @@ def fetch(res: Resource, company_id: int, obj_id) -> dict:
 def emit(company_id: int, event: str, kind: str, obj: dict) -> None:
     """Queue `event` for webhooks; sent after the response succeeds (value null on delete)."""
     g.setdefault("pending_events", []).append((company_id, event, kind, obj["id"]))
-
-
-def search(res: Resource, company_id: int, args) -> list[dict]:
-    """Apply the resource's query filters (comma lists are OR, as in Tripletex)."""
-    state = envelopes.state()
-    rows = list(state.table(company_id, res.kind).values())
-    for param, name, mode in res.filters:
-        raw = args.get(param)
-        if mode == "changed_since" and state.settings.get("ignore_changed_since"):
-            continue  # the test environment answers with every row (tripletex-api2 #113)
-        if raw is None and mode == "inactive":
-            raw = "false"  # isInactive defaults to false: inactive rows stay hidden
-        if raw is None or (raw == "" and mode != "inactive"):
-            continue
-        rows = [r for r in rows if _matches(r, name, mode, raw)]
-    return rows
-
-
-def _matches(row: dict, name: str, mode: str, raw: str) -> bool:
-    value = row.get(name)
-    if mode == "ids":
-        return str(value) in {p.strip() for p in raw.split(",")}
-    if mode == "ref_ids":
-        return bool(value) and str(value["id"]) in {p.strip() for p in raw.split(",")}
-    if mode == "eq":
-        return str(value) == raw
-    if mode == "contains":
-        return raw.lower() in str(value).lower()
-    if mode in ("bool", "inactive"):
-        # `isInactive=` with no value means "any" (UNCONFIRMED; documented choice).
-        return raw == "" or bool(value) == (raw.lower() == "true")
-    if mode == "from":
-        return str(value) >= raw
-    if mode == "to":
-        return str(value) < raw
-    if mode == "changed_since":
-        changed = row.get("_changed_at")
-        return changed is not None and changed >= _moment(raw)
-    raise ValueError(mode)
-
-
-def _moment(raw: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(raw.replace(" ", "+"))
-    except ValueError:
-        raise validation("changedSince", "Ugyldig dato.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

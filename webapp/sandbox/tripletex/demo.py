@@ -4,11 +4,12 @@ plus an accounting firm whose accountant token reaches two client companies."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from stdnum.no import kontonr
 
 from .. import demo_data
-from . import crud, seed
+from . import crud, seed, vat
 from .entities import CUSTOMER, PRODUCT
 
 DEMO_TOKENS = {
@@ -23,7 +24,28 @@ TRIPLETEX_ONLY_CUSTOMERS = [
     ("Kaiekanten Bakeri AS", "Bergen", "post@kaiekanten.no"),
     ("Tindeklatring Utstyr AS", "Lillehammer", "hei@tindeklatring.no"),
 ]
-TRIPLETEX_ONLY_PRODUCTS = [("SERV-ANNUAL", "Årlig service", 4500.00, 3)]
+TRIPLETEX_ONLY_PRODUCTS = [("SERV-ANNUAL", "Årlig service", 4500.00, "3")]
+# Customers that show how sending can fail, and a customer invoiced in euro (rates below).
+# Their numbers come from a generator of their own, so the others stay as they were.
+SEND_METHOD_CUSTOMERS = [
+    # name, city, send method, email, in the Peppol registry
+    ("Fjordnett EHF AS", "Førde", "EHF", "faktura@fjordnett.no", True),
+    ("Uregistrert Handel AS", "Gjøvik", "EHF", "post@uregistrert.no", False),
+    ("Brevik Papirfaktura AS", "Brevik", "PAPER", "", False),
+]
+EURO_CUSTOMER = {
+    "name": "Alpenblick Handel GmbH",
+    "email": "rechnung@alpenblick.example",
+    "invoiceEmail": "rechnung@alpenblick.example",
+    "invoicesDueIn": 30,
+    "postalAddress": {
+        "addressLine1": "Bahnhofstrasse 5",
+        "postalCode": "6020",
+        "city": "Innsbruck",
+    },
+}
+# NOK per unit (per 100 for SEK and DKK) on the ten weekdays before the demo starts.
+DEMO_RATES = {"EUR": 11.68, "USD": 10.07, "SEK": 105.9, "DKK": 156.6}
 
 
 def bank_account_number(rng: random.Random) -> str:
@@ -33,6 +55,46 @@ def bank_account_number(rng: random.Random) -> str:
         number = demo_data.with_check_digit(body, kontonr)
         if number:
             return number
+
+
+def _send_method_customers(state, company_id: int) -> None:
+    rng = random.Random(4711)
+    for name, city, method, email, in_peppol in SEND_METHOD_CUSTOMERS:
+        number = demo_data.make_org_number(rng)
+        address = {"addressLine1": "Strandgata 7", "postalCode": "6800", "city": city}
+        crud.create(
+            CUSTOMER,
+            company_id,
+            {
+                "name": name,
+                "organizationNumber": number,
+                "email": email,
+                "invoiceEmail": email,
+                "invoiceSendMethod": method,
+                # The paper customer has an address line but neither postal code nor city.
+                "postalAddress": address if method != "PAPER" else {"addressLine1": "Kaia"},
+            },
+        )
+        if in_peppol:
+            state.peppol.add(number)
+    crud.create(
+        CUSTOMER,
+        company_id,
+        dict(
+            EURO_CUSTOMER, currency={"id": 5}, physicalAddress=dict(EURO_CUSTOMER["postalAddress"])
+        ),
+    )
+
+
+def _rates(state) -> None:
+    day, n = state.clock.today(), 0
+    while n < 10:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:  # Norges Bank publishes on weekdays
+            n += 1
+            for code, rate in DEMO_RATES.items():
+                drift = 1 + ((n * 7 + len(code)) % 5 - 2) / 1000
+                state.rates.setdefault(code, {})[day.isoformat()] = round(rate * drift, 4)
 
 
 def seed_demo(app) -> dict:
@@ -91,7 +153,7 @@ def seed_demo(app) -> dict:
             for p in world["products"]
             if p["in_tripletex"]
         ]
-        for sku, name, price, vat_type in products + TRIPLETEX_ONLY_PRODUCTS:
+        for sku, name, price, vat_number in products + TRIPLETEX_ONLY_PRODUCTS:
             crud.create(
                 PRODUCT,
                 main["id"],
@@ -99,9 +161,12 @@ def seed_demo(app) -> dict:
                     "name": name,
                     "number": sku,
                     "priceExcludingVatCurrency": price,
-                    "vatType": {"id": vat_type},
+                    # demo_data holds VAT codes; Tripletex wants the company's id for the code
+                    "vatType": vat.ref(main["id"], str(vat_number)),
                 },
             )
+        _send_method_customers(state, main["id"])
+        _rates(state)
         client = seed.create_company(
             state,
             name="Fjellklient AS",

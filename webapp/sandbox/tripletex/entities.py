@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, g
 
-from . import crud, envelopes, routes
+from . import crud, envelopes, routes, vat
 from .auth import entitled
 from .errors import validation
 
 bp = Blueprint("tripletex_entities", __name__)
 NOK = {"id": 1}
+HAS_POSTINGS = "{what} har posteringer i regnskapet og kan ikke slettes. Sett den inaktiv i stedet."
 
 
 def _addresses(company_id: int, obj: dict, body: dict, creating: bool) -> None:
@@ -23,7 +24,9 @@ def _addresses(company_id: int, obj: dict, body: dict, creating: bool) -> None:
         if address is None:
             address = crud.new_object("address")
             address["id"] = state.next_id("address")
-            state.table(company_id, "address")[address["id"]] = address
+            crud.insert(company_id, "address", address)
+        else:
+            crud.keep(address)
         data.pop("id", None)
         data.pop("version", None)
         crud.assign(company_id, "address", address, data)
@@ -35,7 +38,7 @@ def _addresses(company_id: int, obj: dict, body: dict, creating: bool) -> None:
             if obj.get(key) is None and key not in body:
                 address = crud.new_object("address")
                 address["id"] = state.next_id("address")
-                state.table(company_id, "address")[address["id"]] = address
+                crud.insert(company_id, "address", address)
                 obj[key] = {"id": address["id"]}
 
 
@@ -76,27 +79,36 @@ def _product_before(company_id, obj, body, creating):
 def _product_after(company_id, obj, creating):
     state = envelopes.state()
     if obj["vatType"] is None:
-        obj["vatType"] = {"id": 3}  # a fresh production account defaults to code 3 (25 %)
+        # A fresh production account defaults to code 3 (25 %); one outside VAT to code 6.
+        obj["vatType"] = vat.default_product_ref(company_id)
+    vat.check_sales(company_id, obj["vatType"], "vatType")
     if obj["currency"] is None:
         obj["currency"] = dict(NOK)
-    rate = vat_rate(company_id, obj["vatType"])
+    rate = vat.rate(company_id, obj["vatType"])
     sent = obj.pop("_price_keys", [])
     if "priceIncludingVatCurrency" in sent and "priceExcludingVatCurrency" not in sent:
         obj["priceExcludingVatCurrency"] = round(obj["priceIncludingVatCurrency"] / (1 + rate), 2)
     else:
         obj["priceIncludingVatCurrency"] = round(obj["priceExcludingVatCurrency"] * (1 + rate), 2)
-    if obj["number"]:
-        for other in state.table(company_id, "product").values():
-            if other["id"] != obj["id"] and other["number"] == obj["number"]:
-                raise validation("number", f"Produktnummeret {obj['number']} er i bruk.")
+    number, own = obj["number"], obj["id"]
+    if number and any(
+        p["number"] == number and p["id"] != own
+        for p in state.table(company_id, "product").values()
+    ):
+        raise validation("number", f"Produktnummeret {number} er i bruk.")
     obj["displayNumber"] = obj["number"]
     obj["displayName"] = f"{obj['number']} {obj['name']}".strip()
 
 
-def vat_rate(company_id: int, ref) -> float:
-    """The percentage of a vatType reference, as a fraction."""
-    vat = envelopes.state().get(company_id, "vatType", ref["id"]) if ref else None
-    return (vat["percentage"] if vat else 0) / 100
+def _refuse_with_postings(what: str, field: str):
+    """A before_delete: records the ledger points at stay (deactivate them instead)."""
+
+    def check(company_id, obj):
+        for posting in envelopes.state().table(company_id, "posting").values():
+            if (posting.get(field) or {}).get("id") == obj["id"]:
+                raise validation("id", HAS_POSTINGS.format(what=what))
+
+    return check
 
 
 CUSTOMER = crud.Resource(
@@ -104,6 +116,7 @@ CUSTOMER = crud.Resource(
     required=("name",),
     before_write=_customer_before,
     after_write=_customer_after,
+    before_delete=_refuse_with_postings("Kunden", "customer"),
     filters=[
         ("id", "id", "ids"),
         ("customerAccountNumber", "customerNumber", "ids"),
@@ -133,10 +146,11 @@ PRODUCT = crud.Resource(
     "product",
     before_write=_product_before,
     after_write=_product_after,
+    before_delete=_refuse_with_postings("Produktet", "product"),
     filters=[
         ("ids", "id", "ids"),
-        ("productNumber", "number", "ids"),
-        ("number", "number", "ids"),
+        ("productNumber", "number", "array"),  # type: array, repeated (spec)
+        ("number", "number", "integers"),  # "DEPRECATED. List of product numbers (Integer only)"
         ("name", "name", "contains"),
         ("ean", "ean", "eq"),
         ("isInactive", "isInactive", "bool"),

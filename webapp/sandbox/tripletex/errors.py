@@ -31,6 +31,14 @@ class TripletexError(Exception):
         self.validation = validation or []
         self.developer_message = developer_message
         self.headers = headers or {}
+        self.index: int | None = None  # the item of a /list write this error is about
+        self.committed = False  # the write stands although the answer is an error
+
+    def at(self, index: int) -> TripletexError:
+        """Say the error is about item `index` of a list write: path "[i].field", rootId 0."""
+        if self.index is None:
+            self.index = index
+        return self
 
     def body(self, request_id: str) -> dict:
         return {
@@ -40,7 +48,12 @@ class TripletexError(Exception):
             "link": LINK,
             "developerMessage": self.developer_message,
             "validationMessages": [
-                {"field": field, "message": text, "path": field, "rootId": None}
+                {
+                    "field": field,
+                    "message": text,
+                    "path": field if self.index is None else f"[{self.index}].{field or ''}",
+                    "rootId": None if self.index is None else 0,
+                }
                 for field, text in self.validation
             ],
             "requestId": request_id,
@@ -75,6 +88,17 @@ def missing_params(*params: str) -> TripletexError:
         VALIDATION_FAILED,
         validation=[(p, NOT_NULL) for p in params],
         developer_message="VALIDATION_ERROR",
+    )
+
+
+def bad_param(param: str, message: str = "Ugyldig verdi.") -> TripletexError:
+    """422 / 21000 (Param Exception): a query parameter whose value Tripletex cannot use."""
+    return TripletexError(
+        422,
+        21000,
+        VALIDATION_FAILED,
+        validation=[(param, message)],
+        developer_message="PARAM_ERROR",
     )
 
 

@@ -1,12 +1,16 @@
-"""`/event` (the catalogue) and `/event/subscription` (one subscription per event, no wildcards)."""
+"""`/event` (the catalogue) and `/event/subscription`: one event per subscription, no
+wildcards, as many subscriptions per event as you make, each bound to its employee token."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Blueprint, g
 
 from . import crud, envelopes, routes
+from . import fields as fieldspec
 from .auth import entitled, public
-from .errors import not_found, validation
+from .errors import TripletexError, not_found, validation
 
 bp = Blueprint("tripletex_events", __name__)
 
@@ -68,15 +72,36 @@ def _before(company_id, obj, body, creating):
     url = body.get("targetUrl", obj["targetUrl"])
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
         raise validation("targetUrl", "Må være en absolutt URL.")
-    for other in envelopes.state().table(company_id, "subscription").values():
-        if other["id"] != obj["id"] and other["event"] == event:
-            raise validation("event", "Det finnes allerede et abonnement på denne hendelsen.")
+    wanted = body.get("fields", obj["fields"])
+    if wanted:
+        # Checked now, as an API `fields` is: a bad one must not break every later write.
+        try:
+            fieldspec.check(event.split(".")[0], fieldspec.parse(str(wanted)))
+        except TripletexError as error:
+            raise validation("fields", error.message) from None
+    if creating:
+        state = envelopes.state()
+        # "Create a new subscription for current EmployeeToken" (spec).
+        obj["_token_id"] = g.employee_token["id"]
+        delay = float(state.settings["subscription_propagation"])
+        obj["_active_from"] = state.clock.now() + timedelta(seconds=delay)
     if body.get("status") == "ACTIVE":
         obj["_failures"] = 0  # PUT status ACTIVE re-enables a disabled subscription
 
 
+def _visible(obj) -> bool:
+    """Per-token subscriptions: another token's are not this caller's to see or change."""
+    if not envelopes.state().settings["subscriptions_per_token"]:
+        return True
+    return obj.get("_token_id") == g.employee_token["id"]
+
+
 SUBSCRIPTION = crud.Resource(
-    "subscription", required=("event", "targetUrl"), before_write=_before, events=False
+    "subscription",
+    required=("event", "targetUrl"),
+    before_write=_before,
+    visible=_visible,
+    events=False,
 )
 routes.register(bp, SUBSCRIPTION, "event/subscription", "event")
 

@@ -8,7 +8,7 @@ import time
 
 from flask import g, request
 
-from . import ratelimit
+from . import conflicts, ratelimit
 from .errors import TripletexError
 
 # Keys the control API accepts, with their meaning:
@@ -18,6 +18,8 @@ from .errors import TripletexError
 #   latency_ms: int         added to every call
 #   timeouts: int, timeout_seconds: float   next N calls stall that long, then 504 unprocessed
 #   lost_responses: int     next N writes are committed, then the connection is dropped
+#   write_conflicts: int    next N writes answer 409 and write nothing, as the loser of a race
+#   conflict_code: int      8000 RevisionException (default) or 10000 Locked for those 409s
 #   path_prefix: str        only calls under this path are affected (default every /v2 call)
 KNOWN = {
     "rate_limit_burst",
@@ -27,6 +29,8 @@ KNOWN = {
     "timeouts",
     "timeout_seconds",
     "lost_responses",
+    "write_conflicts",
+    "conflict_code",
     "path_prefix",
     "seed",
 }
@@ -74,6 +78,9 @@ def before(state) -> None:
             hit = rng.random() < rate
         if hit:
             raise TripletexError(503, 1000, "Service Unavailable")
+    writing = request.method in conflicts.WRITES and "/token/session" not in request.path
+    if writing and _take(state, "write_conflicts"):
+        raise conflicts.conflict(int(faults.get("conflict_code") or 8000))
     if request.method != "GET" and _take(state, "lost_responses"):
         g.lose_response = True
 

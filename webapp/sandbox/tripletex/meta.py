@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from . import crud, envelopes
+from . import crud, envelopes, vat
 from .auth import accountant_ok, entitled
 from .errors import forbidden
 
@@ -51,9 +51,10 @@ def with_login_access():
     return envelopes.listing("company", [r for r in rows if r is not None])
 
 
-def _lookup_routes(res: crud.Resource, path: str, writable: bool = False) -> None:
+def _lookup_routes(res: crud.Resource, path: str, writable: bool = False, narrow=None) -> None:
     def list_view():
-        return envelopes.listing(res.kind, crud.search(res, g.company_id, request.args))
+        rows = crud.search(res, g.company_id, request.args)
+        return envelopes.listing(res.kind, narrow(g.company_id, rows) if narrow else rows)
 
     def get_view(obj_id):
         return envelopes.value(res.kind, crud.fetch(res, g.company_id, obj_id))
@@ -64,7 +65,9 @@ def _lookup_routes(res: crud.Resource, path: str, writable: bool = False) -> Non
 
         def put_view(obj_id):
             obj = crud.fetch(res, g.company_id, obj_id)
-            return envelopes.value(res.kind, crud.update(res, g.company_id, obj, crud.body_json()))
+            with crud.atomic():
+                crud.update(res, g.company_id, obj, crud.body_json())
+            return envelopes.value(res.kind, obj)
 
         bp.add_url_rule(
             f"/v2/{path}/<int:obj_id>",
@@ -74,6 +77,6 @@ def _lookup_routes(res: crud.Resource, path: str, writable: bool = False) -> Non
         )
 
 
-_lookup_routes(VAT, "ledger/vatType")
+_lookup_routes(VAT, "ledger/vatType", narrow=vat.search)
 _lookup_routes(ACCOUNT, "ledger/account", writable=True)
 _lookup_routes(CURRENCY, "currency")

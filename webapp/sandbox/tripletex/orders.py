@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from . import crud, envelopes, routes
+from . import crud, currency, envelopes, routes, vat
 from .auth import entitled
-from .entities import NOK, vat_rate
+from .entities import NOK
 from .errors import TripletexError, missing_params, validation
 
 bp = Blueprint("tripletex_orders", __name__)
@@ -17,23 +17,51 @@ MUST_BE_EXCL = (
 MUST_BE_INCL = (
     "The unit price must be inclusive VAT since the unit price on the order is inclusive VAT."
 )
+INVOICED = "Ordren er fakturert og kan ikke endres eller slettes."
+FROM_CUSTOMER = ("currency", "invoicesDueIn", "invoicesDueInType")
+
+
+def invoiced(company_id: int, order: dict) -> bool:
+    """Whether any line of the order has been charged on an invoice."""
+    state = envelopes.state()
+    lines = (state.get(company_id, "orderline", ref["id"]) for ref in order["orderLines"])
+    return any(line is not None and line["isCharged"] for line in lines)
+
+
+def refuse_if_invoiced(company_id: int, order: dict) -> None:
+    if invoiced(company_id, order):
+        raise validation(None, INVOICED)
 
 
 def _order_before(company_id, obj, body, creating):
+    if not creating:
+        refuse_if_invoiced(company_id, obj)
     lines = body.pop("orderLines", None)
     if lines is not None and not isinstance(lines, list):
         raise TripletexError(422, 16000, "orderLines må være en liste.")
+    flag = request.args.get("updateLinesAndGroups", "false").lower() == "true"
+    settings = envelopes.state().settings
+    if not creating and not flag and settings["put_order_lines_need_flag"]:
+        # "Should order lines and order groups be saved ...?" (spec): not unless asked.
+        lines = None
     obj["_pending_lines"] = lines or []
-    obj["_replace_lines"] = request.args.get("updateLinesAndGroups", "false").lower() == "true"
+    obj["_replace_lines"] = flag
+    obj["_unset"] = [k for k in FROM_CUSTOMER if body.get(k) is None]
 
 
 def _order_after(company_id, obj, creating):
     state = envelopes.state()
     if not obj["number"]:
         obj["number"] = str(state.counter(company_id, "orderNumber"))
+    customer = state.get(company_id, "customer", obj["customer"]["id"]) if obj["customer"] else None
+    unset = obj.pop("_unset", [])
+    if creating and customer is not None:
+        # An order that sets none takes the customer's currency and terms of payment.
+        for key in unset:
+            if customer.get(key) is not None:
+                obj[key] = customer[key] if key != "currency" else dict(customer[key])
     if obj["currency"] is None:
         obj["currency"] = dict(NOK)
-    customer = state.get(company_id, "customer", obj["customer"]["id"]) if obj["customer"] else None
     obj["customerName"] = customer["name"] if customer else ""
     pending, replace = obj.pop("_pending_lines", []), obj.pop("_replace_lines", False)
     kept = [] if replace and pending else list(obj["orderLines"])
@@ -46,12 +74,13 @@ def _order_after(company_id, obj, creating):
     if replace and pending:
         for stale in obj["orderLines"]:
             if stale not in kept:
-                state.table(company_id, "orderline").pop(stale["id"], None)
+                crud.remove(company_id, "orderline", stale["id"])
     obj["orderLines"] = kept
     # Lines of an existing order are re-priced when the order's VAT mode changes.
     for ref in obj["orderLines"]:
         line = state.get(company_id, "orderline", ref["id"])
         if line is not None:
+            crud.keep(line)
             price_line(company_id, obj, line, {})
 
 
@@ -69,34 +98,48 @@ def save_line(company_id: int, order: dict, body: dict, where: str = "orderLine"
         line = crud.new_object("orderline")
         line["id"] = state.next_id("orderline")
         line["order"] = {"id": order["id"]}
+        crud.assign(company_id, "orderline", line, body)
+        price_line(company_id, order, line, body, where)
         crud.record_change(line, "CREATE")
-    else:
-        crud.check_version(line, body)
-        line["version"] += 1
-        crud.record_change(line, "UPDATE")
-    crud.assign(company_id, "orderline", line, body)
-    price_line(company_id, order, line, body)
-    state.table(company_id, "orderline")[line["id"]] = line
+        crud.insert(company_id, "orderline", line)
+        return line
+    crud.check_version(line, body)
+    draft = dict(line)
+    crud.assign(company_id, "orderline", draft, body)
+    price_line(company_id, order, draft, body, where)
+    crud.keep(line)
+    line.update(draft, version=line["version"] + 1)
+    crud.record_change(line, "UPDATE")
     return line
 
 
-def price_line(company_id: int, order: dict, line: dict, body: dict) -> None:
-    """Fill the unit price the client left out and the line totals, per the order's VAT mode."""
+def price_line(company_id: int, order: dict, line: dict, body: dict, where="orderLine") -> None:
+    """Fill VAT, the unit price the client left out and the line totals."""
     state = envelopes.state()
     product = state.get(company_id, "product", line["product"]["id"]) if line["product"] else None
     if line["vatType"] is None:
-        line["vatType"] = dict(product["vatType"]) if product and product["vatType"] else {"id": 3}
-    if line["currency"] is None:
-        line["currency"] = dict(order["currency"] or NOK)
+        if product and product["vatType"] and state.settings["line_vat_from_product"]:
+            line["vatType"] = dict(product["vatType"])
+        else:
+            # No vatType and no product: Tripletex uses id 0, 0 % (fidelity-findings A5).
+            line["vatType"] = vat.ref(company_id, "0")
+    vat.check_sales(company_id, line["vatType"], f"{where}.vatType")
+    line["currency"] = dict(order["currency"] or NOK)
     if product and not line["description"]:
         line["description"] = product["orderLineDescription"] or product["name"]
-    rate = vat_rate(company_id, line["vatType"])
+    rate = vat.rate(company_id, line["vatType"])
     sent_excl = body.get("unitPriceExcludingVatCurrency") is not None
     sent_incl = body.get("unitPriceIncludingVatCurrency") is not None
-    if product and not sent_excl and not sent_incl and "_priced" not in line:
-        line["unitPriceExcludingVatCurrency"] = product["priceExcludingVatCurrency"]
-        line["unitPriceIncludingVatCurrency"] = product["priceIncludingVatCurrency"]
     including = order["isPrioritizeAmountsIncludingVat"]
+    if product and not sent_excl and not sent_incl and "_priced" not in line:
+        # The product's price (in its own currency, NOK unless set) in the order's currency,
+        # at the rate of the order date.
+        day = order["orderDate"] or state.clock.today().isoformat()
+        key = "priceIncludingVatCurrency" if including else "priceExcludingVatCurrency"
+        price = currency.convert(product["currency"], line["currency"], product[key], day)
+        line["unitPriceIncludingVatCurrency" if including else "unitPriceExcludingVatCurrency"] = (
+            round(price, 2)
+        )
     if including and sent_excl and not sent_incl:
         raise validation("unitPriceIncludingVatCurrency", MUST_BE_INCL)
     if not including and sent_incl and not sent_excl:
@@ -126,17 +169,22 @@ def price_line(company_id: int, order: dict, line: dict, body: dict) -> None:
     line["displayName"] = line["description"]
 
 
+def _order_delete(company_id, obj):
+    refuse_if_invoiced(company_id, obj)
+
+
 ORDER = crud.Resource(
     "order",
     required=("customer", "orderDate", "deliveryDate"),
     before_write=_order_before,
     after_write=_order_after,
+    before_delete=_order_delete,
     filters=[
         ("id", "id", "ids"),
         ("number", "number", "ids"),
         ("customerId", "customer", "ref_ids"),
-        ("orderDateFrom", "orderDate", "from"),
-        ("orderDateTo", "orderDate", "to"),
+        ("orderDateFrom", "orderDate", "date_from"),
+        ("orderDateTo", "orderDate", "date_to"),
         ("deliveryComment", "deliveryComment", "contains"),
         ("isClosed", "isClosed", "bool"),
         ("isSubscription", "isSubscription", "bool"),
@@ -163,10 +211,12 @@ def _line_order(body: dict) -> dict:
     order = envelopes.state().get(g.company_id, "order", order_ref["id"])
     if order is None:
         raise validation("order.id", "Objektet finnes ikke.")
+    refuse_if_invoiced(g.company_id, order)
     return order
 
 
 def _touch(order: dict, line: dict) -> None:
+    crud.keep(order)
     if {"id": line["id"]} not in order["orderLines"]:
         order["orderLines"].append({"id": line["id"]})
     order["version"] += 1
@@ -182,8 +232,9 @@ def post_line():
     if isinstance(body, dict) and body.get("id"):
         raise validation("id", crud.NO_ID_ON_CREATE)
     order = _line_order(body)
-    line = save_line(g.company_id, order, body)
-    _touch(order, line)
+    with crud.atomic():
+        line = save_line(g.company_id, order, body)
+        _touch(order, line)
     return envelopes.value("orderline", line, 201)
 
 
@@ -191,17 +242,14 @@ def post_line():
 @entitled("order")
 def post_lines():
     envelopes.requested_fields("orderline")
-    lines, saved = [], routes.snapshot(g.company_id)
-    try:
-        for body in routes.items():
-            order = _line_order(body)
-            line = save_line(g.company_id, order, body)
-            _touch(order, line)
-            lines.append(line)
-    except TripletexError:
-        routes.restore(g.company_id, saved)  # a batch is all or nothing
-        raise
-    return envelopes.batch("orderline", lines, 201)
+
+    def add(body):
+        order = _line_order(body)
+        line = save_line(g.company_id, order, body)
+        _touch(order, line)
+        return line
+
+    return envelopes.batch("orderline", routes.each(routes.items(), add), 201)
 
 
 @bp.route("/v2/order/orderline/<int:line_id>", methods=["GET", "PUT", "DELETE"])
@@ -215,12 +263,15 @@ def one_line(line_id):
         return envelopes.value("orderline", line)
     if line["isCharged"]:
         raise validation("orderLine", "Ordrelinjen er fakturert og kan ikke endres.")
-    if request.method == "DELETE":
-        state.table(g.company_id, "orderline").pop(line_id)
-        order["orderLines"] = [r for r in order["orderLines"] if r["id"] != line_id]
-        order["version"] += 1
-        crud.emit(g.company_id, "order.update", "order", order)
-        return "", 204
-    line = save_line(g.company_id, order, dict(crud.body_json(), id=line_id))
-    _touch(order, line)
+    with crud.atomic():
+        if request.method == "DELETE":
+            crud.remove(g.company_id, "orderline", line_id)
+            crud.keep(order)
+            order["orderLines"] = [r for r in order["orderLines"] if r["id"] != line_id]
+            order["version"] += 1
+            crud.record_change(order, "UPDATE")
+            crud.emit(g.company_id, "order.update", "order", order)
+            return "", 204
+        line = save_line(g.company_id, order, dict(crud.body_json(), id=line_id))
+        _touch(order, line)
     return envelopes.value("orderline", line)

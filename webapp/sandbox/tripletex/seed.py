@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import uuid
 
+from . import vat
+from .currency import CURRENCIES
 from .schemas import new_object
+from .state import ID_BASES
 
 OTHER_APPLICATION = "Some Other Integration"
-CURRENCIES = [
-    (1, "NOK", "Norsk krone"),
-    (2, "SEK", "Svensk krone"),
-    (3, "DKK", "Dansk krone"),
-    (4, "USD", "Amerikansk dollar"),
-    (5, "EUR", "Euro"),
-]
-VAT_TYPES = [
-    (3, "3", "Utgående avgift, høy sats", 25),
-    (31, "31", "Utgående avgift, middels sats", 15),
-    (33, "33", "Utgående avgift, lav sats", 12),
-    (5, "5", "Ingen utgående avgift (innenfor mva-loven)", 0),
-    (6, "6", "Ingen utgående avgift (utenfor mva-loven)", 0),
-]
 ACCOUNTS = [
     (1500, "Kundefordringer", False),
     (1900, "Kontanter", False),
     (1920, "Bankinnskudd", True),
+    (2700, "Utgående merverdiavgift", False),
     (3000, "Salgsinntekt, avgiftspliktig", False),
+    (3100, "Salgsinntekt, avgiftsfri", False),
+    (8060, "Valutagevinst (agio)", False),
+    (8160, "Valutatap (disagio)", False),
 ]
 # Labels of the tokens every company gets; the demo pastes these, tests pick by label.
 TOKEN_LABELS = ("working", "revoked", "other-app", "no-entitlements")
@@ -46,8 +39,12 @@ def create_company(
     bank_account_number: str = "",
     tokens: dict | None = None,
     clients: list[int] | None = None,
+    vat_registered: bool = True,
 ) -> dict:
-    """Add a company with seed data; `tokens` maps label -> token string (random if absent)."""
+    """Add a company with seed data; `tokens` maps label -> token string (random if absent).
+
+    A company outside the VAT register may use only code 6 on sales (and 0 on purchases).
+    """
     company_id = state.next_id("company")
     company = state.add_company({"id": company_id, "name": name})
     _put(
@@ -62,7 +59,7 @@ def create_company(
         currency={"id": 1},
         accountantOrSimilar=bool(clients),
     )
-    for cid, code, description in CURRENCIES:
+    for cid, code, description, factor, _ in CURRENCIES:
         _put(
             state,
             company_id,
@@ -71,18 +68,27 @@ def create_company(
             code=code,
             description=description,
             displayName=f"{code} {description}",
+            factor=factor,
         )
-    for vid, number, label, percentage in VAT_TYPES:
+    ordinal = company_id - ID_BASES["company"]
+    for index, (number, label, percentage, _) in enumerate(vat.CODES, 1):
         _put(
             state,
             company_id,
             "vatType",
-            vid,
+            vat.type_id(ordinal, index, number),
             name=label,
             number=number,
             displayName=f"{number} {label}",
             percentage=percentage,
         )
+    _put(
+        state,
+        company_id,
+        "vatSettings",
+        company_id,
+        vatRegistrationStatus=vat.REGISTERED if vat_registered else "VAT_NOT_REGISTERED",
+    )
     accounts = {}
     for number, label, is_bank in ACCOUNTS:
         accounts[number] = _put(
@@ -181,6 +187,7 @@ def describe(state, company: dict) -> dict:
         token = state.employee_tokens[secret]
         tokens.append(
             {
+                "id": token["id"],
                 "label": token["label"],
                 "token": secret,
                 "applicationName": token["application_name"],
@@ -192,11 +199,37 @@ def describe(state, company: dict) -> dict:
             }
         )
     company_obj = state.get(company["id"], "company", company["id"])
+    settings = state.get(company["id"], "vatSettings", company["id"])
     return {
         "id": company["id"],
         "name": company["name"],
         "organizationNumber": company_obj["organizationNumber"],
+        "vatRegistered": settings["vatRegistrationStatus"] == vat.REGISTERED,
         "bankAccountNumber": account["bankAccountNumber"] if account else "",
         "employeeId": company["employee_id"],
         "tokens": tokens,
     }
+
+
+def add_customers(state, company_id: int, count: int, prefix: str = "Kunde") -> list[int]:
+    """Store `count` customers at once, as the API would have made them (for benchmarks)."""
+    now = state.clock.now()
+    ids = []
+    for n in range(count):
+        number = state.counter(company_id, "customerNumber")
+        name = f"{prefix} {n:06d}"
+        customer = new_object("customer")
+        customer.update(
+            id=state.next_id("customer"),
+            name=name,
+            customerNumber=number,
+            displayName=f"{name} ({number})",
+            organizationNumber=f"{900_000_000 + n}",
+            email=f"kunde{n}@example.no",
+            currency={"id": 1},
+            isInactive=n % 10 == 0,
+            _changed_at=now,
+        )
+        state.table(company_id, "customer")[customer["id"]] = customer
+        ids.append(customer["id"])
+    return ids

@@ -28,6 +28,8 @@ ID_BASES = {
     "account": 31_925_000,
     "closeGroup": 55_100_000,
     "paymentType": 28_700_000,
+    "document": 1_024_203_000,
+    "currencyRate": 7_300_000,
 }
 
 DEFAULT_SETTINGS = {
@@ -36,7 +38,8 @@ DEFAULT_SETTINGS = {
     "application_name": "Tripletex Sync for HubSpot",
     "rate_limit": 100,  # requests per window per employee token
     "rate_window": 10,  # seconds
-    "omit_reset_on_429": False,  # mirror tripletex-api2 issue #103 when True
+    # Tripletex leaves X-Rate-Limit-Reset off its 429 (tripletex-api2 issue #103, open).
+    "omit_reset_on_429": True,
     "result_cap": 10_000,  # rows a query may match before 422 / 23000
     "environment": "production",  # "test": generated tokens start "test-", as on api-test
     "ignore_changed_since": False,  # True mirrors the test environment (tripletex-api2 #113)
@@ -44,6 +47,24 @@ DEFAULT_SETTINGS = {
     "webhook_retry_delays": [1, 5, 30, 120, 600],  # seconds between attempts
     "webhook_max_failures": 10,  # failed attempts in a row before DISABLED_TOO_MANY_ERRORS
     "webhook_timeout": 5.0,
+    # Seconds between an event and its delivery ("give it a few seconds to propagate").
+    "webhook_delivery_delay": 1.0,
+    # Seconds after a subscription is created before its events are delivered at all
+    # (docs/webhooks/README.md: subscribe, wait, then do a full sync).
+    "subscription_propagation": 3.0,
+    # True: GET /event/subscription shows only the caller's token's subscriptions.
+    "subscriptions_per_token": True,
+    # A line with a product and no vatType takes the product's (False: VAT code 0, as a line
+    # without a product does; UNCONFIRMED for product lines).
+    "line_vat_from_product": True,
+    # :invoice, POST /invoice: the invoice is charged before a failed send answers 422.
+    "charge_before_send_failure": True,
+    # EMAIL needs an address (override, order receiverEmail, invoiceEmail or email).
+    "email_send_needs_address": True,
+    # PUT /order/{id} saves orderLines only with updateLinesAndGroups=true.
+    "put_order_lines_need_flag": True,
+    # Two requests writing one record at once: the later one answers 409 / 8000.
+    "concurrent_write_conflicts": True,
     "now": None,  # callable returning an aware datetime (tests inject it)
     "demo": False,
 }
@@ -93,6 +114,14 @@ class State:
             self.deliveries: list[dict] = []
             self.faults: dict = {}
             self.rate_buckets: dict[str, dict] = {}
+            # Exchange rates (NOK per `factor` units) by currency code and ISO date;
+            # a date without an entry on or before it uses the currency's base rate.
+            self.rates: dict[str, dict[str, float]] = {}
+            # Organisation numbers registered to receive EHF in the Peppol network (ELMA).
+            self.peppol: set[str] = set()
+            # Write ordering, to answer 409 to the later of two concurrent writes.
+            self.write_seq = 0
+            self.stamps: dict[int, int] = {}
             self._counters = dict(ID_BASES)
 
     def token_prefix(self) -> str:
@@ -110,7 +139,13 @@ class State:
         company.setdefault("objects", {})
         company.setdefault(
             "counters",
-            {"customerNumber": 10000, "invoiceNumber": 0, "orderNumber": 0, "productNumber": 0},
+            {
+                "customerNumber": 10000,
+                "invoiceNumber": 0,
+                "orderNumber": 0,
+                "productNumber": 0,
+                "voucherNumber": 0,
+            },
         )
         self.companies[company["id"]] = company
         return company
@@ -135,5 +170,5 @@ class State:
 
     def counter(self, company_id: int, name: str) -> int:
         counters = self.companies[company_id]["counters"]
-        counters[name] += 1
+        counters[name] = counters.get(name, 0) + 1
         return counters[name]

@@ -38,8 +38,21 @@ class Webhooks:
         self._thread: threading.Thread | None = None
         self.http = requests.Session()
 
+    def _live(self, sub: dict) -> bool:
+        """Active, past its propagation time, and its employee token still valid."""
+        state = self.state
+        token = next(
+            (t for t in state.employee_tokens.values() if t["id"] == sub.get("_token_id")), None
+        )
+        return (
+            sub["status"] == "ACTIVE"
+            and token is not None
+            and not token["revoked"]
+            and state.clock.now() >= sub.get("_active_from", state.clock.now())
+        )
+
     def emit(self, company_id: int, event: str, kind: str, obj_id: int, host: str) -> None:
-        """Build one delivery per active subscription to `event` in the company."""
+        """Build one delivery per live subscription to `event` in the company."""
         state = self.state
         with state.lock:
             if company_id not in state.companies:
@@ -47,13 +60,17 @@ class Webhooks:
             subs = [
                 s
                 for s in state.table(company_id, "subscription").values()
-                if s["event"] == event and s["status"] == "ACTIVE"
+                if s["event"] == event and self._live(s)
             ]
             obj = state.get(company_id, kind, obj_id)
             for sub in subs:
                 value = None
                 if not event.endswith(".delete") and obj is not None:
-                    value = Shaper(state, company_id, host).shape(kind, obj, parse(sub["fields"]))
+                    try:
+                        spec = parse(sub["fields"])
+                        value = Shaper(state, company_id, host).shape(kind, obj, spec)
+                    except Exception:  # never turn a committed write into a 500
+                        value = {"id": obj_id}
                 body = json.dumps(
                     {"subscriptionId": sub["id"], "event": event, "id": obj_id, "value": value},
                     ensure_ascii=False,
@@ -70,7 +87,7 @@ class Webhooks:
                     "status": "PENDING",
                 }
                 state.deliveries.append(delivery)
-                self._schedule(delivery, 0)
+                self._schedule(delivery, float(state.settings["webhook_delivery_delay"]))
 
     def _schedule(self, delivery: dict, delay: float) -> None:
         # Due times are on the sandbox clock, so moving the clock brings retries forward.
@@ -138,7 +155,7 @@ class Webhooks:
                 if company
                 else None
             )
-            if sub is None or sub["status"] != "ACTIVE":
+            if sub is None or not self._live(sub):
                 delivery["status"] = "CANCELLED"
                 return
             url, sub = sub["targetUrl"], dict(sub)

@@ -35,10 +35,11 @@ messages: install
 	$(BIN)/pybabel -q update -i build/messages.pot -d $(TRANSLATIONS) -w 100 --previous \
 	  --ignore-obsolete --ignore-pot-creation-date
 
-## make run: the app, the worker and the sandboxes with demo data on 127.0.0.1
+## make run: the app, the worker and the sandboxes with demo data on 127.0.0.1, as they were
+## left (`make run FRESH=1` starts the sandboxes and the app's database over)
 run: install catalogues
 	$(BIN)/flask --app wsgi migrate
-	$(BIN)/python -m webapp.devstack
+	$(BIN)/python -m webapp.devstack $(if $(FRESH),--fresh)
 
 ## make test: install what the suite needs, check the code, and run all of it
 test: install catalogues chromium lint

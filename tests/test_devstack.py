@@ -10,6 +10,11 @@ from pathlib import Path
 
 import requests
 
+from webapp.collaborators import Collaborators
+from webapp.config import load_config
+from webapp.portal.tripletex_link import TripletexLink
+from webapp.web.sandbox_connect import DEMO_PORTAL
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,9 +44,8 @@ def as_a_background_job() -> None:
     signal.signal(signal.SIGQUIT, signal.SIG_IGN)
 
 
-def start_stack(argv: list[str], tmp_path: Path) -> tuple[subprocess.Popen, dict[str, int]]:
-    """Start `argv` as a background job in a session of its own, on free ports."""
-    ports = {"app": free_port(), "hubspot": free_port(), "tripletex": free_port()}
+def stack_environment(tmp_path: Path, ports: dict[str, int]) -> dict[str, str]:
+    """The environment of a stack in `tmp_path` on `ports`."""
     # Leave out a calling make's settings (`make test`): its jobserver is not ours.
     env = {
         k: v
@@ -55,15 +59,28 @@ def start_stack(argv: list[str], tmp_path: Path) -> tuple[subprocess.Popen, dict
         TXSYNC_HUBSPOT_APP_BASE=f"http://127.0.0.1:{ports['hubspot']}",
         TXSYNC_TRIPLETEX_API_BASE=f"http://127.0.0.1:{ports['tripletex']}/v2",
     )
+    return env
+
+
+def start_stack(
+    argv: list[str],
+    tmp_path: Path,
+    ports: dict[str, int] | None = None,
+    *,
+    background: bool = True,
+) -> tuple[subprocess.Popen, dict[str, int]]:
+    """Start `argv` in a session of its own, on free ports: as a shell's `&` job, or (not
+    `background`) as a terminal's foreground job that Ctrl-C's SIGINT reaches."""
+    ports = ports or {"app": free_port(), "hubspot": free_port(), "tripletex": free_port()}
     proc = subprocess.Popen(
         argv,
         cwd=ROOT,
-        env=env,
+        env=stack_environment(tmp_path, ports),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=as_a_background_job,
+        preexec_fn=as_a_background_job if background else None,
     )
     return proc, ports
 
@@ -110,6 +127,15 @@ def still_running(pids: set[int]) -> set[int]:
     return {pid for pid in pids if (fields := proc_stat(pid)) and fields[0] != "Z"}
 
 
+def left_running(pids: set[int]) -> set[int]:
+    """Those of `pids` still running a moment after the job's output ended: a process closes
+    its files before it finishes exiting, so the end of the output can come just before."""
+    deadline = time.monotonic() + 5
+    while (running := still_running(pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return running
+
+
 def kill(proc: subprocess.Popen, pids: set[int] = frozenset()) -> str:
     """Kill the job's session and `pids`; its output."""
     for pid in still_running(pids | descendants(proc.pid)):
@@ -137,7 +163,7 @@ def assert_stopped_cleanly(output: str, ports: dict[str, int], pids: set[int]) -
     """No process of the stack is left, none had to be killed, and every port is free."""
     assert "did not stop" not in output, output
     assert "exited with status" not in output, output
-    assert not still_running(pids), output
+    assert not left_running(pids), output
     for name, port in ports.items():
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"{name} port {port} still served"
@@ -199,7 +225,71 @@ def test_the_children_stop_even_when_devstack_itself_is_killed(tmp_path):
 
     assert proc.returncode == -signal.SIGKILL
     assert "did not stop" not in output
-    assert not still_running(pids), output
+    assert not left_running(pids), output
     for name, port in ports.items():
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"{name} port {port} still served"
+
+
+MAKE_RUN = ["make", "--no-print-directory", "-o", "install", f"BIN={Path(sys.executable).parent}"]
+
+
+def sandbox_connect(tmp_path: Path, ports: dict[str, int]) -> str:
+    """What `flask --app wsgi sandbox connect` prints, run beside the stack."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "sandbox", "connect"],
+        cwd=ROOT,
+        env=stack_environment(tmp_path, ports),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.strip()
+
+
+def test_make_run_restarted_after_ctrl_c_shows_the_same_portal_installed_and_connected(tmp_path):
+    """The simulators keep their worlds in the instance folder (issue 11, item 15): after
+    Ctrl-C and `make run` again, the tokens the app's database holds still open both sides."""
+    proc, ports = start_stack([*MAKE_RUN, "run"], tmp_path, background=False)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    try:
+        assert sandbox_connect(tmp_path, ports) == str(DEMO_PORTAL)
+        config = load_config(tmp_path, environ=stack_environment(tmp_path, ports))
+        with Collaborators.opened(config) as c:
+            company = c.hubspot(DEMO_PORTAL).create_object("companies", {"name": "Fjord AS"})
+            customer = c.tripletex(DEMO_PORTAL).create("/customer", {"name": "Fjord AS"})
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
+    # Ctrl-C: the terminal sends SIGINT to the whole foreground job.
+    output = stop(proc, pids, lambda: os.killpg(proc.pid, signal.SIGINT))
+    assert_stopped_cleanly(output, ports, pids)
+    for name in ("sandbox-hubspot.state", "sandbox-tripletex.state"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
+
+    proc, ports = start_stack([*MAKE_RUN, "run"], tmp_path, ports, background=False)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    try:
+        config = load_config(tmp_path, environ=stack_environment(tmp_path, ports))
+        with Collaborators.opened(config) as c:
+            assert c.installations.get(DEMO_PORTAL)["status"] == "active"
+            # The HubSpot token from before the restart still reads the portal...
+            assert c.hubspot(DEMO_PORTAL).account_details()["portalId"] == DEMO_PORTAL
+            # ...and the Tripletex token still passes the connection check.
+            assert TripletexLink(c).check(DEMO_PORTAL)["ok"] is True
+            # What was written before the restart is still there on both sides.
+            hubspot_company = c.hubspot(DEMO_PORTAL).get_object("companies", company["id"])
+            assert hubspot_company["properties"]["name"] == "Fjord AS"
+            tripletex_customer = c.tripletex(DEMO_PORTAL).get(f"/customer/{customer['id']}")
+            assert tripletex_customer["name"] == "Fjord AS"
+        assert sandbox_connect(tmp_path, ports) == str(DEMO_PORTAL)
+        with Collaborators.opened(config) as c:
+            assert [
+                row["portal_id"] for row in c.db.query("select portal_id from installations")
+            ] == [DEMO_PORTAL]
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
+    output = stop(proc, pids, lambda: os.killpg(proc.pid, signal.SIGINT))
+    assert_stopped_cleanly(output, ports, pids)

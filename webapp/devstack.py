@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import default_instance_path, load_config
@@ -30,8 +31,12 @@ GRACE = 10
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
-def commands(config: dict) -> dict[str, list[str]]:
-    """The processes of a local stack, by name."""
+def commands(config: dict, instance: Path, *, fresh: bool = False) -> dict[str, list[str]]:
+    """The processes of a local stack, by name.
+
+    The simulators keep their worlds in the instance folder, so a restart finds the portals,
+    companies and tokens the app's database links to; `fresh` starts them over.
+    """
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     public = urlsplit(config["PUBLIC_BASE_URL"])
     stack = {
@@ -61,6 +66,9 @@ def commands(config: dict) -> dict[str, list[str]]:
             str(hubspot.port or 5001),
             "--app-target",
             config["PUBLIC_BASE_URL"],
+            "--state-file",
+            str(instance / "sandbox-hubspot.state"),
+            *(["--fresh"] if fresh else []),
         ]
         stack["tripletex-sandbox"] = [
             sys.executable,
@@ -71,8 +79,20 @@ def commands(config: dict) -> dict[str, list[str]]:
             tripletex.hostname or "127.0.0.1",
             "--port",
             str(tripletex.port or 5002),
+            "--state-file",
+            str(instance / "sandbox-tripletex.state"),
+            *(["--fresh"] if fresh else []),
         ]
     return stack
+
+
+def forget_sandbox_world(config: dict) -> None:
+    """Start the sandbox over: the app's database goes with the simulators' worlds, since it
+    links to their portals, companies and tokens (sandbox mode only; `make run FRESH=1`)."""
+    for path in (config["DATABASE"], config["QUEUE_DATABASE"]):
+        for name in (path, f"{path}-wal", f"{path}-shm"):
+            Path(name).unlink(missing_ok=True)
+    say("  Starting afresh: the sandboxes' demo data, and an empty app database.")
 
 
 def say(text: str) -> None:
@@ -127,10 +147,14 @@ def main() -> int:
     # Before the first child starts, so that none inherits an ignored stop signal.
     for signum in STOP_SIGNALS:
         signal.signal(signum, lambda signum, _frame: requested.append(signum))
-    config = load_config(default_instance_path())
+    fresh = "--fresh" in sys.argv[1:]
+    instance = default_instance_path()
+    config = load_config(instance)
+    if fresh and config["SANDBOX_MODE"]:
+        forget_sandbox_world(config)
     procs: dict[str, subprocess.Popen] = {}
     try:
-        for name, cmd in commands(config).items():
+        for name, cmd in commands(config, instance, fresh=fresh).items():
             if requested:
                 return 0
             procs[name] = start(cmd)

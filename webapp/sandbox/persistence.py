@@ -1,10 +1,10 @@
 """A simulator's world in a file: read at start, written soon after each change, so stopping
 and starting `make run` keeps the portals, companies and tokens the app already links to.
 
-The file is a pickle of the simulator's state, stamped with a fingerprint of the simulator's
-own code: a file written by other code is not read (the simulator starts afresh, and says
-so), because its shape may no longer fit. Only the simulator reads and writes it, in the
-instance folder, readable by its owner only.
+The file is the fingerprint of the simulator's own code on a line, then a pickle of its
+state: a file written by other code is not read (the simulator starts afresh, and says so),
+because its shape may no longer fit. Only the simulator reads and writes it, in the instance
+folder, readable by its owner only.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ def code_fingerprint(package_dir: Path) -> str:
 class StateFile:
     """Load the state once, then save it in the background whenever it was marked changed.
 
-    `snapshot()` is called under the simulator's own lock by whoever saves, so a save never
-    sees half a change. Saves are coalesced: many writes in a second cost one save.
+    `snapshot()` returns the state pickled; it takes the simulator's own lock while it does,
+    so a save never sees half a change. Saves are coalesced: a burst of writes costs one save.
     """
 
     def __init__(
-        self, path: Path, fingerprint: str, snapshot: Callable[[], Any], *, interval: float = 0.5
+        self, path: Path, fingerprint: str, snapshot: Callable[[], bytes], *, interval: float = 0.5
     ):
         self.path = Path(path)
         self.fingerprint = fingerprint
@@ -53,18 +53,16 @@ class StateFile:
         """The saved state, or None when there is none (or it was written by other code)."""
         try:
             with self.path.open("rb") as source:
-                saved = pickle.load(source)
+                written_by = source.readline().strip().decode("ascii", "replace")
+                if written_by != self.fingerprint:
+                    log.warning("%s was written by other code; starting afresh", self.path)
+                    return None
+                return pickle.load(source)
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the simulator
             log.warning("could not read %s (%s); starting afresh", self.path, exc)
             return None
-        if not isinstance(saved, dict) or saved.get("fingerprint") != self.fingerprint:
-            log.warning(
-                "%s was written by another version of the simulator; starting afresh", self.path
-            )
-            return None
-        return saved["state"]
 
     def forget(self) -> None:
         """Delete the saved state (`--fresh`)."""
@@ -78,7 +76,7 @@ class StateFile:
         """Write the state now, atomically (a reader never sees half a file)."""
         with self._saving:
             self._dirty.clear()
-            data = pickle.dumps({"fingerprint": self.fingerprint, "state": self.snapshot()})
+            data = self.fingerprint.encode("ascii") + b"\n" + self.snapshot()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -11,10 +11,12 @@ import logging
 import re
 import time
 import uuid
+from pathlib import Path
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from ..persistence import StateFile, code_fingerprint
 from . import (
     auth,
     conflicts,
@@ -39,6 +41,7 @@ __all__ = ["create_app", "seed_demo"]
 CONTROL_VIEWS = (control, control_money)  # control_money adds its views to control.bp
 
 log = logging.getLogger(__name__)
+PACKAGE = Path(__file__).resolve().parent
 HTTP_CODES = {400: 4000, 401: 3000, 403: 9000, 404: 6000, 405: 4000, 409: 8000, 500: 1000}
 
 
@@ -73,9 +76,35 @@ def create_app(settings: dict | None = None) -> Flask:
     app.after_request(_after)
     app.register_error_handler(TripletexError, _render)
     app.register_error_handler(HTTPException, _http_error)
-    if conf.get("demo"):
+    state.saved = _state_file(conf, state)
+    if conf.get("demo") and not state.companies:
         seed_demo(app)
+        if state.saved is not None:
+            state.saved.save()
+    if state.saved is not None:
+        app.after_request(_remember)
+        state.saved.start()
     return app
+
+
+def _state_file(conf: dict, state: State) -> StateFile | None:
+    """The file that keeps the world between runs, its saved world already taken back."""
+    if not conf.get("state_file"):
+        return None
+    saved = StateFile(Path(conf["state_file"]), code_fingerprint(PACKAGE), state.pickled)
+    if conf.get("fresh"):
+        saved.forget()
+    world = saved.load()
+    if world is not None:
+        state.restore(world)
+    return saved
+
+
+def _remember(response):
+    # Any write (an API call, a control call) may have changed the world.
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        _state().saved.changed()
+    return response
 
 
 def _locked(state: State, view):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from werkzeug.serving import run_simple
-
+from ..serving import serve_until_stopped
 from . import create_app
 from .demo import ACCOUNTANT_TOKEN, DEMO_TOKENS
 
@@ -15,8 +14,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5002)
     parser.add_argument("--demo", action="store_true", help="seed the demo companies")
+    parser.add_argument(
+        "--state-file",
+        default=None,
+        help="keep the world in this file between runs (read at start, written after changes)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="with --state-file: forget the saved world first"
+    )
     args = parser.parse_args(argv)
-    app = create_app({"demo": args.demo})
+    app = create_app({"demo": args.demo, "state_file": args.state_file, "fresh": args.fresh})
     state = app.extensions["tripletex_sandbox"]
     print(
         f"Tripletex sandbox on http://{args.host}:{args.port}/v2 "
@@ -28,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
         for label, token in DEMO_TOKENS.items():
             print(f"  employee token ({label}): {token}")
         print(f"  employee token (accountant, two client companies): {ACCOUNTANT_TOKEN}")
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    serve_until_stopped(app, args.host, args.port, state.saved)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -33,6 +34,8 @@ ID_BASES = {
 }
 
 DEFAULT_SETTINGS = {
+    "state_file": None,  # where the world is kept between runs (None: in memory only)
+    "fresh": False,  # with state_file: forget the saved world and start over
     # Duplicated from webapp/config.py on purpose: the sandbox imports nothing of the product.
     "consumer_token": "sandbox-consumer-token",
     "application_name": "Tripletex Sync for HubSpot",
@@ -123,6 +126,30 @@ class State:
             self.write_seq = 0
             self.stamps: dict[int, int] = {}
             self._counters = dict(ID_BASES)
+
+    # What a restart keeps (persistence.py): the world, not the run's log, faults or queue.
+    KEPT = (
+        "companies",
+        "employee_tokens",
+        "sessions",
+        "subscriptions",
+        "rates",
+        "peppol",
+        "_counters",
+    )
+
+    def pickled(self) -> bytes:
+        """The world, pickled under the lock, for the state file."""
+        with self.lock:
+            kept = {name: getattr(self, name) for name in self.KEPT}
+            return pickle.dumps(dict(kept, clock_offset=self.clock.offset))
+
+    def restore(self, saved: dict) -> None:
+        """Take back a world saved by `pickled`."""
+        with self.lock:
+            for name in self.KEPT:
+                setattr(self, name, saved[name])
+            self.clock.offset = saved["clock_offset"]
 
     def token_prefix(self) -> str:
         """Tokens of Tripletex's test environment start with "test-"; production ones do not."""

@@ -293,3 +293,23 @@ def test_make_run_restarted_after_ctrl_c_shows_the_same_portal_installed_and_con
         raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
     output = stop(proc, pids, lambda: os.killpg(proc.pid, signal.SIGINT))
     assert_stopped_cleanly(output, ports, pids)
+
+
+def test_a_world_saved_by_other_sandbox_code_starts_everything_afresh(tmp_path):
+    """A simulator will not load a world another version of its code saved, so the app's
+    database, which links to that world, is started over with it (and the user told why)."""
+    (tmp_path / "sandbox-hubspot.state").write_bytes(b"an older simulator\n...")
+    (tmp_path / "txsync.sqlite3").write_bytes(b"links to a world that is gone")
+    proc, ports = start_stack([sys.executable, "-m", "webapp.devstack"], tmp_path)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    try:
+        portals = requests.get(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals", timeout=5)
+        assert [p["id"] for p in portals.json()["results"]] == [DEMO_PORTAL, 4000002]
+        assert (tmp_path / "sandbox-hubspot.state.unused").exists()
+        assert (tmp_path / "txsync.sqlite3").read_bytes()[:16] == b"SQLite format 3\x00"
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
+    output = stop(proc, pids, lambda: proc.send_signal(signal.SIGINT))
+    assert "The hubspot sandbox's code changed since its last run: starting afresh" in output
+    assert_stopped_cleanly(output, ports, pids)

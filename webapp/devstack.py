@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import default_instance_path, load_config
+from .sandbox.persistence import code_fingerprint, written_by
 
 # A background job (`make run &` in a script, nohup, CI, some supervisors) starts with SIGINT
 # ignored, and an ignored signal stays ignored across fork and exec. devstack catches these
@@ -28,14 +30,18 @@ STOP_WITH = {"worker": signal.SIGINT}
 
 # Seconds the children get to stop before they are killed.
 GRACE = 10
+
+# Each simulator's world file in the instance folder, by the simulator's package.
+SANDBOX_DIR = Path(__file__).resolve().parent / "sandbox"
+WORLDS = {"hubspot": "sandbox-hubspot.state", "tripletex": "sandbox-tripletex.state"}
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
-def commands(config: dict, instance: Path, *, fresh: bool = False) -> dict[str, list[str]]:
+def commands(config: dict, instance: Path, *, fresh: Collection[str] = ()) -> dict[str, list[str]]:
     """The processes of a local stack, by name.
 
     The simulators keep their worlds in the instance folder, so a restart finds the portals,
-    companies and tokens the app's database links to; `fresh` starts them over.
+    companies and tokens the app's database links to; those named in `fresh` start over.
     """
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     public = urlsplit(config["PUBLIC_BASE_URL"])
@@ -67,8 +73,8 @@ def commands(config: dict, instance: Path, *, fresh: bool = False) -> dict[str, 
             "--app-target",
             config["PUBLIC_BASE_URL"],
             "--state-file",
-            str(instance / "sandbox-hubspot.state"),
-            *(["--fresh"] if fresh else []),
+            str(instance / WORLDS["hubspot"]),
+            *(["--fresh"] if "hubspot" in fresh else []),
         ]
         stack["tripletex-sandbox"] = [
             sys.executable,
@@ -80,19 +86,29 @@ def commands(config: dict, instance: Path, *, fresh: bool = False) -> dict[str, 
             "--port",
             str(tripletex.port or 5002),
             "--state-file",
-            str(instance / "sandbox-tripletex.state"),
-            *(["--fresh"] if fresh else []),
+            str(instance / WORLDS["tripletex"]),
+            *(["--fresh"] if "tripletex" in fresh else []),
         ]
     return stack
 
 
-def forget_sandbox_world(config: dict) -> None:
+def outdated_worlds(instance: Path) -> list[str]:
+    """The simulators whose saved world another version of their code wrote: they will not
+    load it (its shape may no longer fit), so the world the app's database links to is gone."""
+    return [
+        name
+        for name, file in WORLDS.items()
+        if written_by(instance / file) not in (None, code_fingerprint(SANDBOX_DIR / name))
+    ]
+
+
+def forget_sandbox_world(config: dict, why: str) -> None:
     """Start the sandbox over: the app's database goes with the simulators' worlds, since it
-    links to their portals, companies and tokens (sandbox mode only; `make run FRESH=1`)."""
+    links to their portals, companies and tokens (sandbox mode only)."""
     for path in (config["DATABASE"], config["QUEUE_DATABASE"]):
         for name in (path, f"{path}-wal", f"{path}-shm"):
             Path(name).unlink(missing_ok=True)
-    say("  Starting afresh: the sandboxes' demo data, and an empty app database.")
+    say(f"  {why}: starting afresh, with the sandboxes' demo data and an empty app database.")
 
 
 def say(text: str) -> None:
@@ -147,11 +163,19 @@ def main() -> int:
     # Before the first child starts, so that none inherits an ignored stop signal.
     for signum in STOP_SIGNALS:
         signal.signal(signum, lambda signum, _frame: requested.append(signum))
-    fresh = "--fresh" in sys.argv[1:]
+    fresh: set[str] = set()
     instance = default_instance_path()
     config = load_config(instance)
-    if fresh and config["SANDBOX_MODE"]:
-        forget_sandbox_world(config)
+    if config["SANDBOX_MODE"]:
+        if "--fresh" in sys.argv[1:]:
+            forget_sandbox_world(config, "FRESH=1")
+            fresh = set(WORLDS)
+        elif outdated := outdated_worlds(instance):
+            forget_sandbox_world(
+                config, f"The {' and '.join(outdated)} sandbox's code changed since its last run"
+            )
+            # The outdated ones move their files aside themselves; the others forget theirs.
+            fresh = set(WORLDS) - set(outdated)
     procs: dict[str, subprocess.Popen] = {}
     try:
         for name, cmd in commands(config, instance, fresh=fresh).items():

@@ -2,9 +2,9 @@
 and starting `make run` keeps the portals, companies and tokens the app already links to.
 
 The file is the fingerprint of the simulator's own code on a line, then a pickle of its
-state: a file written by other code is not read (the simulator starts afresh, and says so),
-because its shape may no longer fit. Only the simulator reads and writes it, in the instance
-folder, readable by its owner only.
+state: a file written by other code is not read, because its shape may no longer fit; the
+simulator moves it aside (`NAME.unused`, for a look), starts afresh and says so. Only the
+simulator reads and writes it, in the instance folder, readable by its owner only.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+ASIDE = ".unused"
 
 
 def code_fingerprint(package_dir: Path) -> str:
@@ -28,6 +29,15 @@ def code_fingerprint(package_dir: Path) -> str:
         digest.update(source.relative_to(package_dir).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def written_by(path: Path) -> str | None:
+    """The fingerprint of the code that wrote the state file at `path`, or None for no file."""
+    try:
+        with Path(path).open("rb") as source:
+            return source.readline(200).strip().decode("ascii", "replace")
+    except FileNotFoundError:
+        return None
 
 
 class StateFile:
@@ -53,16 +63,19 @@ class StateFile:
         """The saved state, or None when there is none (or it was written by other code)."""
         try:
             with self.path.open("rb") as source:
-                written_by = source.readline().strip().decode("ascii", "replace")
-                if written_by != self.fingerprint:
-                    log.warning("%s was written by other code; starting afresh", self.path)
-                    return None
-                return pickle.load(source)
+                if source.readline(200).strip().decode("ascii", "replace") == self.fingerprint:
+                    return pickle.load(source)
+                problem = "it was written by another version of the simulator"
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the simulator
-            log.warning("could not read %s (%s); starting afresh", self.path, exc)
-            return None
+            problem = f"it could not be read ({type(exc).__name__}: {exc})"
+        aside = self.path.with_name(self.path.name + ASIDE)
+        self.path.replace(aside)
+        log.warning(
+            "%s is not used, since %s; moved to %s, starting afresh", self.path, problem, aside
+        )
+        return None
 
     def forget(self) -> None:
         """Delete the saved state (`--fresh`)."""

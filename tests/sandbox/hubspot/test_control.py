@@ -292,6 +292,12 @@ MALFORMED = [
     ),
     ("POST", f"{UI}/companies/{{company}}/restore", {"userId": "7000001"}, "userId"),
     ("POST", f"{UI}/contacts/{{contact}}/gdpr-delete", {"why": "asked"}, "why"),
+    ("POST", f"portals/{EMPTY}/generate", {"companies": -1}, "companies"),
+    ("POST", f"portals/{EMPTY}/generate", {"contacts": 200_001}, "contacts"),
+    ("POST", f"portals/{EMPTY}/generate", {"companies": 5, "linesPerDeal": 0}, "linesPerDeal"),
+    ("POST", f"portals/{EMPTY}/generate", {"seed": "x"}, "seed"),
+    ("POST", f"portals/{EMPTY}/generate", {"company": 5}, "company"),
+    ("POST", f"portals/{EMPTY}/generate", {"deals": 5}, "deals"),
     ("POST", "settings", {"searchLagSeconds": "5"}, "searchLagSeconds"),
     ("POST", "settings", {"webhookRetryJitter": 2}, "webhookRetryJitter"),
     ("POST", "settings", {"mergeCreatesNewId": 1}, "mergeCreatesNewId"),
@@ -353,6 +359,7 @@ BODY_TAKERS = [
     ("POST", f"{UI}/companies/{{company}}/restore"),
     ("POST", f"{UI}/contacts/{{contact}}/gdpr-delete"),
     ("POST", "settings"),
+    ("POST", f"portals/{EMPTY}/generate"),
 ]
 
 

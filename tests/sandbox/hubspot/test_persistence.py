@@ -88,3 +88,7 @@ def test_a_file_it_cannot_use_is_set_aside_and_the_demo_seeded(tmp_path, caplog,
 
     assert names(app) == ["Nordisk Demo AS", "Tom Testportal AS"]
     assert "starting afresh" in caplog.text
+    aside = tmp_path / "hubspot.state.unused"
+    assert aside.exists(), "kept for a look, not destroyed"
+    if content is not None:
+        assert aside.read_bytes() == content

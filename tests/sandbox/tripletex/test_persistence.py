@@ -105,3 +105,4 @@ def test_a_file_it_cannot_use_is_set_aside_and_the_demo_seeded(tmp_path, caplog,
 
     assert app.extensions["tripletex_sandbox"].companies
     assert "starting afresh" in caplog.text
+    assert (tmp_path / "tripletex.state.unused").read_bytes() == content  # kept for a look

@@ -40,7 +40,7 @@ def _default_type(from_type: str, to_type: str) -> int:
 
 
 def _labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> dict:
-    types = g.portal.associations.get((from_type, from_id, to_type, to_id), set())
+    types = g.portal.associations.get((from_type, from_id, to_type), {}).get(to_id, set())
     labels = sorted(
         {
             schema.ASSOCIATION_TYPES[t][2]

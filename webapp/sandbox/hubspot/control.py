@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from .. import inputs
+from .. import demo_data, inputs
 from ..inputs import (
     JSON_SAFE,
     BadInput,
@@ -22,6 +22,7 @@ from ..inputs import (
 from . import records, schema
 from .errors import invalid, not_found
 from .gateway import sandbox
+from .generating import populate
 from .objects import kind
 from .properties import FIELD_TYPES, TYPES
 from .seeding import create_portal as seed_portal
@@ -145,6 +146,14 @@ BODIES = {
         "properties": PROPERTIES,
         "associations": _associations({"id": anything()}),
         **USER,
+    },
+    "hubspot_control.generate": {
+        "seed": integer(0, JSON_SAFE),
+        "companies": integer(0, 100_000),
+        "contacts": integer(0, 200_000),
+        "products": integer(0, 10_000),
+        "deals": integer(0, 100_000),
+        "linesPerDeal": integer(1, 20),
     },
     "hubspot_control.ui_update": {"properties": PROPERTIES, **USER},
     "hubspot_control.ui_delete": USER,
@@ -277,6 +286,21 @@ def create_portal():
 def read_portal(portal_id: int):
     with sandbox().state.lock:
         return jsonify(_portal(portal_id).summary())
+
+
+@bp.post("/portals/<int:portal_id>/generate")
+def generate(portal_id: int):
+    """Fill a portal with a generated world, the same for the same seed and sizes (a portal
+    for the sync benchmarks): {seed?, companies?, contacts?, products?, deals?, linesPerDeal?}."""
+    body = _body()
+    sizes = {n: body.get(n, 0) for n in ("companies", "contacts", "products", "deals")}
+    if sizes["deals"] and not sizes["companies"]:
+        raise invalid("deals: each deal belongs to a company, so ask for companies too")
+    seed = body.get("seed", 2026)
+    world = demo_data.generate(seed, **sizes, lines_per_deal=body.get("linesPerDeal", 3))
+    with sandbox().state.lock:
+        made = populate(sandbox(), _portal(portal_id), world)
+    return jsonify({"portalId": portal_id, "seed": seed, "created": made}), 201
 
 
 @bp.post("/portals/<int:portal_id>/uninstall")

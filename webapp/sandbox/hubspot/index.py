@@ -9,6 +9,8 @@ update, still there just after it was archived. The delay is the `search_lag_sec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .state import Portal, Record
 
 
@@ -35,5 +37,10 @@ def visible(record: Record, now: float) -> dict | None:
 def settle(portal: Portal) -> None:
     """Make every record's current state searchable now (seeded data is long indexed)."""
     for records in portal.records.values():
-        for record in records.values():
-            record.search = [(float("-inf"), dict(record.properties) if record.live else None)]
+        settle_records(records.values())
+
+
+def settle_records(records: Iterable[Record]) -> None:
+    """Make these records' current state searchable now."""
+    for record in records:
+        record.search = [(float("-inf"), dict(record.properties) if record.live else None)]

@@ -12,7 +12,7 @@ delete removes a contact for good and fires `contact.privacyDeletion` and the de
 
 from __future__ import annotations
 
-from . import catalogue, computed, index, records, schema
+from . import catalogue, computed, index, records, schema, uniques
 from .errors import invalid, not_found
 from .state import Portal, Record, iso
 from .subscriptions import Change
@@ -74,6 +74,7 @@ def merge(
         record.merged_into = survivor.id
         index.stage(sandbox, record)
     _move_associations(portal, object_type, {r.id for r in gone}, survivor.id)
+    uniques.remember(portal, object_type, survivor)
     index.stage(sandbox, survivor)
     extra = {
         "primaryObjectId": int(primary.id),
@@ -90,14 +91,17 @@ def merge(
 
 def _move_associations(portal: Portal, object_type: str, old_ids: set, new_id: str) -> None:
     moved: dict = {}
-    for (from_type, from_id, to_type, to_id), types in portal.associations.items():
+    for (from_type, from_id, to_type), targets in portal.associations.items():
         if from_type == object_type and from_id in old_ids:
             from_id = new_id
-        if to_type == object_type and to_id in old_ids:
-            to_id = new_id
-        if (from_type, from_id) == (to_type, to_id):
-            continue
-        moved.setdefault((from_type, from_id, to_type, to_id), set()).update(types)
+        for to_id, types in targets.items():
+            if to_type == object_type and to_id in old_ids:
+                to_id = new_id
+            if (from_type, from_id) == (to_type, to_id):
+                continue
+            moved.setdefault((from_type, from_id, to_type), {}).setdefault(to_id, set()).update(
+                types
+            )
     portal.associations = moved
 
 
@@ -143,11 +147,9 @@ def gdpr_delete(sandbox, portal: Portal, key: str, id_property: str | None, sour
             return
         raise not_found("Object not found.  objectId are usually numeric.")
     del contacts[record.id]
-    portal.associations = {
-        k: v
-        for k, v in portal.associations.items()
-        if (k[0], k[1]) != ("contacts", record.id) and (k[2], k[3]) != ("contacts", record.id)
-    }
+    for to_type in schema.OBJECT_TYPES:
+        for to_id in portal.associations.pop(("contacts", record.id, to_type), {}):
+            portal.associations.get((to_type, to_id, "contacts"), {}).pop(record.id, None)
     now = sandbox.clock.now()
     for kind in ("privacyDeletion", "deletion"):
         sandbox.webhooks.record(Change(portal.id, "contacts", record.id, kind, source, now))

@@ -47,8 +47,9 @@ def link(
 ) -> list[tuple[str, int]]:
     """Associate two records both ways; return the (category, typeId) pairs that are new."""
     added = []
-    forward = portal.associations.setdefault((from_type, from_id, to_type, to_id), set())
-    backward = portal.associations.setdefault((to_type, to_id, from_type, from_id), set())
+    table = portal.associations
+    forward = table.setdefault((from_type, from_id, to_type), {}).setdefault(to_id, set())
+    backward = table.setdefault((to_type, to_id, from_type), {}).setdefault(from_id, set())
     for pair in _implied(category, type_id):
         if pair not in forward:
             forward.add(pair)
@@ -62,17 +63,17 @@ def unlink(
     portal: Portal, from_type: str, from_id: str, to_type: str, to_id: str
 ) -> list[tuple[str, int]]:
     """Remove every association between two records; return the pairs that were there."""
-    removed = portal.associations.pop((from_type, from_id, to_type, to_id), set())
-    portal.associations.pop((to_type, to_id, from_type, from_id), None)
+    removed = portal.associations.get((from_type, from_id, to_type), {}).pop(to_id, set())
+    portal.associations.get((to_type, to_id, from_type), {}).pop(from_id, None)
     return sorted(removed)
 
 
 def linked(portal: Portal, from_type: str, from_id: str, to_type: str, find) -> dict:
     """Return {toId: {(category, typeId), ...}} for live records of to_type."""
     return {
-        key[3]: types
-        for key, types in portal.associations.items()
-        if key[:3] == (from_type, from_id, to_type) and types and find(portal, to_type, key[3])
+        to_id: types
+        for to_id, types in portal.associations.get((from_type, from_id, to_type), {}).items()
+        if types and find(portal, to_type, to_id)
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import catalogue, computed, index, links, schema, validation
+from . import catalogue, computed, index, links, schema, uniques, validation
 from .errors import ApiFailure, invalid, not_found
 from .state import Portal, Record, iso
 from .subscriptions import Change
@@ -41,10 +41,8 @@ def find(
         return record if record and record.live else None
     if id_property not in unique_names(portal, object_type):
         raise invalid(f"{id_property} is not a unique property of {object_type}")
-    for record in live(portal, object_type):
-        if record.properties.get(id_property, "").lower() == str(key).lower():
-            return record
-    return None
+    found = uniques.holders(portal, object_type, id_property, str(key))
+    return found[0] if found else None
 
 
 def get(portal: Portal, object_type: str, key: str, id_property: str | None = None) -> Record:
@@ -72,8 +70,8 @@ def check_unique(
         value = values[name].lower()
         if not value:
             continue
-        for other in live(portal, object_type):
-            if other.id != own_id and other.properties.get(name, "").lower() == value:
+        for other in uniques.holders(portal, object_type, name, value):
+            if other.id != own_id:
                 raise conflict(portal, object_type, name, values[name], other)
         if reserved is not None:
             if (name, value) in reserved:
@@ -149,6 +147,7 @@ def commit_create(
     for name, value in plan["values"].items():
         record.history[name] = [history_entry(source, now, value, _calculated(object_type, name))]
     portal.records[object_type][record.id] = record
+    uniques.remember(portal, object_type, record)
     index.stage(sandbox, record)
     announce = sandbox.webhooks.record
     announce(Change(portal.id, object_type, record.id, "creation", source, now, event_id=event))
@@ -230,6 +229,7 @@ def apply(
         record.history.setdefault(name, []).insert(0, entry)
     record.updated = now
     record.properties[catalogue.modified_name(object_type)] = iso(now)
+    uniques.remember(portal, object_type, record)
     index.stage(sandbox, record)
     for name, value in changed.items():
         sandbox.webhooks.record(

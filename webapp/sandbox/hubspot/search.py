@@ -8,6 +8,7 @@ by its old values and comes back with them, one just archived is still there.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import Blueprint, g, jsonify
@@ -26,6 +27,8 @@ def _comparable(value: str | None):
     """Compare numbers as numbers and ISO timestamps as epoch milliseconds."""
     if value is None:
         return None
+    if not value[:1].isdigit() and value[:1] not in "+-.":
+        return value.lower()  # neither a number nor a timestamp: skip two failing parses
     try:
         return float(value)
     except ValueError:
@@ -51,38 +54,48 @@ def _same_kind(a, b) -> bool:
     return isinstance(a, float) == isinstance(b, float)
 
 
-def matches(props: dict, spec: dict) -> bool:
-    """Decide one filter against a record's properties."""
+def matcher(spec: dict) -> Callable[[dict], bool]:
+    """Compile one filter into a test of a record's properties (the filter's own values are
+    read once, not once per record: a search reads every record of its type)."""
     op, name = spec.get("operator"), spec.get("propertyName")
-    raw = props.get(name)
-    value = _comparable(raw)
     if op == "HAS_PROPERTY":
-        return raw not in (None, "")
+        return lambda props: props.get(name) not in (None, "")
     if op == "NOT_HAS_PROPERTY":
-        return raw in (None, "")
+        return lambda props: props.get(name) in (None, "")
     if op in ("IN", "NOT_IN"):
-        wanted = {str(v).lower() for v in spec.get("values") or []}
-        inside = raw is not None and raw.lower() in wanted
-        return inside if op == "IN" else not inside
+        wanted, inside = {str(v).lower() for v in spec.get("values") or []}, op == "IN"
+
+        def member(props: dict) -> bool:
+            raw = props.get(name)
+            return (raw is not None and raw.lower() in wanted) == inside
+
+        return member
     if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
-        hit = _token_match(raw, str(spec.get("value", "")))
-        return hit if op == "CONTAINS_TOKEN" else not hit
+        pattern, hit = str(spec.get("value", "")), op == "CONTAINS_TOKEN"
+        return lambda props: _token_match(props.get(name), pattern) == hit
     target = _comparable(str(spec.get("value", "")))
     if op == "EQ":
-        return value == target
+        return lambda props: _comparable(props.get(name)) == target
     if op == "NEQ":
-        return value != target
-    if value is None or not _same_kind(value, target):
-        return False
+        return lambda props: _comparable(props.get(name)) != target
     if op == "BETWEEN":
         high = _comparable(str(spec.get("highValue", "")))
-        return _same_kind(value, high) and target <= value <= high
-    return {
-        "LT": value < target,
-        "LTE": value <= target,
-        "GT": value > target,
-        "GTE": value >= target,
-    }.get(op, False)
+        if not _same_kind(target, high):
+            return lambda props: False
+        test = lambda value: target <= value <= high
+    else:
+        test = {
+            "LT": lambda value: value < target,
+            "LTE": lambda value: value <= target,
+            "GT": lambda value: value > target,
+            "GTE": lambda value: value >= target,
+        }.get(op, lambda value: False)
+
+    def ordered(props: dict) -> bool:
+        value = _comparable(props.get(name))
+        return value is not None and _same_kind(value, target) and test(value)
+
+    return ordered
 
 
 def _check(body: dict) -> None:
@@ -149,15 +162,14 @@ def search(version: str, object_type: str):
         raise invalid(f"Search results are limited to {MAX_TOTAL} in all; narrow the filters")
     groups = body.get("filterGroups") or []
     query = (body.get("query") or "").lower()
+    compiled = [[matcher(f) for f in grp.get("filters") or []] for grp in groups]
     hits, seen, now = [], {}, sandbox().clock.now()
     for record in g.portal.records[object_type].values():
         props = index.visible(record, now)
         if props is None:
             continue
         seen[record.id] = props
-        if groups and not any(
-            all(matches(props, f) for f in grp.get("filters") or []) for grp in groups
-        ):
+        if compiled and not any(all(test(props) for test in tests) for tests in compiled):
             continue
         if query and not any(query in (props.get(n) or "").lower() for n in props):
             continue

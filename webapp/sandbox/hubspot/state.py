@@ -82,7 +82,8 @@ class Portal:
     domain: str
     users: list
     records: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
-    # (from_type, from_id, to_type, to_id) -> set of (category, typeId)
+    # (from_type, from_id, to_type) -> {to_id: set of (category, typeId)}: a record's links of
+    # one type are one look-up away, however many records the portal holds
     associations: dict = field(default_factory=dict)
     custom_properties: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
     groups: dict = field(default_factory=lambda: {t: {} for t in schema.OBJECT_TYPES})
@@ -95,6 +96,8 @@ class Portal:
     blocked_emails: set = field(default_factory=set)
     files: dict = field(default_factory=dict)  # file id -> file, with its bytes
     folders: dict = field(default_factory=dict)  # folder id -> folder
+    # (object type, property) -> {lower-cased value: ids of records given it} (uniques.py)
+    unique_values: dict = field(default_factory=dict)
 
     def user(self, user_id: int | None = None) -> dict:
         """Return a user by id, or the first super admin."""

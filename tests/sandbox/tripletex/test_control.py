@@ -300,6 +300,15 @@ def test_paying_an_invoice_with_nothing_outstanding_is_refused(api):
     assert api.control("GET", "invoices")["invoices"][0]["postings"] == paid["postings"]
 
 
+def test_paying_an_overpaid_invoice_by_default_is_refused_not_paid_back(api):
+    tx = api.login()
+    made = invoiced(tx)
+    over = api.control("POST", f"invoices/{made['id']}/pay", {"amount": made["amount"] + 100})
+    refused = api.control("POST", f"invoices/{made['id']}/pay", status=400)
+    assert refused == {"error": f"amount: nothing is outstanding on invoice {made['id']}"}
+    assert api.control("GET", "invoices")["invoices"][0]["postings"] == over["postings"]
+
+
 def test_an_accountant_token_can_be_chosen_like_the_others(api):
     firm = api.company(withAccountant=True, tokens={"accountant": "my-accountant-token"})
     assert api.token(firm, "accountant") == "my-accountant-token"

@@ -55,7 +55,8 @@ def pay(invoice_id):
                 f"paymentTypeId: company {company_id} has no payment type {payment_type}"
             )
         amount = body.get("amount", invoice["amountCurrencyOutstanding"])
-        if not amount:
+        # Overpaid already, the outstanding amount is negative: a default must not pay it back.
+        if not amount or ("amount" not in body and amount < 0):
             raise BadInput(f"amount: nothing is outstanding on invoice {invoice_id}")
         day = body.get("date") or state.clock.today().isoformat()
         nok = round(currency.to_nok(invoice["currency"], float(amount), day), 2)

@@ -37,7 +37,8 @@ ONE_ORDER = "Kun én ordre per faktura støttes foreløpig."
 NOT_ALIKE = (
     "Ordrene må ha samme kunde, valuta, forfall, mottaker-e-post, attn. og SMS-varslingsnummer."
 )
-# Orders invoiced together must agree on these (spec, :invoiceMultipleOrders).
+# Orders invoiced together must agree on these (spec, :invoiceMultipleOrders). The spec also
+# names smsNotificationNumber, which is no field of Order in 2.74, so it cannot differ here.
 ALIKE = ("customer", "currency", "invoicesDueIn", "invoicesDueInType", "receiverEmail", "attn")
 BODY_EXTRAS = {"paymentTypeId", "paidAmount"}
 

@@ -7,15 +7,18 @@ from webapp.collaborators import Collaborators
 from webapp.portal.plans import find_plan, invoices_this_month, month_start_utc, within_limit
 
 
-def log_invoice(db, at: str, portal_id=1, status="ok", action="invoice_created"):
-    db["sync_log"].insert(
+def link_invoice(db, at: str | None, deal: str, portal_id=1, state="linked", kind="invoice"):
+    db["mappings"].insert(
         {
             "portal_id": portal_id,
-            "at": at,
-            "direction": "to_tripletex",
-            "object_type": "deal",
-            "action": action,
-            "status": status,
+            "hubspot_type": "deals",
+            "hubspot_id": deal,
+            "tripletex_kind": kind,
+            "tripletex_id": 1000 + int(deal),
+            "state": state,
+            "created_at": at or "2026-03-10T12:00:00+00:00",
+            "updated_at": at or "2026-03-10T12:00:00+00:00",
+            "linked_at": at,
         }
     )
 
@@ -26,15 +29,18 @@ def test_the_month_starts_at_midnight_in_oslo_not_utc():
     assert month_start_utc(now) == datetime(2026, 2, 28, 23, 0, tzinfo=timezone.utc)
 
 
-def test_only_this_months_successful_invoices_count(fresh_db, box):
-    fresh_db["installations"].insert(
-        {"portal_id": 1, "status": "active", "installed_at": "x", "updated_at": "x"}
-    )
-    log_invoice(fresh_db, "2026-02-28T22:59:59+00:00")  # February in Oslo
-    log_invoice(fresh_db, "2026-02-28T23:00:00+00:00")  # 1 March 00:00 in Oslo
-    log_invoice(fresh_db, "2026-03-10T12:00:00+00:00")
-    log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", status="failed")
-    log_invoice(fresh_db, "2026-03-10T12:00:00+00:00", action="customer_created")
+def test_only_invoices_created_this_month_count(fresh_db, box):
+    for portal in (1, 2):
+        fresh_db["installations"].insert(
+            {"portal_id": portal, "status": "active", "installed_at": "x", "updated_at": "x"}
+        )
+    link_invoice(fresh_db, "2026-02-28T22:59:59+00:00", "1")  # February in Oslo
+    link_invoice(fresh_db, "2026-02-28T23:00:00+00:00", "2")  # 1 March 00:00 in Oslo
+    link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "3")
+    link_invoice(fresh_db, None, "4", state="reserved")  # a create still in flight
+    link_invoice(fresh_db, None, "5", state="failed")
+    link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "6", kind="order")
+    link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "7", portal_id=2)
     clock = FakeClock(epoch=datetime(2026, 3, 15, tzinfo=timezone.utc).timestamp())
     assert invoices_this_month(Collaborators({}, fresh_db, box, clock), 1) == 2
 

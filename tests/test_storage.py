@@ -48,6 +48,7 @@ def test_migrations_applied_twice_equal_once(tmp_path):
         "0003_login_tokens",
         "0004_session_epoch",
         "0005_abuse_limits",
+        "0006_sync_engine",
     ]
 
 
@@ -60,7 +61,7 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     path = str(tmp_path / "new.sqlite3")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
-    assert sorted(len(names) for names in applied) == [0, 0, 0, 5]
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 6]
     assert next(connect(path).query("pragma journal_mode"))["journal_mode"] == "wal"
 
 
@@ -292,3 +293,40 @@ def test_purging_a_portal_empties_every_table_with_its_portal_id_and_nothing_els
     assert installs.purge(1, grace=timedelta(days=30)) is True
 
     assert owners() == {table: [2] for table in tables}
+
+
+def test_a_link_in_the_old_id_mappings_table_moves_to_the_binder_linked(tmp_path):
+    from webapp.storage.migrations import migrations
+
+    db = connect(str(tmp_path / "old.sqlite3"))
+    # A database as the releases before the sync engine left it, with a hand-made link.
+    migrations.apply(db, stop_before="0006_sync_engine")
+    add_portal(db)
+    db["id_mappings"].insert(
+        {
+            "portal_id": 4000001,
+            "object_type": "companies",
+            "hubspot_id": "301",
+            "tripletex_id": 77,
+            "synced_version": 3,
+            "synced_hash": "abc",
+            "updated_at": "2026-11-01T10:00:00+00:00",
+        }
+    )
+
+    assert migrate(db) == ["0006_sync_engine"]
+
+    assert "id_mappings" not in db.table_names()
+    rows = [
+        {k: row[k] for k in ("hubspot_type", "hubspot_id", "tripletex_id", "state", "synced_hash")}
+        for row in db.query("select * from mappings")
+    ]
+    assert rows == [
+        {
+            "hubspot_type": "companies",
+            "hubspot_id": "301",
+            "tripletex_id": 77,
+            "state": "linked",
+            "synced_hash": "abc",
+        }
+    ]

@@ -29,6 +29,7 @@ from .storage.installations import Installations
 from .storage.locks import TTL as LEASE_TTL
 from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, LockTimeout, lease
 from .storage.login_tokens import LoginTokens
+from .storage.mappings import Mappings
 from .storage.signed_requests import SignedRequests
 from .storage.sqlite import connect
 from .storage.sync_log import SyncLog
@@ -95,7 +96,11 @@ class Collaborators:
 
     @cached_property
     def sync_log(self) -> SyncLog:
-        return SyncLog(self.db)
+        return SyncLog(self.db, self.clock)
+
+    @cached_property
+    def mappings(self) -> Mappings:
+        return Mappings(self.db, self.clock)
 
     # Clients
 

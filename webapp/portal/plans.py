@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from ..collaborators import Collaborators
-from ..timeutil import OSLO
+from ..timeutil import OSLO, isoformat
 
 
 def find_plan(plans: list[dict], plan_id: str | None) -> dict | None:
@@ -20,8 +20,13 @@ def month_start_utc(now: datetime) -> datetime:
 
 
 def invoices_this_month(c: Collaborators, portal_id: int) -> int:
-    """Count invoices the app created for a portal this month (Europe/Oslo)."""
-    return c.sync_log.count(portal_id, "invoice_created", since=month_start_utc(c.clock.now()))
+    """Count invoices the app created for a portal this month (Europe/Oslo).
+
+    Counted from the links to Tripletex invoices, not from the log: a log line is a record of
+    what happened, not a meter, and wording it differently must not change what a user pays.
+    """
+    since = isoformat(month_start_utc(c.clock.now()))
+    return c.mappings.count_created(portal_id, "invoice", since=since)
 
 
 def within_limit(plan: dict, used: int) -> bool:

@@ -15,7 +15,14 @@ from .sqlite import write_transaction
 ACTIVE = "active"
 UNINSTALLED = "uninstalled"
 # Every table whose rows belong to one portal; a purge empties them all.
-PORTAL_TABLES = ("login_tokens", "credentials", "settings", "id_mappings", "sync_log")
+PORTAL_TABLES = (
+    "login_tokens",
+    "credentials",
+    "settings",
+    "mappings",
+    "sync_log",
+    "sync_cursors",
+)
 
 
 class Installations:

@@ -133,3 +133,62 @@ def abuse_limits(db: Database) -> None:
     db["attempts"].create({"id": int, "key": str, "at": float}, pk="id", not_null={"key", "at"})
     db["attempts"].create_index(["key", "at"])
     db["attempts"].create_index(["at"])
+
+
+@migrations(name="0006_sync_engine")
+def sync_engine(db: Database) -> None:
+    # The binder: one row links a HubSpot record to a Tripletex record of a kind, in a state.
+    # `reserved` is a create in flight (its `identifiers` find the record again after an
+    # ambiguous failure), `linked`, `failed` (with the problem), `unlinked`. A deal will have an
+    # order row and an invoice row; after a merge, the merged-away id keeps a row pointing at the
+    # survivor's Tripletex record (`merged_into`), so several rows may share a Tripletex id.
+    db["mappings"].create(
+        {
+            "id": int,
+            "portal_id": int,
+            "hubspot_type": str,  # companies | contacts | products | deals
+            "hubspot_id": str,
+            "tripletex_kind": str,  # customer | contact | product | order | invoice
+            "tripletex_id": int,
+            "tripletex_number": str,  # the number a person sees (customer number, ...)
+            "state": str,
+            "identifiers": str,  # JSON: what the record was created with, to find it again
+            "synced_hash": str,  # hash of the mapped fields last written to Tripletex
+            "synced_version": int,  # Tripletex `version` last written or read
+            "problem": str,  # JSON Problem while failed
+            "merged_into": str,
+            "created_at": str,
+            "updated_at": str,
+            "linked_at": str,
+        },
+        pk="id",
+        not_null={"portal_id", "hubspot_type", "hubspot_id", "tripletex_kind", "state"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
+    db["mappings"].create_index(
+        ["portal_id", "hubspot_type", "hubspot_id", "tripletex_kind"], unique=True
+    )
+    db["mappings"].create_index(["portal_id", "tripletex_kind", "tripletex_id"])
+    db["mappings"].create_index(["portal_id", "state"])
+    # id_mappings was never written; whatever a self-hoster's copy holds moves across, linked.
+    db.execute(
+        "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
+        "tripletex_id, state, synced_hash, synced_version, created_at, updated_at, linked_at) "
+        "select portal_id, object_type, hubspot_id, object_type, tripletex_id, 'linked', "
+        "synced_hash, synced_version, updated_at, updated_at, updated_at from id_mappings"
+    )
+    db["id_mappings"].drop()
+
+    # What the log needs beyond the first sketch: Tripletex's (or HubSpot's) request id, the
+    # problem as data (kind and details, rendered where shown), and the HubSpot object type.
+    db["sync_log"].add_column("hubspot_type", str)
+    db["sync_log"].add_column("request_id", str)
+    db["sync_log"].add_column("problem", str)
+    db["sync_log"].create_index(["portal_id", "status", "at"])
+
+    # Checkpoints, per portal and name (e.g. "backfill"), with progress as JSON.
+    db["sync_cursors"].create(
+        {"portal_id": int, "name": str, "value": str, "updated_at": str},
+        pk=("portal_id", "name"),
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )

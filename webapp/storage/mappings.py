@@ -1,0 +1,204 @@
+"""The binder: which Tripletex record each HubSpot record is, and how far a create got.
+
+A create in Tripletex cannot carry an idempotency key, so it goes in three steps, each
+committed on its own: `reserve` (with what will identify the record afterwards), the call to
+Tripletex (outside any transaction), then `link`. A row left `reserved` means a create whose
+outcome is unknown: the engine looks the record up by its identifiers before creating again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from ..timeutil import SYSTEM_CLOCK, Clock, isoformat
+from .sqlite import write_transaction
+
+RESERVED = "reserved"
+LINKED = "linked"
+FAILED = "failed"
+UNLINKED = "unlinked"
+STATES = (RESERVED, LINKED, FAILED, UNLINKED)
+
+
+@dataclass(frozen=True)
+class Link:
+    """What to write when a HubSpot record is linked to a Tripletex one."""
+
+    hubspot_id: str
+    tripletex_id: int
+    tripletex_number: str | None = None
+    version: int | None = None
+    synced_hash: str | None = None
+
+
+class Mappings:
+    """One portal's links, for one HubSpot object type and one Tripletex kind at a time."""
+
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK):
+        self.db = db
+        self.clock = clock
+
+    def _now(self) -> str:
+        return isoformat(self.clock.now())
+
+    def get(
+        self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids: Iterable[str]
+    ) -> dict[str, dict]:
+        """The rows of these HubSpot records, by HubSpot id (records with none are absent)."""
+        ids = [str(i) for i in hubspot_ids]
+        rows: dict[str, dict] = {}
+        for start in range(0, len(ids), 500):  # SQLite's parameter limit, with room to spare
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(
+                "select * from mappings where portal_id = ? and hubspot_type = ? "
+                f"and tripletex_kind = ? and hubspot_id in ({marks})",
+                [portal_id, hubspot_type, kind, *chunk],
+            ):
+                rows[row["hubspot_id"]] = _decoded(row)
+        return rows
+
+    def linked_tripletex_ids(self, portal_id: int, kind: str) -> dict[int, str]:
+        """Tripletex ids already linked (or being created) for the portal -> their HubSpot id."""
+        return {
+            row["tripletex_id"]: row["hubspot_id"]
+            for row in self.db.query(
+                "select tripletex_id, hubspot_id from mappings where portal_id = ? and "
+                "tripletex_kind = ? and state = ? and merged_into is null "
+                "and tripletex_id is not null",
+                [portal_id, kind, LINKED],
+            )
+        }
+
+    def reserved(self, portal_id: int, hubspot_type: str, kind: str) -> list[dict]:
+        """Creates whose outcome is unknown (a worker stopped, or an answer was lost)."""
+        return [
+            _decoded(row)
+            for row in self.db.query(
+                "select * from mappings where portal_id = ? and hubspot_type = ? "
+                "and tripletex_kind = ? and state = ? order by id",
+                [portal_id, hubspot_type, kind, RESERVED],
+            )
+        ]
+
+    def reserve(
+        self, portal_id: int, hubspot_type: str, kind: str, identifiers: dict[str, dict]
+    ) -> None:
+        """Mark creates as in flight, with what each was sent with (HubSpot id -> identifiers).
+
+        A row already linked is left alone: reserving never undoes a link.
+        """
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id, found_by in identifiers.items():
+                self.db.execute(
+                    "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
+                    "state, identifiers, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
+                    "set state = excluded.state, identifiers = excluded.identifiers, "
+                    "problem = null, updated_at = excluded.updated_at "
+                    "where mappings.state != 'linked'",
+                    [
+                        portal_id,
+                        hubspot_type,
+                        str(hubspot_id),
+                        kind,
+                        RESERVED,
+                        json.dumps(found_by, sort_keys=True),
+                        now,
+                        now,
+                    ],
+                )
+
+    def link(self, portal_id: int, hubspot_type: str, kind: str, links: Iterable[Link]) -> None:
+        """Record that HubSpot records are these Tripletex records, in one transaction."""
+        now = self._now()
+        with write_transaction(self.db):
+            for link in links:
+                self.db.execute(
+                    "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
+                    "tripletex_id, tripletex_number, state, synced_version, synced_hash, "
+                    "created_at, updated_at, linked_at) "
+                    "values (?, ?, ?, ?, ?, ?, 'linked', ?, ?, ?, ?, ?) "
+                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
+                    "set tripletex_id = excluded.tripletex_id, "
+                    "tripletex_number = coalesce(excluded.tripletex_number, "
+                    "mappings.tripletex_number), state = 'linked', problem = null, "
+                    "synced_version = excluded.synced_version, "
+                    "synced_hash = excluded.synced_hash, merged_into = null, "
+                    "updated_at = excluded.updated_at, "
+                    "linked_at = coalesce(mappings.linked_at, excluded.linked_at)",
+                    [
+                        portal_id,
+                        hubspot_type,
+                        link.hubspot_id,
+                        kind,
+                        link.tripletex_id,
+                        link.tripletex_number,
+                        link.version,
+                        link.synced_hash,
+                        now,
+                        now,
+                        now,
+                    ],
+                )
+
+    def fail(self, portal_id: int, hubspot_type: str, kind: str, problems: dict[str, dict]) -> None:
+        """Record why records could not be synced (HubSpot id -> problem as a dict).
+
+        A linked record keeps its link (its last write failed, not the link); a record never
+        created becomes `failed`.
+        """
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id, problem in problems.items():
+                self.db.execute(
+                    "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
+                    "state, problem, created_at, updated_at) values (?, ?, ?, ?, 'failed', ?, ?, ?) "
+                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
+                    "set problem = excluded.problem, updated_at = excluded.updated_at, "
+                    "state = case when mappings.state = 'linked' then 'linked' else 'failed' end",
+                    [
+                        portal_id,
+                        hubspot_type,
+                        str(hubspot_id),
+                        kind,
+                        json.dumps(problem, sort_keys=True),
+                        now,
+                        now,
+                    ],
+                )
+
+    def counts(self, portal_id: int) -> dict[str, dict[str, int]]:
+        """Rows per HubSpot object type and state; a linked row with a problem counts as failing."""
+        counts: dict[str, dict[str, int]] = {}
+        for row in self.db.query(
+            "select hubspot_type, case when state = 'linked' and problem is not null "
+            "then 'failing' else state end as state, count(*) as n from mappings "
+            "where portal_id = ? and merged_into is null group by 1, 2",
+            [portal_id],
+        ):
+            counts.setdefault(row["hubspot_type"], {})[row["state"]] = row["n"]
+        return counts
+
+    def count_created(self, portal_id: int, kind: str, *, since: str) -> int:
+        """Records of a kind first linked since a moment (the plans count invoices this way)."""
+        return next(
+            self.db.query(
+                "select count(*) as n from mappings where portal_id = ? and tripletex_kind = ? "
+                "and linked_at >= ?",
+                [portal_id, kind, since],
+            )
+        )["n"]
+
+
+def _decoded(row: dict) -> dict:
+    row = dict(row)
+    for name in ("identifiers", "problem"):
+        if row.get(name):
+            row[name] = json.loads(row[name])
+    return row

@@ -158,7 +158,8 @@ class Mappings:
             for hubspot_id, problem in problems.items():
                 self.db.execute(
                     "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
-                    "state, problem, created_at, updated_at) values (?, ?, ?, ?, 'failed', ?, ?, ?) "
+                    "state, problem, created_at, updated_at) "
+                    "values (?, ?, ?, ?, 'failed', ?, ?, ?) "
                     "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
                     "set problem = excluded.problem, updated_at = excluded.updated_at, "
                     "state = case when mappings.state = 'linked' then 'linked' else 'failed' end",

@@ -39,7 +39,7 @@ messages: install
 ## left (`make run FRESH=1` starts the sandboxes and the app's database over)
 run: install catalogues
 	$(BIN)/flask --app wsgi migrate
-	$(BIN)/python -m webapp.devstack $(if $(FRESH),--fresh)
+	$(BIN)/python -m webapp.devstack $(if $(filter 1 yes true,$(FRESH)),--fresh)
 
 ## make test: install what the suite needs, check the code, and run all of it
 test: install catalogues chromium lint

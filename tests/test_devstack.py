@@ -10,9 +10,11 @@ from pathlib import Path
 
 import requests
 
+import webapp.sandbox.tripletex
 from webapp.collaborators import Collaborators
 from webapp.config import load_config
 from webapp.portal.tripletex_link import TripletexLink
+from webapp.sandbox.persistence import code_fingerprint
 from webapp.web.sandbox_connect import DEMO_PORTAL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,6 +301,10 @@ def test_a_world_saved_by_other_sandbox_code_starts_everything_afresh(tmp_path):
     """A simulator will not load a world another version of its code saved, so the app's
     database, which links to that world, is started over with it (and the user told why)."""
     (tmp_path / "sandbox-hubspot.state").write_bytes(b"an older simulator\n...")
+    # The Tripletex world is current, but links to a HubSpot world that is gone: it must be
+    # forgotten (--fresh deletes it), not loaded, nor moved aside as unreadable.
+    tripletex_code = code_fingerprint(Path(webapp.sandbox.tripletex.__file__).parent)
+    (tmp_path / "sandbox-tripletex.state").write_bytes(tripletex_code.encode() + b"\nnot a pickle")
     (tmp_path / "txsync.sqlite3").write_bytes(b"links to a world that is gone")
     proc, ports = start_stack([sys.executable, "-m", "webapp.devstack"], tmp_path)
     wait_until_up(proc, ports)
@@ -307,9 +313,26 @@ def test_a_world_saved_by_other_sandbox_code_starts_everything_afresh(tmp_path):
         portals = requests.get(f"http://127.0.0.1:{ports['hubspot']}/_sandbox/portals", timeout=5)
         assert [p["id"] for p in portals.json()["results"]] == [DEMO_PORTAL, 4000002]
         assert (tmp_path / "sandbox-hubspot.state.unused").exists()
+        assert not (tmp_path / "sandbox-tripletex.state.unused").exists()
         assert (tmp_path / "txsync.sqlite3").read_bytes()[:16] == b"SQLite format 3\x00"
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
     output = stop(proc, pids, lambda: proc.send_signal(signal.SIGINT))
     assert "The hubspot sandbox's code changed since its last run: starting afresh" in output
+    assert_stopped_cleanly(output, ports, pids)
+
+
+def test_an_app_database_without_its_saved_worlds_starts_everything_afresh(tmp_path):
+    """A database left by a run that kept no world (an older release, or a deleted file)
+    links to portals and tokens no simulator has: it is started over, and the user told."""
+    (tmp_path / "txsync.sqlite3").write_bytes(b"links to a world that is gone")
+    proc, ports = start_stack([sys.executable, "-m", "webapp.devstack"], tmp_path)
+    wait_until_up(proc, ports)
+    pids = descendants(proc.pid)
+    try:
+        assert (tmp_path / "txsync.sqlite3").read_bytes()[:16] == b"SQLite format 3\x00"
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- stack output ---\n{kill(proc, pids)}") from None
+    output = stop(proc, pids, lambda: proc.send_signal(signal.SIGINT))
+    assert "The hubspot sandbox's saved world is missing; the tripletex sandbox's saved" in output
     assert_stopped_cleanly(output, ports, pids)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import default_instance_path, load_config
-from .sandbox.persistence import code_fingerprint, written_by
+from .sandbox.persistence import UNREADABLE, code_fingerprint, written_by
 
 # A background job (`make run &` in a script, nohup, CI, some supervisors) starts with SIGINT
 # ignored, and an ignored signal stays ignored across fork and exec. devstack catches these
@@ -92,14 +92,24 @@ def commands(config: dict, instance: Path, *, fresh: Collection[str] = ()) -> di
     return stack
 
 
-def outdated_worlds(instance: Path) -> list[str]:
-    """The simulators whose saved world another version of their code wrote: they will not
-    load it (its shape may no longer fit), so the world the app's database links to is gone."""
-    return [
-        name
-        for name, file in WORLDS.items()
-        if written_by(instance / file) not in (None, code_fingerprint(SANDBOX_DIR / name))
-    ]
+def outdated_worlds(instance: Path, database: str) -> dict[str, str]:
+    """The simulators whose saved world is not the one the app's database links to, and why.
+
+    A world written by another version of its simulator's code is not loaded (its shape may
+    no longer fit); a missing or unreadable one is gone too, if the app's database exists
+    (a database without its worlds holds links to portals and tokens no simulator has).
+    """
+    have_database = Path(database).exists()
+    reasons = {}
+    for name, file in WORLDS.items():
+        writer = written_by(instance / file)
+        if writer is None and have_database:
+            reasons[name] = f"the {name} sandbox's saved world is missing"
+        elif writer == UNREADABLE:
+            reasons[name] = f"the {name} sandbox's saved world cannot be read"
+        elif writer not in (None, code_fingerprint(SANDBOX_DIR / name)):
+            reasons[name] = f"the {name} sandbox's code changed since its last run"
+    return reasons
 
 
 def forget_sandbox_world(config: dict, why: str) -> None:
@@ -170,10 +180,9 @@ def main() -> int:
         if "--fresh" in sys.argv[1:]:
             forget_sandbox_world(config, "FRESH=1")
             fresh = set(WORLDS)
-        elif outdated := outdated_worlds(instance):
-            forget_sandbox_world(
-                config, f"The {' and '.join(outdated)} sandbox's code changed since its last run"
-            )
+        elif outdated := outdated_worlds(instance, config["DATABASE"]):
+            why = "; ".join(outdated.values())
+            forget_sandbox_world(config, why[0].upper() + why[1:])
             # The outdated ones move their files aside themselves; the others forget theirs.
             fresh = set(WORLDS) - set(outdated)
     procs: dict[str, subprocess.Popen] = {}

@@ -14,12 +14,18 @@ import logging
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 ASIDE = ".unused"
+UNREADABLE = "unreadable"  # what written_by says of a path it cannot read
+# A save holds the simulator's lock while it pickles (a big world takes a second), so saves
+# are spaced at least this many times their own duration apart: a simulator busy with a
+# benchmark spends a twentieth of its time saving, at most.
+SPACING = 20
 
 
 def code_fingerprint(package_dir: Path) -> str:
@@ -32,12 +38,15 @@ def code_fingerprint(package_dir: Path) -> str:
 
 
 def written_by(path: Path) -> str | None:
-    """The fingerprint of the code that wrote the state file at `path`, or None for no file."""
+    """The fingerprint of the code that wrote the state file at `path`, None for no file, or
+    UNREADABLE."""
     try:
         with Path(path).open("rb") as source:
             return source.readline(200).strip().decode("ascii", "replace")
     except FileNotFoundError:
         return None
+    except OSError:
+        return UNREADABLE
 
 
 class StateFile:
@@ -58,6 +67,7 @@ class StateFile:
         self._stop = threading.Event()
         self._saving = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._spacing = 0.0  # seconds to leave between saves, from how long the last took
 
     def load(self) -> Any | None:
         """The saved state, or None when there is none (or it was written by other code)."""
@@ -88,6 +98,7 @@ class StateFile:
     def save(self) -> None:
         """Write the state now, atomically (a reader never sees half a file)."""
         with self._saving:
+            started = time.monotonic()
             self._dirty.clear()
             data = self.fingerprint.encode("ascii") + b"\n" + self.snapshot()
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,6 +107,7 @@ class StateFile:
             with os.fdopen(fd, "wb") as target:
                 target.write(data)
             partial.replace(self.path)
+            self._spacing = SPACING * (time.monotonic() - started)
 
     def start(self) -> None:
         """Save in the background from now on, whenever the state changed."""
@@ -115,7 +127,9 @@ class StateFile:
     def _run(self) -> None:
         while not self._stop.is_set():
             if self._dirty.wait(timeout=self.interval) and not self._stop.is_set():
-                self._stop.wait(self.interval)  # let a burst of writes finish first
+                # Let a burst of writes finish first, and a big world's saves not crowd out
+                # the requests (each stops them for as long as it pickles).
+                self._stop.wait(max(self.interval, self._spacing))
                 try:
                     self.save()
                 except Exception:  # noqa: BLE001 - keep saving later changes

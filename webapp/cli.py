@@ -1,4 +1,6 @@
-"""Operator commands: `flask --app wsgi migrate|worker|keys …|sandbox connect`."""
+"""Operator commands: `flask --app wsgi migrate|worker|keys …|sandbox connect|sync …`."""
+
+import json
 
 import click
 from cryptography.fernet import Fernet
@@ -8,6 +10,10 @@ from flask.cli import with_appcontext
 from .collaborators import Collaborators
 from .crypto import SecretUnreadable
 from .jobs.cli import worker_command
+from .sync.context import NotConnected, SyncContext
+from .sync.customers import RetryLater, SyncPaused
+from .sync.runner import PortalBusy, run_backfill
+from .sync.status import status
 from .web.sandbox_connect import DEMO_PORTAL, ConnectFailed, connect_sandbox_portal
 
 
@@ -67,7 +73,62 @@ def sandbox_connect(portal_id: int) -> None:
         raise click.ClickException(f"Could not connect: {exc}.") from None
 
 
+@click.group("sync")
+def sync_group() -> None:
+    """The sync of one portal, run from the command line."""
+
+
+RETRIES = 10  # a backfill from the command line waits out this many slow-downs before it stops
+
+
+@sync_group.command("backfill")
+@click.argument("portal_id", type=int)
+@click.option("--restart", is_flag=True, help="Start again from the first page.")
+@with_appcontext
+def sync_backfill(portal_id: int, restart: bool) -> None:
+    """Sync every company of PORTAL_ID into Tripletex, printing progress; resumes where an
+    interrupted backfill stopped."""
+
+    def show(progress: dict) -> None:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(progress["counts"].items()))
+        click.echo(f"{progress['done']} companies done ({counts})")
+
+    with Collaborators.opened(current_app.config) as c:
+        for attempt in range(RETRIES + 1):
+            try:
+                progress = run_backfill(c, portal_id, on_page=show, restart=restart)
+                break
+            except RetryLater as exc:
+                if attempt == RETRIES:
+                    raise click.ClickException(f"Stopped: {exc}. Run it again later.") from None
+                wait = max(exc.delay, 2.0 * (attempt + 1))
+                click.echo(f"Waiting {wait:.0f} s: {exc}")
+                c.clock.sleep(wait)
+                restart = False
+            except (NotConnected, PortalBusy) as exc:
+                raise click.ClickException(str(exc)) from None
+            except SyncPaused as exc:
+                raise click.ClickException(
+                    f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
+                ) from None
+    click.echo(f"Backfill {progress['stage']}: {progress['done']} companies.")
+
+
+@sync_group.command("status")
+@click.argument("portal_id", type=int)
+@with_appcontext
+def sync_status(portal_id: int) -> None:
+    """Print PORTAL_ID's sync as JSON: linked, pending and failing counts, last run and error."""
+    with Collaborators.opened(current_app.config) as c:
+        try:
+            ctx = SyncContext.for_portal(c, portal_id)
+        except NotConnected as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(json.dumps(status(ctx), indent=2, sort_keys=True))
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(keys_group)
     app.cli.add_command(sandbox_group)
+    app.cli.add_command(sync_group)

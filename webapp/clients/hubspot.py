@@ -262,6 +262,23 @@ class HubSpotClient:
 
         return paginate(page)
 
+    def list_page(
+        self,
+        object_type: str,
+        *,
+        after: str | None = None,
+        properties: Iterable[str] = (),
+        associations: Iterable[str] = (),
+        limit: int = LIST_PAGE_SIZE,
+    ) -> tuple[list[dict], str | None]:
+        """One page of records and the cursor of the next (None at the end), for work that
+        keeps its place between pages."""
+        params = dict(_csv_params(properties=properties, associations=associations), limit=limit)
+        if after:
+            params["after"] = after
+        body = _json(self.request("GET", self.objects_path(object_type), params=params))
+        return body.get("results", []), _next_after(body)
+
     def create_object(
         self, object_type: str, properties: dict, associations: list | None = None
     ) -> Written:

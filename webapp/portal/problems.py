@@ -183,6 +183,28 @@ MESSAGES: dict[str, Message] = {
     "choice_expired": Message(
         N_("The list of companies has expired."), Text(N_("Paste the token again."))
     ),
+    # The sync's problems with one record: what is wrong, and where to fix it.
+    "company_without_name": Message(
+        N_("A company has no name."),
+        Text(N_("Tripletex needs a name for every customer. Give company {company} a name.")),
+    ),
+    "org_number_invalid": Message(
+        N_("Company {company} has organisation number {value}; Tripletex needs 9 digits."),
+        Text(N_("Fix it in HubSpot's {label} property.")),
+        after=Text(N_("Until then {outcome}.")),
+    ),
+    "match_ambiguous": Message(
+        N_("Company {company} could be more than one Tripletex customer."),
+        Text(N_("Customers with the same {rule}: {candidates}.")),
+        after=Text(
+            N_("Nothing was created. Choose the right customer on the First sync page, or skip it.")
+        ),
+    ),
+    "tripletex_refused": Message(
+        N_("Tripletex refused {record}."),
+        Text(N_("Tripletex says: {reason}")),
+        after=Text(N_("Fix it in HubSpot; the next sync tries again.")),
+    ),
     "unexpected": Message(
         N_("Tripletex answered with an unexpected error."),
         Text(
@@ -215,11 +237,16 @@ def fill(
         return None
 
 
+def title(shown: Message, detail: dict, translate: Callable[[str], str] = lambda s: s) -> str:
+    """The headline, its details filled in (a headline with a missing detail reads unfilled)."""
+    return fill(Text(shown.title), detail, translate) or translate(shown.title)
+
+
 def as_text(problem: Problem, translate: Callable[[str], str] = lambda s: s, **extra) -> str:
     """The whole message as one line, for a log, an alert or the CLI."""
     detail = details(problem, translate, **extra)
     shown = message(problem)
-    parts = [translate(shown.title)]
+    parts = [title(shown, detail, translate)]
     for text in (shown.text, *shown.items, shown.after):
         sentence = fill(text, detail, translate)
         if sentence:
@@ -227,9 +254,27 @@ def as_text(problem: Problem, translate: Callable[[str], str] = lambda s: s, **e
     return " ".join(parts)
 
 
+# How a match rule and a held record read inside a sentence.
+RULES = {
+    "org_number": N_("organisation number"),
+    "email": N_("e-mail"),
+    "name": N_("name"),
+}
+OUTCOMES = {
+    True: N_("the company is not sent to Tripletex"),
+    False: N_("the customer is created and kept without it"),
+}
+
+
 def details(problem: Problem, translate: Callable[[str], str] = lambda s: s, **extra) -> dict:
     """The problem's details ready to show: area names translated and listed."""
     detail = dict(extra, **problem.detail)
+    if "rule" in detail:
+        detail["rule"] = translate(RULES.get(detail["rule"], detail["rule"]))
+    if "held" in detail:
+        detail["outcome"] = translate(OUTCOMES[bool(detail.pop("held"))])
+    if isinstance(detail.get("candidates"), list):
+        detail["candidates"] = ", ".join(str(c) for c in detail["candidates"])
     if problem.kind == "missing_entitlements":
         which = [translate(AREAS.get(w, w)) for w in detail.get("which") or []]
         detail.pop("which", None)

@@ -47,3 +47,43 @@ def lease(
     finally:
         with write_transaction(db):
             db.execute("delete from locks where name = ? and holder = ?", [name, holder])
+
+
+class Held:
+    """A lease taken without waiting, for long work that renews it as it goes (a portal's
+    sync): a busy name means "retry later", never a thread parked on a lock."""
+
+    def __init__(self, db: Database, name: str, *, ttl: float, clock: Clock = SYSTEM_CLOCK):
+        self.db = db
+        self.name = name
+        self.ttl = ttl
+        self.clock = clock
+        self.holder = uuid.uuid4().hex
+
+    def take(self) -> bool:
+        """Take the lease if it is free (or its holder's has lapsed); False if it is held."""
+        now = self.clock.time()
+        with write_transaction(self.db):
+            self.db.execute(
+                "insert into locks (name, holder, expires_at) values (?, ?, ?) "
+                "on conflict(name) do update set holder = excluded.holder, "
+                "expires_at = excluded.expires_at where locks.expires_at < ?",
+                [self.name, self.holder, now + self.ttl, now],
+            )
+        held = next(self.db.query("select holder from locks where name = ?", [self.name]), None)
+        return bool(held and held["holder"] == self.holder)
+
+    def renew(self) -> bool:
+        """Push the lease's end out by its ttl; False if it lapsed and another holder took it."""
+        with write_transaction(self.db):
+            cursor = self.db.execute(
+                "update locks set expires_at = ? where name = ? and holder = ?",
+                [self.clock.time() + self.ttl, self.name, self.holder],
+            )
+        return cursor.rowcount == 1
+
+    def release(self) -> None:
+        with write_transaction(self.db):
+            self.db.execute(
+                "delete from locks where name = ? and holder = ?", [self.name, self.holder]
+            )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from ..portal.problems import Problem, Text, details, fill, message
+from ..portal.problems import Problem, Text, details, fill, message, title
 from .i18n import gettext, ngettext
 
 
@@ -40,7 +40,7 @@ def show(problem: Problem | dict) -> Shown:
 
     return Shown(
         problem.kind,
-        gettext(shown.title),
+        title(shown, detail, gettext),
         sentence(shown.text),
         [s for s in map(sentence, shown.items) if s],
         sentence(shown.after),

@@ -1,0 +1,49 @@
+"""What one portal's sync works with, in one argument."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..clients.hubspot import HubSpotClient
+from ..clients.tripletex import TripletexClient
+from ..collaborators import Collaborators
+from ..storage.cursors import Cursors
+from ..storage.mappings import Mappings
+from ..storage.sync_log import SyncLog
+from ..timeutil import Clock
+from .settings import KEY, SyncSettings
+
+
+class NotConnected(Exception):
+    """The portal has no Tripletex connection (or no installation): nothing can be synced."""
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    portal_id: int
+    hubspot: HubSpotClient
+    tripletex: TripletexClient
+    mappings: Mappings
+    log: SyncLog
+    cursors: Cursors
+    clock: Clock
+    settings: SyncSettings
+
+    @classmethod
+    def for_portal(cls, c: Collaborators, portal_id: int) -> SyncContext:
+        installation = c.installations.get(portal_id)
+        if installation is None or installation["status"] != "active":
+            raise NotConnected(f"portal {portal_id} has no active installation")
+        tripletex = c.tripletex(portal_id)
+        if tripletex is None:
+            raise NotConnected(f"portal {portal_id} is not connected to Tripletex")
+        return cls(
+            portal_id=portal_id,
+            hubspot=c.hubspot(portal_id),
+            tripletex=tripletex,
+            mappings=c.mappings,
+            log=c.sync_log,
+            cursors=Cursors(c.db, c.clock),
+            clock=c.clock,
+            settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
+        )

@@ -1,0 +1,519 @@
+"""HubSpot companies into Tripletex customers, a page at a time.
+
+For each page: creates left in flight by an earlier run are settled first (found in Tripletex
+by what they were sent with, or created again); linked companies whose mapped fields changed
+are updated (with `version`; a conflict is read again and retried once); the others are
+matched against the existing customers, active and inactive, and linked, or created exactly
+once (reserve, create, link, each committed on its own). Finally the customer id and number
+are written back onto the companies, with the sync status. A record's problem is logged and
+shown on the company; it never stops the rest of the page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
+from ..portal.problems import Problem, as_text
+from ..storage.mappings import LINKED, RESERVED, Link
+from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
+from .batches import reason, send_each
+from .context import SyncContext
+from .mapping import customer as mapping
+from .mapping.customer import Customer, changes
+from .matching import AMBIGUOUS, CREATE, LINK, CustomerIndex, digits, domain_of, match_company
+
+HUBSPOT_TYPE = "companies"
+KIND = "customer"
+WRITE_BACK = (
+    "tripletex_customer_id",
+    "tripletex_customer_number",
+    "tripletex_sync_status",
+    "tripletex_sync_error",
+)
+
+
+class RetryLater(Exception):
+    """Tripletex or HubSpot cannot take more now; the queue runs the work again later."""
+
+    def __init__(self, error: ApiError, delay: float = 0.0):
+        super().__init__(str(error))
+        self.error = error
+        self.delay = delay
+
+
+class SyncPaused(Exception):
+    """Nothing will work for this portal until a person reconnects or grants access."""
+
+    def __init__(self, error: ApiError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def stop_for(error: ApiError, *, idempotent: bool) -> Exception:
+    """The exception that ends a page the service would not finish."""
+    decision = classify(error, idempotent=idempotent)
+    if decision.action is Action.PAUSE:
+        return SyncPaused(error)
+    return RetryLater(error, decision.delay)
+
+
+@dataclass
+class Summary:
+    counts: Counter = field(default_factory=Counter)  # created, linked, updated, unchanged, ...
+
+    def add(self, other: Summary) -> None:
+        self.counts.update(other.counts)
+
+
+class CustomerSync:
+    """One run of the customer sync for a portal; Tripletex's customers are read once a run."""
+
+    def __init__(self, ctx: SyncContext, index: CustomerIndex | None = None):
+        self.ctx = ctx
+        self._index = index
+        self._label: str | None = None
+
+    @property
+    def index(self) -> CustomerIndex:
+        if self._index is None:
+            self._index = CustomerIndex(read_customers(self.ctx))
+        return self._index
+
+    def org_number_label(self) -> str:
+        """The label a person sees on the organisation-number property, for messages."""
+        if self._label is None:
+            name = self.ctx.settings.org_number_property
+            try:
+                found = self.ctx.hubspot.list_properties(HUBSPOT_TYPE)
+            except ApiError:
+                found = []
+            self._label = next((p.get("label") for p in found if p.get("name") == name), name)
+        return self._label or self.ctx.settings.org_number_property
+
+    def properties(self) -> list[str]:
+        """The company properties a page must carry."""
+        return [*mapping.properties(self.ctx.settings), *WRITE_BACK]
+
+    def sync(self, companies: list[dict]) -> Summary:
+        """Sync one page of companies (as HubSpot returns them, with `properties()`)."""
+        page = _Page(self, companies)
+        page.settle_reserved()
+        page.classify()
+        page.update()
+        page.create()
+        page.write_back()
+        page.record()
+        return page.summary
+
+
+def read_customers(ctx: SyncContext):
+    """Every Tripletex customer, active and inactive (Tripletex hides the inactive unless
+    asked, and `isInactive` left out means active only)."""
+    for inactive in ("false", "true"):
+        yield from ctx.tripletex.list(
+            "/customer", fields=CustomerIndex.FIELDS, params={"isInactive": inactive}
+        )
+
+
+class _Page:
+    def __init__(self, run: CustomerSync, companies: list[dict]):
+        self.run = run
+        self.ctx = run.ctx
+        self.companies = {str(c["id"]): c for c in companies}
+        self.drafts: dict[str, Customer] = {
+            hid: mapping.to_customer(c, self.ctx.settings) for hid, c in self.companies.items()
+        }
+        self.rows = self.ctx.mappings.get(self.ctx.portal_id, HUBSPOT_TYPE, KIND, self.companies)
+        self.linked: dict[str, dict] = {}  # HubSpot id -> the Tripletex customer as now stored
+        self.to_update: dict[str, dict] = {}  # HubSpot id -> the current customer
+        self.to_create: list[str] = []
+        self.failed: dict[str, Problem] = {}
+        self.warnings: dict[str, Problem] = {}
+        self.settled: list[Link] = []
+        self.entries: list[Entry] = []
+        self.summary = Summary()
+
+    # Steps
+
+    def settle_reserved(self) -> None:
+        """Creates whose outcome an earlier run never learnt: find them, or create again."""
+        for hid, row in self.rows.items():
+            if row["state"] != RESERVED or hid not in self.drafts:
+                continue
+            found = self.find_created(row["identifiers"] or {})
+            if found is not None:
+                self.link(hid, found, "found_after_interruption")
+
+    def classify(self) -> None:
+        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        for hid, draft in self.drafts.items():
+            row = self.rows.get(hid)
+            if draft.held:
+                self.fail(hid, draft.problems[0])
+                continue
+            if hid in self.linked or hid in self.to_update:
+                continue
+            if row and row["state"] == LINKED and row["synced_hash"] == draft.hash:
+                if self._needs_write_back(hid):
+                    self.to_update[hid] = {}  # read it below, for the number to write back
+                else:
+                    self.summary.counts["unchanged"] += 1
+                continue
+            for problem in draft.problems:  # sent anyway, without what is wrong
+                self.note(hid, problem)
+            if row and row["state"] == LINKED:
+                self.to_update[hid] = {}  # read below, with the others
+                continue
+            company = self.companies[hid]["properties"] or {}
+            domain = domain_of(company.get("domain") or company.get("website"))
+            found = match_company(
+                draft, domain, self.run.index, self.ctx.settings.match_rules, taken
+            )
+            if found.outcome == LINK:
+                taken.add(found.customer_id)
+                self.link(hid, self.run.index.by_id[found.customer_id], f"matched_by_{found.rule}")
+            elif found.outcome == AMBIGUOUS:
+                numbers = [
+                    self.run.index.by_id[c].get("customerNumber") or c for c in found.candidates
+                ]
+                self.fail(
+                    hid,
+                    Problem(
+                        "match_ambiguous",
+                        {"company": draft.name, "rule": found.rule, "candidates": numbers},
+                    ),
+                    action="match",
+                )
+            elif found.outcome == CREATE:
+                self.to_create.append(hid)
+
+    def update(self) -> None:
+        """Write the changed fields of linked customers, with their version."""
+        ids = {
+            hid: self.rows[hid]["tripletex_id"] for hid, cur in self.to_update.items() if not cur
+        }
+        if ids:
+            current = self._read(ids.values())
+            for hid, tid in ids.items():
+                if tid in current:
+                    self.to_update[hid] = current[tid]
+                else:  # deleted in Tripletex: say so rather than recreate behind its back
+                    self.fail(
+                        hid,
+                        Problem(
+                            "tripletex_refused",
+                            {
+                                "record": self.drafts[hid].name,
+                                "reason": f"customer {tid} no longer exists in Tripletex",
+                            },
+                        ),
+                        action="update",
+                    )
+                    self.to_update.pop(hid)
+        for attempt in (1, 2):
+            pending = {
+                hid: (changes(self.drafts[hid], cur), cur) for hid, cur in self.to_update.items()
+            }
+            quiet = [hid for hid, (change, _) in pending.items() if not change]
+            for hid in quiet:
+                self.settle(hid, self.to_update.pop(hid))
+                self.summary.counts["unchanged"] += 1
+            if not self.to_update:
+                break
+            hids = list(self.to_update)
+            items = [
+                dict(pending[h][0], id=pending[h][1]["id"], version=pending[h][1]["version"])
+                for h in hids
+            ]
+            sent = send_each(
+                lambda chunk: self.ctx.tripletex.update_many("/customer", chunk),
+                items,
+                idempotent=True,
+            )
+            for position, written in sent.done.items():
+                hid = hids[position]
+                self.to_update.pop(hid)
+                self.settle(hid, written)
+                self.summary.counts["updated"] += 1
+                self.entry(hid, "update", written.get("id"), request_id=written.request_id)
+            for position, error in sent.refused.items():
+                hid = hids[position]
+                self.to_update.pop(hid)
+                self.fail(hid, self.refusal(hid, error), action="update", error=error)
+            if not sent.stopped:
+                break
+            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
+            if classify(error, idempotent=True).action is not Action.REREAD or attempt == 2:
+                self._save_settled()
+                raise stop_for(error, idempotent=True)
+            # A newer version in Tripletex (or our own replay): read again, compare, retry.
+            fresh = self._read([self.to_update[hids[p]]["id"] for p in sent.stopped])
+            for position in sent.stopped:
+                hid = hids[position]
+                self.to_update[hid] = fresh.get(self.to_update[hid]["id"], self.to_update[hid])
+        self._save_settled()
+
+    def settle(self, hid: str, customer: dict) -> None:
+        """A linked customer now holds what the company maps to: remember the hash."""
+        self.linked[hid] = customer
+        self.settled.append(
+            Link(
+                hid,
+                customer["id"],
+                str(customer.get("customerNumber") or "") or None,
+                customer.get("version"),
+                self.drafts[hid].hash,
+            )
+        )
+
+    def _save_settled(self) -> None:
+        if self.settled:
+            self.ctx.mappings.link(self.ctx.portal_id, HUBSPOT_TYPE, KIND, self.settled)
+            self.settled = []
+
+    def create(self) -> None:
+        """Create the unmatched: reserve, create, link; after a lost answer, look first."""
+        if not self.to_create:
+            return
+        self.ctx.mappings.reserve(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            KIND,
+            {hid: self.drafts[hid].identifiers for hid in self.to_create},
+        )
+        pending = list(self.to_create)
+        for attempt in (1, 2):
+            sent = send_each(
+                lambda chunk: self.ctx.tripletex.create_many("/customer", chunk),
+                [self.drafts[hid].create_payload() for hid in pending],
+                idempotent=False,
+            )
+            for position, written in sent.done.items():
+                self.link(pending[position], written, "create", request_id=written.request_id)
+            for position, error in sent.refused.items():
+                hid = pending[position]
+                self.fail(hid, self.refusal(hid, error), action="create", error=error)
+            if not sent.stopped:
+                return
+            stopped = [pending[p] for p in sent.stopped]
+            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
+            if classify(error, idempotent=False).action is not Action.REREAD:
+                raise stop_for(error, idempotent=False)  # not sent: still reserved, retried
+            # The answer was lost: Tripletex may have created them. Look before creating again.
+            pending = []
+            for hid in stopped:
+                found = self.find_created(self.drafts[hid].identifiers)
+                if found is not None:
+                    self.link(hid, found, "found_after_lost_answer")
+                else:
+                    pending.append(hid)
+            if not pending:
+                return
+        # Twice unanswered: they stay reserved, and the next run looks for them first.
+        raise stop_for(error, idempotent=False)
+
+    def write_back(self) -> None:
+        """Put the customer id and number, and the sync status, onto the companies."""
+        inputs = []
+        for hid, company in self.companies.items():
+            props = company.get("properties") or {}
+            if hid in self.failed:
+                problem = self.failed[hid]
+                wanted = {
+                    "tripletex_sync_status": "failed",
+                    "tripletex_sync_error": as_text(problem, **self._labels()),
+                }
+            elif hid in self.linked:
+                customer = self.linked[hid]
+                warning = self.warnings.get(hid)
+                wanted = {
+                    "tripletex_customer_id": str(customer["id"]),
+                    "tripletex_customer_number": str(customer.get("customerNumber") or ""),
+                    "tripletex_sync_status": "synced",
+                    "tripletex_sync_error": as_text(warning, **self._labels()) if warning else "",
+                }
+            else:
+                continue
+            differs = {k: v for k, v in wanted.items() if (props.get(k) or "") != v}
+            if differs:
+                if hid not in self.failed:
+                    differs["tripletex_last_synced"] = str(int(self.ctx.clock.time() * 1000))
+                inputs.append({"id": hid, "properties": differs})
+        if not inputs:
+            return
+        try:
+            result = self.ctx.hubspot.batch_update(HUBSPOT_TYPE, inputs)
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        for written in result.results:
+            self.entries.append(
+                Entry(
+                    TO_HUBSPOT,
+                    HUBSPOT_TYPE,
+                    str(written.get("id")),
+                    "write_back",
+                    "ok",
+                    object_type=KIND,
+                    request_id=getattr(written, "request_id", None),
+                )
+            )
+        for error in result.errors:
+            self.entries.append(
+                Entry(
+                    TO_HUBSPOT,
+                    HUBSPOT_TYPE,
+                    ",".join(str(i) for i in (error.get("context") or {}).get("ids", [])) or None,
+                    "write_back",
+                    "failed",
+                    object_type=KIND,
+                    message=str(error.get("message") or "HubSpot refused the update"),
+                )
+            )
+
+    def record(self) -> None:
+        """Links and failures are committed as they happen; the log goes in one insert."""
+        self.ctx.log.record(self.ctx.portal_id, self.entries)
+
+    # Helpers
+
+    def link(self, hid: str, customer: dict, action: str, *, request_id: str | None = None):
+        draft = self.drafts[hid]
+        created = action == "create"
+        self.ctx.mappings.link(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            KIND,
+            [
+                Link(
+                    hid,
+                    customer["id"],
+                    str(customer.get("customerNumber") or "") or None,
+                    customer.get("version"),
+                    # Created from the draft: in step. Linked to an existing one: its fields
+                    # may differ, so the update step compares and writes what differs.
+                    draft.hash if created else None,
+                )
+            ],
+        )
+        self.rows[hid] = dict(
+            self.rows.get(hid) or {}, state=LINKED, tripletex_id=customer["id"], synced_hash=None
+        )
+        self.summary.counts["created" if created else "linked"] += 1
+        self.entry(hid, action, customer["id"], request_id=request_id)
+        if created:
+            self.linked[hid] = customer
+        else:
+            self.to_update[hid] = customer  # compare now, write what differs
+        if self.run._index is not None:
+            self.run.index.add(customer)
+
+    def find_created(self, identifiers: dict) -> dict | None:
+        """The customer a create may have made, found by what it was sent with."""
+        if identifiers.get("organizationNumber"):
+            params = {"organizationNumber": identifiers["organizationNumber"]}
+        elif identifiers.get("email"):
+            params = {"email": identifiers["email"]}
+        elif identifiers.get("name"):
+            params = {"customerName": identifiers["name"]}
+        else:
+            return None
+        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        try:
+            found = [
+                c
+                for c in self.ctx.tripletex.list(
+                    "/customer", fields=CustomerIndex.FIELDS, params=params
+                )
+                if c["id"] not in taken
+                and (c.get("name") or "") == identifiers.get("name", "")
+                and digits(c.get("organizationNumber"))
+                == digits(identifiers.get("organizationNumber"))
+                and (c.get("email") or "").lower() == identifiers.get("email", "").lower()
+            ]
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        return max(found, key=lambda c: c["id"]) if found else None
+
+    def fail(self, hid: str, problem: Problem, *, action: str = "hold", error=None) -> None:
+        self.failed[hid] = problem
+        self.ctx.mappings.fail(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            KIND,
+            {hid: {"kind": problem.kind, "detail": problem.detail}},
+        )
+        self.summary.counts["failed"] += 1
+        row = self.rows.get(hid) or {}
+        self.entries.append(
+            Entry(
+                TO_TRIPLETEX,
+                HUBSPOT_TYPE,
+                hid,
+                action,
+                "failed",
+                object_type=KIND,
+                tripletex_id=row.get("tripletex_id"),
+                message=as_text(problem, **self._labels()),
+                problem={"kind": problem.kind, "detail": problem.detail},
+                request_id=getattr(error, "request_id", None),
+            )
+        )
+
+    def note(self, hid: str, problem: Problem) -> None:
+        """A problem that does not stop the record (an invalid number left out, say)."""
+        self.warnings[hid] = problem
+        self.summary.counts["warnings"] += 1
+        self.entries.append(
+            Entry(
+                TO_TRIPLETEX,
+                HUBSPOT_TYPE,
+                hid,
+                "check",
+                "skipped",
+                object_type=KIND,
+                message=as_text(problem, **self._labels()),
+                problem={"kind": problem.kind, "detail": problem.detail},
+            )
+        )
+
+    def refusal(self, hid: str, error: ApiError) -> Problem:
+        return Problem(
+            "tripletex_refused", {"record": self.drafts[hid].name or hid, "reason": reason(error)}
+        )
+
+    def entry(self, hid: str, action: str, tid, *, request_id: str | None = None) -> None:
+        self.entries.append(
+            Entry(
+                TO_TRIPLETEX,
+                HUBSPOT_TYPE,
+                hid,
+                action,
+                "ok",
+                object_type=KIND,
+                tripletex_id=tid,
+                request_id=request_id,
+            )
+        )
+
+    def _read(self, ids) -> dict[int, dict]:
+        try:
+            return {
+                c["id"]: c
+                for c in self.ctx.tripletex.get_many(
+                    "/customer", list(ids), fields=CustomerIndex.FIELDS
+                )
+            }
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+
+    def _needs_write_back(self, hid: str) -> bool:
+        props = self.companies[hid].get("properties") or {}
+        row = self.rows[hid]
+        return props.get("tripletex_customer_id") != str(row["tripletex_id"]) or (
+            props.get("tripletex_sync_status") != "synced"
+        )
+
+    def _labels(self) -> dict:
+        return {"label": self.run.org_number_label()}

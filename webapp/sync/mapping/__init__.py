@@ -1,0 +1,1 @@
+"""HubSpot records to Tripletex payloads: pure functions, dicts in and dicts out."""

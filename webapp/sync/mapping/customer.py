@@ -1,0 +1,135 @@
+"""A HubSpot company as a Tripletex customer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from stdnum.exceptions import ValidationError
+from stdnum.no import orgnr
+
+from ...portal.problems import Problem
+from ..settings import SyncSettings
+
+# HubSpot's default company properties the customer is made from (the org number property and
+# the e-mail property, when set, come from the settings).
+PROPERTIES = ("name", "domain", "website", "phone", "address", "address2", "zip", "city")
+# What the mapping writes, and so what a change is judged by. Fields only a create sets
+# (language, private individual) are not compared: a person may change them in Tripletex.
+COMPARED = ("name", "organizationNumber", "email", "invoiceEmail", "phoneNumber", "website")
+ADDRESS_FIELDS = ("addressLine1", "addressLine2", "postalCode", "city")
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What a company becomes: the payload, the problems found making it, and its hash."""
+
+    hubspot_id: str
+    name: str
+    payload: dict  # the compared fields and the postal address; empty values left out
+    problems: tuple[Problem, ...] = ()
+    held: bool = False  # a problem keeps it out of Tripletex until fixed in HubSpot
+    identifiers: dict = field(default_factory=dict)  # to find it again after a lost answer
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.payload, sort_keys=True).encode()).hexdigest()
+
+    def create_payload(self) -> dict:
+        """The payload for a new customer: a company, writing in Norwegian."""
+        return dict(self.payload, language="NO", isPrivateIndividual=False)
+
+
+def properties(settings: SyncSettings) -> list[str]:
+    """The company properties to read for the mapping."""
+    extra = [p for p in (settings.org_number_property, settings.email_property) if p]
+    return [*PROPERTIES, *extra]
+
+
+def org_number(value: str | None) -> tuple[str, bool]:
+    """An organisation number as Tripletex wants it (nine digits), and whether it is valid."""
+    raw = (value or "").strip()
+    if not raw:
+        return "", True
+    try:
+        return orgnr.validate(raw), True
+    except ValidationError:
+        return raw, False
+
+
+def to_customer(company: dict, settings: SyncSettings) -> Customer:
+    """Map one company (as HubSpot's API returns it) to a customer."""
+    props = company.get("properties") or {}
+    hubspot_id = str(company["id"])
+    name = _text(props.get("name"))
+    problems: list[Problem] = []
+    held = False
+    if not name:
+        problems.append(Problem("company_without_name", {"company": hubspot_id}))
+        held = True
+    payload: dict = {"name": name}
+
+    number, valid = org_number(props.get(settings.org_number_property))
+    if number and valid:
+        payload["organizationNumber"] = number
+    elif number:
+        problems.append(
+            Problem(
+                "org_number_invalid",
+                {
+                    "company": name or hubspot_id,
+                    "value": number,
+                    "property": settings.org_number_property,
+                    "held": settings.invalid_org_number == "hold",
+                },
+            )
+        )
+        held = held or settings.invalid_org_number == "hold"
+
+    email = _text(props.get(settings.email_property)) if settings.email_property else ""
+    if email:
+        payload["email"] = payload["invoiceEmail"] = email
+    if phone := _text(props.get("phone")):
+        payload["phoneNumber"] = phone
+    if website := _text(props.get("website")) or _text(props.get("domain")):
+        payload["website"] = website
+    address = {
+        key: value
+        for key, value in (
+            ("addressLine1", _text(props.get("address"))),
+            ("addressLine2", _text(props.get("address2"))),
+            ("postalCode", _text(props.get("zip"))),
+            ("city", _text(props.get("city"))),
+        )
+        if value
+    }
+    if address:
+        payload["postalAddress"] = address
+    identifiers = {
+        key: payload[key] for key in ("name", "organizationNumber", "email") if key in payload
+    }
+    return Customer(hubspot_id, name, payload, tuple(problems), held, identifiers)
+
+
+def changes(customer: Customer, current: dict) -> dict:
+    """The fields of `customer` that differ from the Tripletex customer `current`, as a PUT.
+
+    An empty HubSpot value never clears Tripletex's (the mapping leaves empty values out), so
+    linking to an existing customer only adds to what the accountant has. The postal address
+    is updated in place (its id), as Tripletex requires.
+    """
+    update = {
+        key: customer.payload[key]
+        for key in COMPARED
+        if key in customer.payload and customer.payload[key] != (current.get(key) or "")
+    }
+    address = customer.payload.get("postalAddress")
+    held = current.get("postalAddress") or {}
+    if address and any(address.get(k, "") != (held.get(k) or "") for k in address):
+        update["postalAddress"] = dict(address, id=held["id"]) if held.get("id") else address
+    return update
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""

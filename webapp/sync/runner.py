@@ -1,0 +1,53 @@
+"""Running a portal's sync: one run at a time per portal, taken without waiting.
+
+A second run for a busy portal is told so at once (`PortalBusy`); the worker's task then asks
+the queue to try again later, rather than park a thread on the lock. The lease is renewed
+after every page, so a run that died lets go within `LOCK_TTL`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from ..collaborators import Collaborators
+from ..storage.locks import Held
+from .backfill import backfill
+from .context import SyncContext
+
+LOCK_TTL = 120.0  # seconds: far longer than a page takes, short enough after a crash
+
+
+class PortalBusy(Exception):
+    """Another run holds this portal's sync; try again later."""
+
+
+@contextmanager
+def portal_held(c: Collaborators, portal_id: int) -> Iterator[Held]:
+    lease = Held(c.db, f"sync:{portal_id}", ttl=LOCK_TTL, clock=c.clock)
+    if not lease.take():
+        raise PortalBusy(f"portal {portal_id} is being synced already")
+    try:
+        yield lease
+    finally:
+        lease.release()
+
+
+def run_backfill(
+    c: Collaborators,
+    portal_id: int,
+    *,
+    on_page: Callable[[dict], None] | None = None,
+    restart: bool = False,
+) -> dict:
+    """The portal's backfill to the end (or to the first error that stops it)."""
+    with portal_held(c, portal_id) as lease:
+        ctx = SyncContext.for_portal(c, portal_id)
+
+        def page_done(progress: dict) -> None:
+            if not lease.renew():
+                raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
+            if on_page:
+                on_page(progress)
+
+        return backfill(ctx, on_page=page_done, restart=restart)

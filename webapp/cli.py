@@ -11,7 +11,7 @@ from .collaborators import Collaborators
 from .crypto import SecretUnreadable
 from .jobs.cli import worker_command
 from .sync.context import NotConnected, SyncContext
-from .sync.customers import RetryLater, SyncPaused
+from .sync.outcome import RetryLater, SyncPaused
 from .sync.runner import PortalBusy, run_backfill
 from .sync.status import status
 from .web.sandbox_connect import DEMO_PORTAL, ConnectFailed, connect_sandbox_portal

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from ..clients.errors import ApiError
 from .context import SyncContext
-from .customers import HUBSPOT_TYPE, CustomerSync, Summary, stop_for
+from .customers import HUBSPOT_TYPE, CustomerSync
+from .outcome import Summary, stop_for
 
 CURSOR = "backfill"
 PAGE = 100  # HubSpot's largest list page, and Tripletex's `/list` batch

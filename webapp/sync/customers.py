@@ -11,18 +11,16 @@ shown on the company; it never stops the rest of the page.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
-from ..portal.problems import Problem, as_text
+from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED, Link
-from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
 from .batches import reason, send_each
 from .context import SyncContext
 from .mapping import customer as mapping
 from .mapping.customer import Customer, changes
 from .matching import AMBIGUOUS, CREATE, LINK, CustomerIndex, digits, domain_of, match_company
+from .outcome import Summary, stop_for
+from .page import Page
 
 HUBSPOT_TYPE = "companies"
 KIND = "customer"
@@ -32,39 +30,6 @@ WRITE_BACK = (
     "tripletex_sync_status",
     "tripletex_sync_error",
 )
-
-
-class RetryLater(Exception):
-    """Tripletex or HubSpot cannot take more now; the queue runs the work again later."""
-
-    def __init__(self, error: ApiError, delay: float = 0.0):
-        super().__init__(str(error))
-        self.error = error
-        self.delay = delay
-
-
-class SyncPaused(Exception):
-    """Nothing will work for this portal until a person reconnects or grants access."""
-
-    def __init__(self, error: ApiError):
-        super().__init__(str(error))
-        self.error = error
-
-
-def stop_for(error: ApiError, *, idempotent: bool) -> Exception:
-    """The exception that ends a page the service would not finish."""
-    decision = classify(error, idempotent=idempotent)
-    if decision.action is Action.PAUSE:
-        return SyncPaused(error)
-    return RetryLater(error, decision.delay)
-
-
-@dataclass
-class Summary:
-    counts: Counter = field(default_factory=Counter)  # created, linked, updated, unchanged, ...
-
-    def add(self, other: Summary) -> None:
-        self.counts.update(other.counts)
 
 
 class CustomerSync:
@@ -117,23 +82,19 @@ def read_customers(ctx: SyncContext):
         )
 
 
-class _Page:
+class _Page(Page):
+    hubspot_type = HUBSPOT_TYPE
+    kind = KIND
+
     def __init__(self, run: CustomerSync, companies: list[dict]):
+        super().__init__(run.ctx, companies, lambda: {"label": run.org_number_label()})
         self.run = run
-        self.ctx = run.ctx
-        self.companies = {str(c["id"]): c for c in companies}
+        self.companies = self.records
         self.drafts: dict[str, Customer] = {
             hid: mapping.to_customer(c, self.ctx.settings) for hid, c in self.companies.items()
         }
-        self.rows = self.ctx.mappings.get(self.ctx.portal_id, HUBSPOT_TYPE, KIND, self.companies)
-        self.linked: dict[str, dict] = {}  # HubSpot id -> the Tripletex customer as now stored
         self.to_update: dict[str, dict] = {}  # HubSpot id -> the current customer
         self.to_create: list[str] = []
-        self.failed: dict[str, Problem] = {}
-        self.warnings: dict[str, Problem] = {}
-        self.settled: list[Link] = []
-        self.entries: list[Entry] = []
-        self.summary = Summary()
 
     # Steps
 
@@ -269,9 +230,8 @@ class _Page:
         )
 
     def _save_settled(self) -> None:
-        if self.settled:
-            self.ctx.mappings.link(self.ctx.portal_id, HUBSPOT_TYPE, KIND, self.settled)
-            self.settled = []
+        self.link_rows(self.settled)
+        self.settled = []
 
     def create(self) -> None:
         """Create the unmatched: reserve, create, link; after a lost answer, look first."""
@@ -316,75 +276,19 @@ class _Page:
 
     def write_back(self) -> None:
         """Put the customer id and number, and the sync status, onto the companies."""
-        inputs = []
-        for hid, company in self.companies.items():
-            props = company.get("properties") or {}
-            if hid in self.failed:
-                problem = self.failed[hid]
-                wanted = {
-                    "tripletex_sync_status": "failed",
-                    "tripletex_sync_error": as_text(problem, **self._labels()),
-                }
-            elif hid in self.linked:
-                customer = self.linked[hid]
-                warning = self.warnings.get(hid)
-                wanted = {
-                    "tripletex_customer_id": str(customer["id"]),
-                    "tripletex_customer_number": str(customer.get("customerNumber") or ""),
-                    "tripletex_sync_status": "synced",
-                    "tripletex_sync_error": as_text(warning, **self._labels()) if warning else "",
-                }
-            else:
-                continue
-            differs = {k: v for k, v in wanted.items() if (props.get(k) or "") != v}
-            if differs:
-                if hid not in self.failed:
-                    differs["tripletex_last_synced"] = str(int(self.ctx.clock.time() * 1000))
-                inputs.append({"id": hid, "properties": differs})
-        if not inputs:
-            return
-        try:
-            result = self.ctx.hubspot.batch_update(HUBSPOT_TYPE, inputs)
-        except ApiError as error:
-            raise stop_for(error, idempotent=True) from error
-        for written in result.results:
-            self.entries.append(
-                Entry(
-                    TO_HUBSPOT,
-                    HUBSPOT_TYPE,
-                    str(written.get("id")),
-                    "write_back",
-                    "ok",
-                    object_type=KIND,
-                    request_id=getattr(written, "request_id", None),
-                )
-            )
-        for error in result.errors:
-            self.entries.append(
-                Entry(
-                    TO_HUBSPOT,
-                    HUBSPOT_TYPE,
-                    ",".join(str(i) for i in (error.get("context") or {}).get("ids", [])) or None,
-                    "write_back",
-                    "failed",
-                    object_type=KIND,
-                    message=str(error.get("message") or "HubSpot refused the update"),
-                )
-            )
-
-    def record(self) -> None:
-        """Links and failures are committed as they happen; the log goes in one insert."""
-        self.ctx.log.record(self.ctx.portal_id, self.entries)
+        super().write_back(
+            lambda hid, customer: {
+                "tripletex_customer_id": str(customer["id"]),
+                "tripletex_customer_number": str(customer.get("customerNumber") or ""),
+            }
+        )
 
     # Helpers
 
     def link(self, hid: str, customer: dict, action: str, *, request_id: str | None = None):
         draft = self.drafts[hid]
         created = action == "create"
-        self.ctx.mappings.link(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            KIND,
+        self.link_rows(
             [
                 Link(
                     hid,
@@ -395,7 +299,7 @@ class _Page:
                     # may differ, so the update step compares and writes what differs.
                     draft.hash if created else None,
                 )
-            ],
+            ]
         )
         self.rows[hid] = dict(
             self.rows.get(hid) or {}, state=LINKED, tripletex_id=customer["id"], synced_hash=None
@@ -436,65 +340,9 @@ class _Page:
             raise stop_for(error, idempotent=True) from error
         return max(found, key=lambda c: c["id"]) if found else None
 
-    def fail(self, hid: str, problem: Problem, *, action: str = "hold", error=None) -> None:
-        self.failed[hid] = problem
-        self.ctx.mappings.fail(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            KIND,
-            {hid: {"kind": problem.kind, "detail": problem.detail}},
-        )
-        self.summary.counts["failed"] += 1
-        row = self.rows.get(hid) or {}
-        self.entries.append(
-            Entry(
-                TO_TRIPLETEX,
-                HUBSPOT_TYPE,
-                hid,
-                action,
-                "failed",
-                object_type=KIND,
-                tripletex_id=row.get("tripletex_id"),
-                message=as_text(problem, **self._labels()),
-                problem={"kind": problem.kind, "detail": problem.detail},
-                request_id=getattr(error, "request_id", None),
-            )
-        )
-
-    def note(self, hid: str, problem: Problem) -> None:
-        """A problem that does not stop the record (an invalid number left out, say)."""
-        self.warnings[hid] = problem
-        self.summary.counts["warnings"] += 1
-        self.entries.append(
-            Entry(
-                TO_TRIPLETEX,
-                HUBSPOT_TYPE,
-                hid,
-                "check",
-                "skipped",
-                object_type=KIND,
-                message=as_text(problem, **self._labels()),
-                problem={"kind": problem.kind, "detail": problem.detail},
-            )
-        )
-
     def refusal(self, hid: str, error: ApiError) -> Problem:
         return Problem(
             "tripletex_refused", {"record": self.drafts[hid].name or hid, "reason": reason(error)}
-        )
-
-    def entry(self, hid: str, action: str, tid, *, request_id: str | None = None) -> None:
-        self.entries.append(
-            Entry(
-                TO_TRIPLETEX,
-                HUBSPOT_TYPE,
-                hid,
-                action,
-                "ok",
-                object_type=KIND,
-                tripletex_id=tid,
-                request_id=request_id,
-            )
         )
 
     def _read(self, ids) -> dict[int, dict]:
@@ -514,6 +362,3 @@ class _Page:
         return props.get("tripletex_customer_id") != str(row["tripletex_id"]) or (
             props.get("tripletex_sync_status") != "synced"
         )
-
-    def _labels(self) -> dict:
-        return {"label": self.run.org_number_label()}

@@ -90,8 +90,15 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
     interrupted backfill stopped."""
 
     def show(progress: dict) -> None:
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(progress["counts"].items()))
-        click.echo(f"{progress['done']} companies done ({counts})")
+        click.echo(
+            "; ".join(
+                f"{name} {done}"
+                + " ("
+                + ", ".join(f"{k} {v}" for k, v in sorted(progress["counts"][name].items()))
+                + ")"
+                for name, done in progress["done"].items()
+            )
+        )
 
     with Collaborators.opened(current_app.config) as c:
         for attempt in range(RETRIES + 1):
@@ -111,7 +118,7 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
                 raise click.ClickException(
                     f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
                 ) from None
-    click.echo(f"Backfill {progress['stage']}: {progress['done']} companies.")
+    click.echo(f"Backfill {progress['stage']}.")
 
 
 @sync_group.command("status")

@@ -1,56 +1,94 @@
-"""The first sync: every company of the portal, a page at a time, resuming where it stopped.
+"""The first sync: every company, then every contact, a page at a time, resuming where it
+stopped.
 
-The checkpoint (HubSpot's paging cursor and the counts so far) is committed after each page,
-so a worker killed half-way starts again at the page it was on; the page itself is safe to
-do twice (links are reused, creates in flight are looked up before they are made again).
+Dependencies go first (a contact needs its company's customer). The checkpoint (the stage,
+HubSpot's paging cursor and the counts so far) is committed after each page, so a worker
+killed half-way starts again at the page it was on; the page itself is safe to do twice
+(links are reused, creates in flight are looked up before they are made again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..clients.errors import ApiError
+from . import contacts
 from .context import SyncContext
-from .customers import HUBSPOT_TYPE, CustomerSync
+from .customers import CustomerSync
 from .outcome import Summary, stop_for
 
 CURSOR = "backfill"
 PAGE = 100  # HubSpot's largest list page, and Tripletex's `/list` batch
+DONE = "done"
+
+
+@dataclass(frozen=True)
+class Stage:
+    hubspot_type: str
+    properties: list[str]
+    associations: tuple[str, ...]
+    sync: Callable[[list[dict]], Summary]
+
+
+def stages(ctx: SyncContext) -> list[Stage]:
+    customers = CustomerSync(ctx)
+    return [
+        Stage("companies", customers.properties(), (), customers.sync),
+        Stage(
+            "contacts",
+            contacts.properties(),
+            ("companies",),
+            lambda page: contacts.sync_contacts(ctx, page),
+        ),
+    ]
+
+
+def fresh_progress(first: str) -> dict:
+    return {"stage": first, "after": None, "done": {}, "counts": {}}
 
 
 def backfill(
     ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None, restart: bool = False
 ) -> dict:
-    """Sync every company; return the progress as stored (`stage` is "done" at the end).
-
-    `restart` begins again from the first page even if an earlier backfill finished.
-    """
+    """Sync every record of every stage; return the progress as stored (stage "done" at the
+    end). `restart` begins again from the first page even if an earlier backfill finished."""
+    plan = stages(ctx)
+    names = [s.hubspot_type for s in plan]
     progress = ctx.cursors.get(ctx.portal_id, CURSOR)
-    if restart or not progress:
-        progress = {"stage": HUBSPOT_TYPE, "after": None, "done": 0, "counts": {}}
-    if progress["stage"] == "done":
-        return progress
-    run = CustomerSync(ctx)
-    properties = run.properties()
-    while progress["stage"] == HUBSPOT_TYPE:
-        try:
-            companies, after = ctx.hubspot.list_page(
-                HUBSPOT_TYPE, after=progress["after"], properties=properties, limit=PAGE
-            )
-        except ApiError as error:
-            raise stop_for(error, idempotent=True) from error
-        summary = run.sync(companies) if companies else Summary()
-        counts = dict(progress["counts"])
-        for key, value in summary.counts.items():
-            counts[key] = counts.get(key, 0) + value
-        progress = dict(
-            progress,
-            after=after,
-            done=progress["done"] + len(companies),
-            counts=counts,
-            stage=HUBSPOT_TYPE if after else "done",
-        )
-        ctx.cursors.put(ctx.portal_id, CURSOR, progress)
-        if on_page:
-            on_page(progress)
+    if restart or not progress or progress.get("stage") not in [*names, DONE]:
+        progress = fresh_progress(names[0])
+    for stage in plan:
+        if progress["stage"] != stage.hubspot_type:
+            continue
+        while progress["stage"] == stage.hubspot_type:
+            try:
+                records, after = ctx.hubspot.list_page(
+                    stage.hubspot_type,
+                    after=progress["after"],
+                    properties=stage.properties,
+                    associations=stage.associations,
+                    limit=PAGE,
+                )
+            except ApiError as error:
+                raise stop_for(error, idempotent=True) from error
+            summary = stage.sync(records) if records else Summary()
+            progress = _advanced(progress, stage.hubspot_type, records, summary, after, names)
+            ctx.cursors.put(ctx.portal_id, CURSOR, progress)
+            if on_page:
+                on_page(progress)
     return progress
+
+
+def _advanced(progress, name, records, summary, after, names) -> dict:
+    counts = dict(progress["counts"].get(name) or {})
+    for key, value in summary.counts.items():
+        counts[key] = counts.get(key, 0) + value
+    done = dict(progress["done"], **{name: progress["done"].get(name, 0) + len(records)})
+    following = names[names.index(name) + 1] if names.index(name) + 1 < len(names) else DONE
+    return {
+        "stage": name if after else following,
+        "after": after,
+        "done": done,
+        "counts": dict(progress["counts"], **{name: counts}),
+    }

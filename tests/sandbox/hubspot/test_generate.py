@@ -10,12 +10,14 @@ companies and 20,000 contacts; these tests check the shape and the refusals.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 import requests
 from stdnum.no import orgnr
 
 from webapp.sandbox import demo_data
+from webapp.sandbox.hubspot import records as sandbox_records
 
 from .conftest import EMPTY, bearer, install
 
@@ -213,6 +215,123 @@ def test_a_world_the_portal_refuses_half_way_leaves_nothing_behind(base):
     assert records(base, portal, "contacts") == []
     # The portal still works as before: the values the failed world took are free again.
     assert generate(base, portal, seed=1, companies=3).status_code == 201
+
+
+SMALL = {"companies": 5, "contacts": 10, "products": 4, "deals": 3, "linesPerDeal": 2}
+KINDS = ("companies", "contacts", "products", "deals", "line_items")
+
+
+def _portal_with_a_company_and_a_contact(base: str) -> int:
+    made = requests.post(
+        f"{base}/_sandbox/portals",
+        json={
+            "name": "Sen Feil AS",
+            "objects": {
+                "companies": [{"ref": "co", "properties": {"name": "Før AS"}}],
+                "contacts": [
+                    {
+                        "properties": {"email": "foer@flett.no"},
+                        "associations": [
+                            {
+                                "to": {"ref": "co"},
+                                "types": [
+                                    {
+                                        "associationCategory": "HUBSPOT_DEFINED",
+                                        "associationTypeId": 1,
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            },
+        },
+    )
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+def _as_it_stands(sb, portal_id: int) -> dict:
+    """What a failed generation must leave as it found: records, links, the unique-value
+    index (saved with the portal), the custom properties and where record ids stand."""
+    portal = sb.state.portals[portal_id]
+    return copy.deepcopy(
+        {
+            "records": {kind: sorted(table) for kind, table in portal.records.items()},
+            "associations": portal.associations,
+            "unique_values": portal.unique_values,
+            "company_properties": sorted(portal.custom_properties["companies"]),
+            "next_id": sb.state.id_mark(),
+        }
+    )
+
+
+def test_a_world_refused_at_its_last_contact_leaves_nothing_behind(base, sb):
+    """The last contact's e-mail was blocked by a GDPR delete (the contacts spec's
+    gdpr-delete: "the email address will be added to a blocklist"), so the world is refused
+    after every company and every other contact, with their associations, was made."""
+    sizes = {k: v for k, v in SMALL.items() if k != "linesPerDeal"}
+    world = demo_data.generate(9, **sizes, lines_per_deal=SMALL["linesPerDeal"])
+    blocked = world["contacts"][-1]["email"]
+    assert world["contacts"][-1]["company"] is not None  # it is linked, as most are
+    portal = _portal_with_a_company_and_a_contact(base)
+    h = bearer(install(base, portal))
+    forgotten = requests.post(
+        f"{base}{O}/contacts/gdpr-delete",
+        json={"objectId": blocked, "idProperty": "email"},
+        headers=h,
+    )
+    assert forgotten.status_code == 204, forgotten.text
+    assert requests.post(f"{base}/_sandbox/portals/{portal}/uninstall").status_code == 204
+    before = _as_it_stands(sb, portal)
+
+    refused = generate(base, portal, seed=9, **SMALL)
+
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["errors"][0]["code"] == "BLOCKED_EMAIL"
+    after = _as_it_stands(sb, portal)
+    assert after["records"] == before["records"]
+    assert [c["properties"]["name"] for c in records(base, portal, "companies")] == ["Før AS"]
+    assert after["associations"] == before["associations"]
+    assert "orgnr" not in after["company_properties"]
+    assert after == before
+    # Nothing of the world is left to stand in its way: asked again, it is refused for the
+    # blocked e-mail again, not for contacts the portal "already has".
+    again = generate(base, portal, seed=9, **SMALL)
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["code"] == "BLOCKED_EMAIL"
+
+
+def test_a_world_that_breaks_at_its_last_step_leaves_nothing_and_can_be_made_again(
+    base, sb, monkeypatch
+):
+    """Any failure, not only a refusal: here the amount of the last deal, after every other
+    record and link was made, raises what no validation would (a bug: a 500)."""
+    portal = _portal_with_a_company_and_a_contact(base)
+    before = _as_it_stands(sb, portal)
+    update, deals = sandbox_records.update, []
+
+    def breaks_at_the_last_deal(sandbox, portal, object_type, record, values, source=None):
+        deals.append(record.id)
+        if len(deals) == SMALL["deals"]:
+            raise RuntimeError("the disk is full")
+        return update(sandbox, portal, object_type, record, values, source)
+
+    monkeypatch.setattr(sandbox_records, "update", breaks_at_the_last_deal)
+
+    broken = generate(base, portal, seed=4, **SMALL)
+
+    assert broken.status_code == 500, broken.text
+    assert len(deals) == SMALL["deals"]  # it got as far as the last deal
+    after = _as_it_stands(sb, portal)
+    assert after["records"] == before["records"]
+    assert after["associations"] == before["associations"]
+    assert "orgnr" not in after["company_properties"]
+    assert after == before
+    monkeypatch.setattr(sandbox_records, "update", update)
+    made = generate(base, portal, seed=4, **SMALL)
+    assert made.status_code == 201, made.text
+    assert made.json()["created"]["contacts"] == SMALL["contacts"]
 
 
 def test_an_unknown_portal_is_404(base):

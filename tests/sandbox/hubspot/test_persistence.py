@@ -4,11 +4,19 @@ never forgets)."""
 
 from __future__ import annotations
 
+import pickle
 import stat
+import time
 
 import pytest
+import requests
 
+from tests.servers import serving
 from webapp.sandbox.hubspot import create_app
+
+from .conftest import DEMO, bearer, install
+
+O = "/crm/objects/2026-03"
 
 
 def run(state_file, **settings):
@@ -92,3 +100,64 @@ def test_a_file_it_cannot_use_is_set_aside_and_the_demo_seeded(tmp_path, caplog,
     assert aside.exists(), "kept for a look, not destroyed"
     if content is not None:
         assert aside.read_bytes() == content
+
+
+def test_an_email_taken_by_an_update_is_still_taken_after_a_restart(tmp_path):
+    """The index of taken unique values (uniques.py) is kept with the portal: a contact's
+    new e-mail still refuses a second contact after a restart (test_unique_values.py)."""
+    first = run(tmp_path / "hubspot.state")
+    with serving(first, poll_interval=0.02) as base:
+        headers = bearer(install(base, DEMO))
+        made = requests.post(
+            f"{base}{O}/contacts", json={"properties": {"email": "foer@flett.no"}}, headers=headers
+        )
+        contact = made.json()["id"]
+        moved = requests.patch(
+            f"{base}{O}/contacts/{contact}",
+            json={"properties": {"email": "etter@flett.no"}},
+            headers=headers,
+        )
+        assert moved.status_code == 200, moved.text
+    stop(first)
+
+    with serving(run(tmp_path / "hubspot.state"), poll_interval=0.02) as base:
+        again = requests.post(
+            f"{base}{O}/contacts", json={"properties": {"email": "ETTER@flett.no"}}, headers=headers
+        )
+
+    assert again.status_code == 409, again.text
+    assert again.json()["message"] == f"Contact already exists. Existing ID: {contact}"
+
+
+def test_a_clock_moved_through_the_control_api_is_still_moved_after_a_restart(tmp_path):
+    """As the Tripletex sandbox's does: tokens, search lag and retries were timed by it."""
+    first = run(tmp_path / "hubspot.state")
+    with serving(first, poll_interval=0.02) as base:
+        moved = requests.post(f"{base}/_sandbox/clock", json={"advance": 3 * 86400})
+        assert moved.status_code == 200, moved.text
+    stop(first)
+
+    with serving(run(tmp_path / "hubspot.state"), poll_interval=0.02) as base:
+        now = requests.get(f"{base}/_sandbox/clock").json()["now"]
+
+    assert now - time.time() == pytest.approx(3 * 86400, abs=60)
+
+
+def test_ids_go_on_where_they_stood_and_are_saved_as_plain_numbers(tmp_path):
+    """Pickled itertools.count objects stop loading in Python 3.14; the counters are ints."""
+    first = run(tmp_path / "hubspot.state")
+    state = first.extensions["hubspot_sandbox"].state
+    assert b"itertools" not in pickle.dumps(state)
+    made = first.test_client().post(
+        f"/_sandbox/portals/{DEMO}/objects/products", json={"properties": {"name": "Før"}}
+    )
+    assert made.status_code == 201, made.json
+    stop(first)
+
+    again = (
+        run(tmp_path / "hubspot.state")
+        .test_client()
+        .post(f"/_sandbox/portals/{DEMO}/objects/products", json={"properties": {"name": "Etter"}})
+    )
+
+    assert int(again.json["id"]) == int(made.json["id"]) + 1

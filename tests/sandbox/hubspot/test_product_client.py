@@ -113,6 +113,9 @@ def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client,
         len(list(client.list_objects("contacts", properties=["email"], associations=["companies"])))
         >= 25
     )
+    first, after = client.list_page("contacts", properties=["email"], limit=2)
+    second, _ = client.list_page("contacts", after=after, limit=2)
+    assert len(first) == len(second) == 2 and after and first[-1]["id"] != second[0]["id"]
     made = client.batch_create(
         "products", [{"properties": {"name": f"K{i}"}, "associations": []} for i in range(3)]
     )

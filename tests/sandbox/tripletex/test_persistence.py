@@ -12,6 +12,9 @@ import pytest
 from webapp.sandbox.tripletex import create_app
 from webapp.sandbox.tripletex.demo import DEMO_TOKENS
 
+from .conftest import NOW, basic
+from .flows import customer
+
 CONSUMER = "sandbox-consumer-token"
 
 
@@ -106,3 +109,41 @@ def test_a_file_it_cannot_use_is_set_aside_and_the_demo_seeded(tmp_path, caplog,
     assert app.extensions["tripletex_sandbox"].companies
     assert "starting afresh" in caplog.text
     assert (tmp_path / "tripletex.state.unused").read_bytes() == content  # kept for a look
+
+
+def test_a_subscription_the_delivery_thread_disabled_stays_disabled_after_a_restart(
+    make_sandbox, httpserver, tmp_path
+):
+    """Deliveries fail on the webhook thread, outside any request: the subscription they
+    disable (DISABLED_TOO_MANY_ERRORS) must be saved all the same."""
+    path = tmp_path / "tripletex.state"
+    api = make_sandbox(
+        state_file=str(path),
+        webhook_max_failures=1,
+        webhook_retry_delays=[],
+        webhook_delivery_delay=60,  # due only once the test moves the clock
+    )
+    tx = api.login()
+    httpserver.expect_request("/down", method="POST").respond_with_data("no", status=500)
+    made = tx.post(
+        tx.u("/v2/event/subscription"),
+        json={"event": "customer.create", "targetUrl": httpserver.url_for("/down")},
+    )
+    assert made.status_code == 201, made.text
+    sub = made.json()["value"]["id"]
+    customer(tx)
+    saved = api.state.saved
+    saved.stop()  # everything the requests changed is on file; no more background saves
+
+    api.state.clock.advance(60)  # in process: no request marks the world changed
+    (delivery,) = api.deliveries()
+    assert delivery["status"] == "FAILED"
+    assert tx.get(tx.u(f"/v2/event/subscription/{sub}")).json()["value"]["status"] == (
+        "DISABLED_TOO_MANY_ERRORS"
+    )
+    saved.stop()  # what the command does on SIGTERM: a last save of anything unsaved
+
+    again = create_app({"state_file": str(path), "now": lambda: NOW}).test_client()
+    read = again.get(f"/v2/event/subscription/{sub}", headers={"Authorization": basic(*tx.auth)})
+    assert read.status_code == 200, read.json
+    assert read.json["value"]["status"] == "DISABLED_TOO_MANY_ERRORS"

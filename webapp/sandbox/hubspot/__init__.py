@@ -63,7 +63,7 @@ class Sandbox:
                 self.saved.forget()
             loaded = self.saved.load()
             if loaded is not None:
-                loaded.clock = self.clock
+                loaded.attach(self.clock)
                 self.state = loaded
 
     def _snapshot(self) -> bytes:

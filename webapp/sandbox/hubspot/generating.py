@@ -4,13 +4,13 @@ The records go through the same validation, computed properties and associations
 writes, so a generated portal is one the API could have built. They are history by the time
 anyone looks: searchable at once, and made before the app was installed, so they fire no
 webhooks (a portal with the app installed is refused, rather than flooded with events). All or
-nothing: if any record is refused, the portal is left as it was.
+nothing: if any record is refused (or anything else fails), the portal is left as it was.
 """
 
 from __future__ import annotations
 
 from . import index, pipelines_data, records
-from .errors import ApiFailure, invalid
+from .errors import invalid
 from .state import Portal, iso
 from .uniques import holders
 
@@ -42,6 +42,11 @@ def populate(sandbox, portal: Portal, world: dict) -> dict:
     associations = {
         key: {k: set(v) for k, v in t.items()} for key, t in portal.associations.items()
     }
+    unique_values = {
+        key: {value: set(ids) for value, ids in t.items()}
+        for key, t in portal.unique_values.items()
+    }
+    id_mark = sandbox.state.id_mark()
     had_org_number = "orgnr" in portal.custom_properties["companies"]
     try:
         if not had_org_number:
@@ -49,13 +54,18 @@ def populate(sandbox, portal: Portal, world: dict) -> dict:
                 ORG_NUMBER, createdAt=iso(sandbox.clock.now())
             )
         made = _create(sandbox, portal, world, stages)
-    except ApiFailure:
+    except BaseException:
+        # Whatever stopped it (a refusal, a bug, an interrupt), the portal is left as it was.
         for kind, ids in before.items():
             for new_id in set(portal.records[kind]) - ids:
                 del portal.records[kind][new_id]
         portal.associations = associations
+        portal.unique_values = unique_values
+        # The ids the world took are free again (the caller holds the state's lock, and
+        # nothing outside the portal kept them: it has no app installed, so no webhooks).
+        sandbox.state.rewind_ids(id_mark)
         if not had_org_number:
-            del portal.custom_properties["companies"]["orgnr"]
+            portal.custom_properties["companies"].pop("orgnr", None)
         raise
     for kind, ids in made.items():
         index.settle_records(portal.records[kind][i] for i in ids)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +35,17 @@ class Clock:
     def reset(self) -> None:
         """Return to running wall-clock time."""
         self._offset, self._frozen = 0.0, None
+
+    @property
+    def offset(self) -> float:
+        """How many seconds the clock is ahead of wall-clock time now."""
+        return self.now() - time.time()
+
+    def set_offset(self, seconds: float) -> None:
+        """Put the clock `seconds` ahead of wall-clock time (a frozen clock stays frozen)."""
+        if self._frozen is not None:
+            self._frozen = time.time() + seconds
+        self._offset = seconds
 
 
 def iso(ts: float) -> str:
@@ -128,28 +138,55 @@ class State:
         self.codes: dict[str, dict] = {}
         self.access_tokens: dict[str, dict] = {}
         self.refresh_tokens: dict[str, dict] = {}
-        self._ids = itertools.count(10_000_001)
-        self._user_ids = itertools.count(7_000_001)
-        self._owner_ids = itertools.count(80_000_001)
-        self._schema_ids = itertools.count(900_000_001)  # pipelines, stages, files, folders
+        # The next id of each kind to hand out: plain ints, which pickle in any Python.
+        self._ids = 10_000_001
+        self._user_ids = 7_000_001
+        self._owner_ids = 80_000_001
+        self._schema_ids = 900_000_001  # pipelines, stages, files, folders
         self.signed_urls: dict[str, dict] = {}  # token -> {portal, file, expires}
 
     def __getstate__(self) -> dict:
-        # Saved between runs (persistence.py) without its lock and clock, which are the run's.
-        return {k: v for k, v in self.__dict__.items() if k not in ("lock", "clock")}
+        # Saved between runs (persistence.py) without its lock and clock, which are the run's;
+        # how far the clock was moved is kept, so the world's times still lie in its past.
+        saved = {k: v for k, v in self.__dict__.items() if k not in ("lock", "clock")}
+        saved["clock_offset"] = self.clock.offset
+        return saved
 
     def __setstate__(self, saved: dict) -> None:
+        saved = dict(saved)
+        self._clock_offset = saved.pop("clock_offset", 0.0)
         self.__dict__.update(saved)
         self.lock = threading.RLock()
 
+    def attach(self, clock: Clock) -> None:
+        """Run a world loaded from the state file on this run's `clock`, moved as far ahead
+        as the saved world's clock was."""
+        clock.set_offset(self.__dict__.pop("_clock_offset", 0.0))
+        self.clock = clock
+
+    def _take(self, counter: str) -> int:
+        with self.lock:
+            value = getattr(self, counter)
+            setattr(self, counter, value + 1)
+            return value
+
     def next_id(self) -> str:
-        return str(next(self._ids))
+        return str(self._take("_ids"))
+
+    def id_mark(self) -> int:
+        """Where record ids stand now, for `rewind_ids`."""
+        return self._ids
+
+    def rewind_ids(self, mark: int) -> None:
+        """Hand out record ids from `mark` again: those issued since belong to nothing now
+        (an all-or-nothing write that failed and was undone under the lock)."""
+        self._ids = mark
 
     def next_user_id(self) -> int:
-        return next(self._user_ids)
+        return self._take("_user_ids")
 
     def next_schema_id(self) -> str:
-        return str(next(self._schema_ids))
+        return str(self._take("_schema_ids"))
 
     def add_portal(
         self, portal_id: int, name: str, domain: str, users: list | None = None
@@ -160,7 +197,7 @@ class State:
             user.setdefault("id", self.next_user_id())
             user.setdefault("superAdmin", index == 0)
             # Every user is also a CRM owner, with an id of its own (hubspot_owner_id).
-            user.setdefault("ownerId", next(self._owner_ids))
+            user.setdefault("ownerId", self._take("_owner_ids"))
         portal = Portal(portal_id, name, domain, users)
         portal.pipelines = {"default": pipelines_data.default_pipeline()}
         self.portals[portal_id] = portal

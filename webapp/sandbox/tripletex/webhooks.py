@@ -181,6 +181,12 @@ class Webhooks:
             status = type(exc).__name__
         self._record(delivery, status)
 
+    def _changed(self) -> None:
+        """A subscription changed outside any request: have the state file save it."""
+        saved = getattr(self.state, "saved", None)
+        if saved is not None:
+            saved.changed()
+
     def _record(self, delivery: dict, status) -> None:
         state = self.state
         ok = isinstance(status, int) and 200 <= status < 300
@@ -191,8 +197,9 @@ class Webhooks:
             sub = state.get(delivery["companyId"], "subscription", delivery["subscriptionId"])
             if ok:
                 delivery["status"] = "DELIVERED"
-                if sub is not None:
+                if sub is not None and sub.get("_failures"):
                     sub["_failures"] = 0
+                    self._changed()
                 return
             failures = (sub.get("_failures", 0) + 1) if sub is not None else 0
             if sub is not None:
@@ -200,6 +207,7 @@ class Webhooks:
                 if failures >= int(state.settings["webhook_max_failures"]):
                     sub["status"] = DISABLED
                     sub["version"] += 1
+                self._changed()
             retry = len(delivery["attempts"]) - 1
             if sub is None or sub["status"] != "ACTIVE" or retry >= len(delays):
                 delivery["status"] = "FAILED"

@@ -200,6 +200,33 @@ MESSAGES: dict[str, Message] = {
             N_("Nothing was created. Choose the right customer on the First sync page, or skip it.")
         ),
     ),
+    "product_without_name": Message(
+        N_("A product has no name."),
+        Text(N_("Tripletex needs a name for every product. Give product {product} a name.")),
+    ),
+    "product_price_invalid": Message(
+        N_("Product {product} has the price {value}, which Tripletex cannot take."),
+        Text(N_("Fix the unit price in HubSpot: a number, zero or more.")),
+    ),
+    "product_unmatched": Message(
+        N_("Product {product} is not in Tripletex."),
+        Text(N_("No Tripletex product has the number {number}, and new products are not created.")),
+        after=Text(N_("Create it in Tripletex with that number, or let the sync create products.")),
+    ),
+    "product_name_taken": Message(
+        N_("Tripletex already has a product named {product}, with another number ({other})."),
+        Text(
+            N_(
+                "A second product was created with number {number}. Merge them in "
+                "Tripletex if they are the same."
+            )
+        ),
+    ),
+    "vat_code_unavailable": Message(
+        N_("VAT code {code} is not available in Tripletex."),
+        Text(N_("The company's outgoing VAT codes are: {available}.")),
+        after=Text(N_("Choose one of them as the default VAT code in the sync settings.")),
+    ),
     "tripletex_refused": Message(
         N_("Tripletex refused {record}."),
         Text(N_("Tripletex says: {reason}")),

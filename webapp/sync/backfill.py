@@ -1,5 +1,5 @@
-"""The first sync: every company, then every contact, a page at a time, resuming where it
-stopped.
+"""The first sync: every company, then every contact, then every product, a page at a time,
+resuming where it stopped.
 
 Dependencies go first (a contact needs its company's customer). The checkpoint (the stage,
 HubSpot's paging cursor and the counts so far) is committed after each page, so a worker
@@ -17,6 +17,7 @@ from . import contacts
 from .context import SyncContext
 from .customers import CustomerSync
 from .outcome import Summary, stop_for
+from .products import ProductSync
 
 CURSOR = "backfill"
 PAGE = 100  # HubSpot's largest list page, and Tripletex's `/list` batch
@@ -32,7 +33,7 @@ class Stage:
 
 
 def stages(ctx: SyncContext) -> list[Stage]:
-    customers = CustomerSync(ctx)
+    customers, products = CustomerSync(ctx), ProductSync(ctx)
     return [
         Stage("companies", customers.properties(), (), customers.sync),
         Stage(
@@ -41,6 +42,7 @@ def stages(ctx: SyncContext) -> list[Stage]:
             ("companies",),
             lambda page: contacts.sync_contacts(ctx, page),
         ),
+        Stage("products", products.properties(), (), products.sync),
     ]
 
 

@@ -46,7 +46,7 @@ def send_each(
                 return sent
             named = _refused_positions(error, positions)
             if named:
-                sent.refused.update((p, error) for p in named)
+                sent.refused.update((p, _own(error, named[p])) for p in named)
                 rest = [p for p in positions if p not in named]
                 if rest:
                     queue.insert(0, rest)
@@ -63,13 +63,22 @@ def send_each(
     return sent
 
 
-def _refused_positions(error: ApiError, positions: list[int]) -> set[int]:
-    named = set()
+def _refused_positions(error: ApiError, positions: list[int]) -> dict[int, list[dict]]:
+    """The positions a refusal names, each with the messages about it."""
+    named: dict[int, list[dict]] = {}
     for message in error.validation_messages:
         found = _INDEX.match(str(message.get("path") or ""))
         if found and int(found.group(1)) < len(positions):
-            named.add(positions[int(found.group(1))])
+            named.setdefault(positions[int(found.group(1))], []).append(message)
     return named
+
+
+def _own(error: ApiError, messages: list[dict]) -> ApiError:
+    """The refusal as it concerns one item: its own messages, not the page's."""
+    mine = type(error).__new__(type(error))  # its constructor wants what the parser had
+    mine.__dict__.update(error.__dict__, validation_messages=messages)
+    mine.args = error.args
+    return mine
 
 
 def reason(error: ApiError) -> str:

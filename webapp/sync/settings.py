@@ -9,6 +9,7 @@ KEY = "sync_settings"  # the row in the settings table
 
 MATCH_RULES = ("org_number", "email", "name")
 INVALID_ORG_NUMBER = ("create_without", "hold")
+UNMATCHED_PRODUCTS = ("create", "leave")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class SyncSettings:
     match_rules: tuple[str, ...] = MATCH_RULES
     # A malformed organisation number: create the customer without it, or hold the company.
     invalid_org_number: str = "create_without"
+    # A HubSpot product no Tripletex product number matches: create it, or leave it for the
+    # deal sync's not-found policy.
+    unmatched_products: str = "create"
+    # The VAT code (Tripletex's `number`, not its id) a created product gets: 3 is 25 %.
+    vat_code: str = "3"
     paused: bool = False
     confirmed: bool = False  # the first sync's preview was confirmed; live sync may run
     extra: dict = field(default_factory=dict)  # settings of later parts, kept as they are
@@ -43,10 +49,12 @@ class SyncSettings:
             if type(value) is type(default):
                 values[name] = value
         rules = values.get("match_rules")
-        if rules is not None and not (rules and set(rules) <= set(MATCH_RULES)):
+        if rules is not None and not (rules and all(rule in MATCH_RULES for rule in rules)):
             del values["match_rules"]
         if values.get("invalid_org_number", defaults.invalid_org_number) not in INVALID_ORG_NUMBER:
             del values["invalid_org_number"]
+        if values.get("unmatched_products", "create") not in UNMATCHED_PRODUCTS:
+            del values["unmatched_products"]
         return cls(**values, extra=stored)
 
     def stored(self) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from stdnum.exceptions import ValidationError
@@ -52,8 +53,10 @@ def org_number(value: str | None) -> tuple[str, bool]:
     raw = (value or "").strip()
     if not raw:
         return "", True
+    # Also as written on invoices and in the VAT register: "NO 923 609 016 MVA", 923.609.016.
+    bare = re.sub(r"[\s.\-]", "", raw).upper().removeprefix("NO").removesuffix("MVA")
     try:
-        return orgnr.validate(raw), True
+        return orgnr.validate(bare), True
     except ValidationError:
         return raw, False
 

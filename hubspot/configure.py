@@ -5,8 +5,9 @@
         [--support-email support@your-company.example]
 
 The base URL is the backend's public HTTPS address (TXSYNC_PUBLIC_BASE_URL). This rewrites
-src/app/app-hsmeta.json (OAuth redirect URL, permitted fetch and iframe origins, support links)
-and the BASE constant of the settings page. Standard library only; safe to run again.
+src/app/app-hsmeta.json (OAuth redirect URL, permitted fetch and iframe origins, support links),
+the webhooks' target URL in src/app/webhooks/webhooks-hsmeta.json and the BASE constant of the
+settings page. Standard library only; safe to run again.
 """
 
 import argparse
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 APP_META = Path("src/app/app-hsmeta.json")
 SETTINGS_ENTRY = Path("src/app/settings/Settings.jsx")
+WEBHOOKS_META = Path("src/app/webhooks/webhooks-hsmeta.json")
+WEBHOOKS_PATH = "/hubspot/webhooks"
 BASE_LINE = re.compile(r'^const BASE = "[^"\n]*";$', re.MULTILINE)
 REDIRECT_PATH = "/oauth/callback"
 
@@ -53,6 +56,11 @@ def configure(project_dir, base_url, support_email=None):
     if support_email:
         support["supportEmail"] = support_email
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    hooks_path = project_dir / WEBHOOKS_META
+    hooks = json.loads(hooks_path.read_text(encoding="utf-8"))
+    hooks["config"]["settings"]["targetUrl"] = base + WEBHOOKS_PATH
+    hooks_path.write_text(json.dumps(hooks, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     entry_path = project_dir / SETTINGS_ENTRY
     source = entry_path.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from flask import Flask, render_template_string, request
 from tests.certs import self_signed, server_context
 from tests.servers import LateApp, serving
 from webapp.app import create_app
+from webapp.devstack import WEBHOOKS_COMPONENT
 from webapp.sandbox.hubspot import create_app as create_hubspot
 from webapp.sandbox.tripletex import create_app as create_tripletex
 
@@ -140,6 +141,7 @@ def running_stack(
                 "demo": True,
                 "redirect_uris": [f"{app_url}/oauth/callback"],
                 "webhook_target_url": f"{app_url}/hubspot/webhooks",
+                "webhooks_file": str(WEBHOOKS_COMPONENT),
                 **(hubspot_settings or {}),
             }
         )

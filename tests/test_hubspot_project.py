@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from webapp.portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from webapp.sync import subscriptions
+from webapp.sync.mapping import contact, customer, product
+from webapp.sync.settings import SyncSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ROOT / "hubspot"
@@ -126,11 +129,49 @@ def test_configure_rewrites_every_url_from_the_base(project_copy):
     }
     committed = (SETTINGS_DIR / "Settings.jsx").read_text(encoding="utf-8")
     assert settings_base(committed) == PLACEHOLDER_BASE
+    hooks = load(project_copy / "src" / "app" / "webhooks" / "webhooks-hsmeta.json")
+    assert hooks == subscriptions.document("https://my-host.example")
+
+
+def test_the_webhooks_component_subscribes_to_every_property_the_sync_reads():
+    """HubSpot has no wildcard: a property the mapping reads without a subscription of its own
+    would change in HubSpot and never reach Tripletex until reconciliation."""
+    hooks = load(PROJECT / "src" / "app" / "webhooks" / "webhooks-hsmeta.json")
+    assert hooks == subscriptions.document(PLACEHOLDER_BASE)
+    watched = {
+        (s["objectType"], s["propertyName"])
+        for s in hooks["config"]["subscriptions"]["crmObjects"]
+        if s["subscriptionType"] == "object.propertyChange"
+    }
+    read = (
+        {("company", p) for p in customer.properties(SyncSettings())}
+        | {("contact", p) for p in contact.PROPERTIES}
+        | {("product", p) for p in product.PROPERTIES}
+    )
+    assert watched == read
+    assert hooks["config"]["subscriptions"]["hubEvents"] == [
+        {"subscriptionType": "contact.privacyDeletion", "active": True}
+    ]
+
+
+def test_the_hubspot_sandbox_accepts_the_webhooks_component():
+    """The sandbox checks a component as HubSpot's project validation would."""
+    from webapp.sandbox.hubspot.subscriptions import from_hsmeta
+
+    target, subs, concurrency = from_hsmeta(
+        load(PROJECT / "src" / "app" / "webhooks" / "webhooks-hsmeta.json")
+    )
+    assert target == PLACEHOLDER_BASE + "/hubspot/webhooks" and concurrency == 10
+    assert len(subs) == len(subscriptions.document()["config"]["subscriptions"]["crmObjects"]) + 1
 
 
 def test_configure_on_the_placeholder_leaves_the_committed_files_byte_identical(project_copy):
     assert run_configure(project_copy, PLACEHOLDER_BASE).returncode == 0
-    for relative in ("src/app/app-hsmeta.json", "src/app/settings/Settings.jsx"):
+    for relative in (
+        "src/app/app-hsmeta.json",
+        "src/app/settings/Settings.jsx",
+        "src/app/webhooks/webhooks-hsmeta.json",
+    ):
         assert (project_copy / relative).read_bytes() == (PROJECT / relative).read_bytes()
 
 

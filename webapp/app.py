@@ -45,7 +45,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from .web import embedded, errors, home, i18n, install, problems, security, sessions, setup
+    from .web import (
+        embedded,
+        errors,
+        home,
+        hubspot_webhooks,
+        i18n,
+        install,
+        problems,
+        security,
+        sessions,
+        setup,
+    )
 
     sessions.init_app(app)
     i18n.init_app(app)
@@ -56,8 +67,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     install.init_app(app)
     app.register_blueprint(setup.bp)
     app.register_blueprint(embedded.bp)
-    # HubSpot signs what it sends; a CSRF token cannot travel with hubspot.fetch.
+    app.register_blueprint(hubspot_webhooks.bp)
+    # HubSpot signs what it sends; a CSRF token cannot travel with hubspot.fetch or a webhook.
     csrf.exempt(embedded.settings_session)
+    csrf.exempt(hubspot_webhooks.receive)
 
     from .cli import register_cli
 

@@ -12,7 +12,7 @@ from .crypto import SecretUnreadable
 from .jobs.cli import worker_command
 from .sync.context import NotConnected, SyncContext
 from .sync.outcome import RetryLater, SyncPaused
-from .sync.runner import PortalBusy, run_backfill
+from .sync.runner import PortalBusy, confirm_first_sync, run_backfill, run_pending
 from .sync.status import status
 from .web.sandbox_connect import DEMO_PORTAL, ConnectFailed, connect_sandbox_portal
 
@@ -101,6 +101,8 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
         )
 
     with Collaborators.opened(current_app.config) as c:
+        # Run from the command line, the backfill is its own confirmation: live sync starts.
+        confirm_first_sync(c, portal_id)
         for attempt in range(RETRIES + 1):
             try:
                 progress = run_backfill(c, portal_id, on_page=show, restart=restart)
@@ -119,6 +121,30 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
                     f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
                 ) from None
     click.echo(f"Backfill {progress['stage']}.")
+
+
+@sync_group.command("run")
+@click.argument("portal_id", type=int)
+@with_appcontext
+def sync_run(portal_id: int) -> None:
+    """Act on everything PORTAL_ID has pending (HubSpot's events), then exit."""
+    with Collaborators.opened(current_app.config) as c:
+        for attempt in range(RETRIES + 1):
+            try:
+                summary = run_pending(c, portal_id)
+                break
+            except RetryLater as exc:
+                if attempt == RETRIES:
+                    raise click.ClickException(f"Stopped: {exc}. Run it again later.") from None
+                c.clock.sleep(max(exc.delay, 2.0 * (attempt + 1)))
+            except (NotConnected, PortalBusy) as exc:
+                raise click.ClickException(str(exc)) from None
+            except SyncPaused as exc:
+                raise click.ClickException(
+                    f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
+                ) from None
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "nothing to do"
+    click.echo(f"Done: {counts}.")
 
 
 @sync_group.command("status")

@@ -25,6 +25,7 @@ from .crypto import SecretBox
 from .storage.attempts import Attempts
 from .storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
 from .storage.heartbeats import Heartbeats
+from .storage.inbox import Inbox
 from .storage.installations import Installations
 from .storage.locks import TTL as LEASE_TTL
 from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, LockTimeout, lease
@@ -101,6 +102,10 @@ class Collaborators:
     @cached_property
     def mappings(self) -> Mappings:
         return Mappings(self.db, self.clock)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox(self.db, self.clock)
 
     # Clients
 

@@ -33,6 +33,10 @@ GRACE = 10
 
 # Each simulator's world file in the instance folder, by the simulator's package.
 SANDBOX_DIR = Path(__file__).resolve().parent / "sandbox"
+# The app's webhook subscriptions, which the HubSpot sandbox sends events for, as HubSpot would.
+WEBHOOKS_COMPONENT = (
+    Path(__file__).resolve().parent.parent / "hubspot/src/app/webhooks/webhooks-hsmeta.json"
+)
 WORLDS = {"hubspot": "sandbox-hubspot.state", "tripletex": "sandbox-tripletex.state"}
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -72,6 +76,8 @@ def commands(config: dict, instance: Path, *, fresh: Collection[str] = ()) -> di
             str(hubspot.port or 5001),
             "--app-target",
             config["PUBLIC_BASE_URL"],
+            "--webhooks-file",
+            str(WEBHOOKS_COMPONENT),
             "--state-file",
             str(instance / WORLDS["hubspot"]),
             *(["--fresh"] if "hubspot" in fresh else []),

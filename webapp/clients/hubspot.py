@@ -317,6 +317,28 @@ class HubSpotClient:
             object_type, "read", [{"id": str(i)} for i in ids], extra, idempotent=True
         )
 
+    def batch_associations(
+        self, from_type: str, to_type: str, ids: Iterable[str]
+    ) -> dict[str, list[dict]]:
+        """Each record's associations to another type (v4 batch read), by record id:
+        `[{"toObjectId": ..., "associationTypes": [{"category", "typeId", "label"?}]}]`.
+        Records that no longer exist are left out."""
+        found: dict[str, list[dict]] = {}
+        ids = [str(i) for i in ids]
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            body = _json(
+                self.request(
+                    "POST",
+                    f"/crm/associations/{self.version}/{from_type}/{to_type}/batch/read",
+                    json={"inputs": [{"id": i} for i in chunk]},
+                    idempotent=True,
+                )
+            )
+            for result in body.get("results", []):
+                found[str((result.get("from") or {}).get("id"))] = result.get("to") or []
+        return found
+
     def batch_create(self, object_type: str, inputs: list[dict]) -> BatchResult:
         return self._batch(object_type, "create", inputs, {}, idempotent=False)
 

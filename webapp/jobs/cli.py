@@ -6,7 +6,12 @@ from flask.cli import with_appcontext
 
 
 @click.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    help="Worker threads: portals sync side by side, each one at a time.",
+)
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Run the background worker until interrupted."""

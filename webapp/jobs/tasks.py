@@ -13,13 +13,14 @@ from huey import Huey
 from huey.api import TaskWrapper
 
 from ..collaborators import Collaborators
-from . import heartbeat, upkeep
+from . import heartbeat, sync, upkeep
 
 
 @dataclass(frozen=True)
 class Tasks:
     heartbeat: TaskWrapper
     daily_upkeep: TaskWrapper
+    sync_pending: TaskWrapper
 
 
 def declare(huey: Huey, config: dict) -> Tasks:
@@ -40,4 +41,9 @@ def declare(huey: Huey, config: dict) -> Tasks:
         with Collaborators.opened(config) as c:
             upkeep.run_upkeep(c)
 
-    return Tasks(heartbeat=beat, daily_upkeep=daily_upkeep)
+    @huey.task(name="sync_pending")
+    def sync_pending(portal_id: int) -> None:
+        with Collaborators.opened(config) as c:
+            sync.pending(c, portal_id)
+
+    return Tasks(heartbeat=beat, daily_upkeep=daily_upkeep, sync_pending=sync_pending)

@@ -22,6 +22,7 @@ PORTAL_TABLES = (
     "mappings",
     "sync_log",
     "sync_cursors",
+    "sync_inbox",
 )
 
 

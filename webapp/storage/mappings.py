@@ -174,6 +174,88 @@ class Mappings:
                     ],
                 )
 
+    def unlink(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+        """The HubSpot records are gone: keep which Tripletex record each was (for a restore),
+        marked unlinked, so nothing syncs to it and it counts as no one's."""
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "update mappings set state = 'unlinked', updated_at = ? where portal_id = ? "
+                    "and hubspot_type = ? and tripletex_kind = ? and hubspot_id = ? "
+                    "and state = 'linked'",
+                    [now, portal_id, hubspot_type, kind, str(hubspot_id)],
+                )
+
+    def relink(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+        """Restored in HubSpot: an unlinked record is its Tripletex record's again (the next
+        sync compares and writes what differs)."""
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "update mappings set state = 'linked', synced_hash = null, updated_at = ? "
+                    "where portal_id = ? and hubspot_type = ? and tripletex_kind = ? "
+                    "and hubspot_id = ? and state = 'unlinked' and tripletex_id is not null",
+                    [now, portal_id, hubspot_type, kind, str(hubspot_id)],
+                )
+
+    def merge(
+        self, portal_id: int, hubspot_type: str, kind: str, survivor: str, merged: list[str]
+    ) -> dict | None:
+        """HubSpot merged records into `survivor`: it takes over a link of theirs if it has
+        none, and theirs point at it. Returns the link the survivor now has (or None)."""
+        now = self._now()
+        with write_transaction(self.db):
+            rows = self.get(portal_id, hubspot_type, kind, [survivor, *merged])
+            kept = rows.get(survivor)
+            if not (kept and kept["state"] == LINKED):
+                kept = next(
+                    (rows[m] for m in merged if (rows.get(m) or {}).get("state") == LINKED), None
+                )
+                if kept is not None:
+                    self.db.execute(
+                        "insert into mappings (portal_id, hubspot_type, hubspot_id, "
+                        "tripletex_kind, tripletex_id, tripletex_number, state, synced_version, "
+                        "created_at, updated_at, linked_at) values (?, ?, ?, ?, ?, ?, 'linked', "
+                        "?, ?, ?, ?) on conflict (portal_id, hubspot_type, hubspot_id, "
+                        "tripletex_kind) do update set tripletex_id = excluded.tripletex_id, "
+                        "tripletex_number = excluded.tripletex_number, state = 'linked', "
+                        "problem = null, synced_hash = null, updated_at = excluded.updated_at",
+                        [
+                            portal_id,
+                            hubspot_type,
+                            survivor,
+                            kind,
+                            kept["tripletex_id"],
+                            kept["tripletex_number"],
+                            kept["synced_version"],
+                            now,
+                            now,
+                            now,
+                        ],
+                    )
+            for hubspot_id in merged:
+                if hubspot_id != survivor:
+                    self.db.execute(
+                        "update mappings set merged_into = ?, state = case when state = "
+                        "'linked' then 'unlinked' else state end, updated_at = ? "
+                        "where portal_id = ? and hubspot_type = ? and tripletex_kind = ? "
+                        "and hubspot_id = ?",
+                        [survivor, now, portal_id, hubspot_type, kind, hubspot_id],
+                    )
+        return self.get(portal_id, hubspot_type, kind, [survivor]).get(survivor)
+
+    def forget(self, portal_id: int, hubspot_type: str, hubspot_ids) -> None:
+        """Delete every row of these records (a privacy deletion leaves nothing of them)."""
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "delete from mappings where portal_id = ? and hubspot_type = ? "
+                    "and hubspot_id = ?",
+                    [portal_id, hubspot_type, str(hubspot_id)],
+                )
+
     def counts(self, portal_id: int) -> dict[str, dict[str, int]]:
         """Rows per HubSpot object type and state; a linked row with a problem counts as failing."""
         counts: dict[str, dict[str, int]] = {}

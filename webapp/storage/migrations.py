@@ -192,3 +192,40 @@ def sync_engine(db: Database) -> None:
         pk=("portal_id", "name"),
         foreign_keys=[("portal_id", "installations", "portal_id")],
     )
+
+
+@migrations(name="0007_webhook_inbox")
+def webhook_inbox(db: Database) -> None:
+    # HubSpot's events, stored as they arrive (one insert per delivery) and processed by the
+    # worker. `eventId` is not unique (HubSpot says so): a change is known by its portal,
+    # object, subscription type, property and time, and a repeat of one is dropped on insert.
+    db["sync_inbox"].create(
+        {
+            "id": int,
+            "portal_id": int,
+            "received_at": str,
+            "subscription_type": str,  # object.propertyChange, contact.privacyDeletion, ...
+            "object_type": str,  # companies | contacts | products | ...
+            "object_id": str,
+            "property_name": str,  # "" when the event names none (so the key stays unique)
+            "occurred_at": int,  # milliseconds, as HubSpot sends it
+            "event": str,  # the event as received (JSON), for merges and associations
+            "state": str,  # pending | done
+            "processed_at": str,
+        },
+        pk="id",
+        not_null={"portal_id", "received_at", "subscription_type", "object_id", "state"},
+        defaults={"state": "pending", "property_name": ""},
+    )
+    db["sync_inbox"].create_index(
+        [
+            "portal_id",
+            "subscription_type",
+            "object_type",
+            "object_id",
+            "property_name",
+            "occurred_at",
+        ],
+        unique=True,
+    )
+    db["sync_inbox"].create_index(["portal_id", "state", "id"])

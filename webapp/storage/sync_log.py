@@ -69,6 +69,16 @@ class SyncLog:
             with write_transaction(self.db):
                 self.db["sync_log"].insert_all(rows)
 
+    def forget(self, portal_id: int, hubspot_type: str, hubspot_ids) -> None:
+        """Delete every entry about these records (a privacy deletion)."""
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "delete from sync_log where portal_id = ? and hubspot_type = ? "
+                    "and hubspot_id = ?",
+                    [portal_id, hubspot_type, str(hubspot_id)],
+                )
+
     def latest(self, portal_id: int, *, limit: int = 20, status: str | None = None) -> list[dict]:
         """The newest entries first, optionally only those with a status."""
         where, args = "portal_id = ?", [portal_id]

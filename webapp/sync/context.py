@@ -8,6 +8,7 @@ from ..clients.hubspot import HubSpotClient
 from ..clients.tripletex import TripletexClient
 from ..collaborators import Collaborators
 from ..storage.cursors import Cursors
+from ..storage.inbox import Inbox
 from ..storage.mappings import Mappings
 from ..storage.sync_log import SyncLog
 from ..timeutil import Clock
@@ -26,6 +27,7 @@ class SyncContext:
     mappings: Mappings
     log: SyncLog
     cursors: Cursors
+    inbox: Inbox
     clock: Clock
     settings: SyncSettings
 
@@ -44,6 +46,7 @@ class SyncContext:
             mappings=c.mappings,
             log=c.sync_log,
             cursors=Cursors(c.db, c.clock),
+            inbox=c.inbox,
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
         )

@@ -33,11 +33,21 @@ WRITE_BACK = (
 
 
 class CustomerSync:
-    """One run of the customer sync for a portal; Tripletex's customers are read once a run."""
+    """One run of the customer sync for a portal.
 
-    def __init__(self, ctx: SyncContext, index: CustomerIndex | None = None):
+    A backfill (`whole=True`) reads Tripletex's customers once, all of them, to match a
+    portal's worth of companies against. Live sync has a few new companies at a time, and
+    reading 50,000 customers for each would be most of Tripletex's rate limit: it asks for
+    the candidates of those companies only (by organisation number, e-mail and name, active
+    and inactive). Tripletex cannot search e-mails by domain, so there the e-mail rule
+    compares e-mail addresses only.
+    """
+
+    def __init__(self, ctx: SyncContext, *, whole: bool = True):
         self.ctx = ctx
-        self._index = index
+        self.whole = whole
+        self._index: CustomerIndex | None = None if whole else CustomerIndex()
+        self._asked: set[tuple[str, str]] = set()
         self._label: str | None = None
 
     @property
@@ -45,6 +55,31 @@ class CustomerSync:
         if self._index is None:
             self._index = CustomerIndex(read_customers(self.ctx))
         return self._index
+
+    def prepare(self, drafts: list[Customer]) -> None:
+        """Make sure the index holds every candidate of these companies."""
+        if self.whole:
+            return
+        for draft in drafts:
+            asks = [
+                ("organizationNumber", draft.payload.get("organizationNumber")),
+                ("email", draft.payload.get("email")),
+                ("customerName", draft.name),
+            ]
+            for param, value in asks:
+                if not value or (param, value) in self._asked:
+                    continue
+                self._asked.add((param, value))
+                try:
+                    for inactive in ("false", "true"):
+                        for found in self.ctx.tripletex.list(
+                            "/customer",
+                            fields=CustomerIndex.FIELDS,
+                            params={param: value, "isInactive": inactive},
+                        ):
+                            self._index.add(found)
+                except ApiError as error:
+                    raise stop_for(error, idempotent=True) from error
 
     def org_number_label(self) -> str:
         """The label a person sees on the organisation-number property, for messages."""
@@ -109,6 +144,16 @@ class _Page(Page):
 
     def classify(self) -> None:
         taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        self.run.prepare(
+            [
+                draft
+                for hid, draft in self.drafts.items()
+                if not draft.held
+                and hid not in self.linked
+                and hid not in self.to_update
+                and (self.rows.get(hid) or {}).get("state") != LINKED
+            ]
+        )
         for hid, draft in self.drafts.items():
             row = self.rows.get(hid)
             if draft.held:
@@ -311,7 +356,7 @@ class _Page(Page):
         else:
             self.to_update[hid] = customer  # compare now, write what differs
         if self.run._index is not None:
-            self.run.index.add(customer)
+            self.run._index.add(customer)
 
     def find_created(self, identifiers: dict) -> dict | None:
         """The customer a create may have made, found by what it was sent with."""
@@ -346,11 +391,18 @@ class _Page(Page):
         )
 
     def _read(self, ids) -> dict[int, dict]:
+        """Linked customers by id, inactive ones too (`isInactive` defaults to false even
+        when asking by id, so a linked inactive customer would look deleted)."""
+        ids = list(ids)
         try:
             return {
                 c["id"]: c
+                for inactive in ("false", "true")
                 for c in self.ctx.tripletex.get_many(
-                    "/customer", list(ids), fields=CustomerIndex.FIELDS
+                    "/customer",
+                    ids,
+                    fields=CustomerIndex.FIELDS,
+                    params={"isInactive": inactive},
                 )
             }
         except ApiError as error:

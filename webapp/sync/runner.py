@@ -14,6 +14,9 @@ from ..collaborators import Collaborators
 from ..storage.locks import Held
 from .backfill import backfill
 from .context import SyncContext
+from .live import process_pending
+from .outcome import Summary
+from .settings import KEY
 
 LOCK_TTL = 120.0  # seconds: far longer than a page takes, short enough after a crash
 
@@ -51,3 +54,15 @@ def run_backfill(
                 on_page(progress)
 
         return backfill(ctx, on_page=page_done, restart=restart)
+
+
+def run_pending(c: Collaborators, portal_id: int) -> Summary:
+    """Act on every event the portal has pending (live sync), then return."""
+    with portal_held(c, portal_id):
+        return process_pending(SyncContext.for_portal(c, portal_id))
+
+
+def confirm_first_sync(c: Collaborators, portal_id: int) -> None:
+    """The person (or operator) confirmed the first sync: live sync may run from now on."""
+    stored = c.installations.setting(portal_id, KEY) or {}
+    c.installations.set_setting(portal_id, KEY, dict(stored, confirmed=True))

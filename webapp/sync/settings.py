@@ -10,6 +10,7 @@ KEY = "sync_settings"  # the row in the settings table
 MATCH_RULES = ("org_number", "email", "name")
 INVALID_ORG_NUMBER = ("create_without", "hold")
 UNMATCHED_PRODUCTS = ("create", "leave")
+ON_DELETION = ("unlink", "deactivate")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class SyncSettings:
     unmatched_products: str = "create"
     # The VAT code (Tripletex's `number`, not its id) a created product gets: 3 is 25 %.
     vat_code: str = "3"
+    # A record deleted in HubSpot: unlink it, or also deactivate it in Tripletex. Accounting
+    # data is never deleted.
+    on_deletion: str = "unlink"
     paused: bool = False
     confirmed: bool = False  # the first sync's preview was confirmed; live sync may run
     extra: dict = field(default_factory=dict)  # settings of later parts, kept as they are
@@ -55,6 +59,8 @@ class SyncSettings:
             del values["invalid_org_number"]
         if values.get("unmatched_products", "create") not in UNMATCHED_PRODUCTS:
             del values["unmatched_products"]
+        if values.get("on_deletion", "unlink") not in ON_DELETION:
+            del values["on_deletion"]
         return cls(**values, extra=stored)
 
     def stored(self) -> dict:

@@ -38,6 +38,7 @@ CLIENT_ROUTES = {
     ("PATCH", "/crm/objects/2026-03/{objectType}/{objectId}"),
     ("DELETE", "/crm/objects/2026-03/{objectType}/{objectId}"),
     ("POST", "/crm/objects/2026-03/{objectType}/search"),
+    ("POST", "/crm/associations/2026-03/{fromObjectType}/{toObjectType}/batch/read"),
 } | {
     ("POST", f"/crm/objects/2026-03/{{objectType}}/batch/{verb}")
     for verb in ("read", "create", "update", "upsert")
@@ -116,6 +117,9 @@ def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client,
     first, after = client.list_page("contacts", properties=["email"], limit=2)
     second, _ = client.list_page("contacts", after=after, limit=2)
     assert len(first) == len(second) == 2 and after and first[-1]["id"] != second[0]["id"]
+    linked = client.batch_associations("contacts", "companies", [first[0]["id"], "1"])
+    assert list(linked) == [first[0]["id"]]  # a record that does not exist is left out
+    assert {t["typeId"] for t in linked[first[0]["id"]][0]["associationTypes"]} == {1, 279}
     made = client.batch_create(
         "products", [{"properties": {"name": f"K{i}"}, "associations": []} for i in range(3)]
     )

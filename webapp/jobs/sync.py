@@ -1,0 +1,37 @@
+"""The sync's tasks: a line around the engine each. A busy portal, or a service asking us to
+slow down, means "run again later": a worker thread is never parked on a lock or a sleep."""
+
+from __future__ import annotations
+
+import logging
+
+from huey.exceptions import RetryTask
+
+from ..collaborators import Collaborators
+from ..sync.context import NotConnected
+from ..sync.outcome import RetryLater, SyncPaused
+from ..sync.runner import PortalBusy, run_pending
+
+log = logging.getLogger(__name__)
+BUSY_DELAY = 5.0  # seconds: another run holds the portal; it picks up new events as it goes
+MIN_RETRY_DELAY = 5.0
+
+
+def pending(c: Collaborators, portal_id: int) -> None:
+    """Act on the portal's pending webhook events."""
+    try:
+        summary = run_pending(c, portal_id)
+    except PortalBusy:
+        raise RetryTask(delay=BUSY_DELAY) from None
+    except RetryLater as exc:
+        log.info("portal %s: %s; trying again later", portal_id, exc)
+        raise RetryTask(delay=max(exc.delay, MIN_RETRY_DELAY)) from None
+    except NotConnected as exc:
+        log.info("portal %s: nothing to sync (%s)", portal_id, exc)
+        return
+    except SyncPaused as exc:
+        # The events stay pending; they are acted on once the portal is reconnected.
+        log.warning("portal %s: sync paused, access refused (%s)", portal_id, exc)
+        return
+    if summary.counts:
+        log.info("portal %s: %s", portal_id, dict(summary.counts))

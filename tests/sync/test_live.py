@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 import requests
 

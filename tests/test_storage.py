@@ -50,6 +50,7 @@ def test_migrations_applied_twice_equal_once(tmp_path):
         "0005_abuse_limits",
         "0006_sync_engine",
         "0007_webhook_inbox",
+        "0008_first_sync_preview",
     ]
 
 
@@ -62,7 +63,7 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     path = str(tmp_path / "new.sqlite3")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
-    assert sorted(len(names) for names in applied) == [0, 0, 0, 7]
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 8]
     assert next(connect(path).query("pragma journal_mode"))["journal_mode"] == "wal"
 
 
@@ -315,7 +316,7 @@ def test_a_link_in_the_old_id_mappings_table_moves_to_the_binder_linked(tmp_path
         }
     )
 
-    assert migrate(db) == ["0006_sync_engine", "0007_webhook_inbox"]
+    assert migrate(db) == ["0006_sync_engine", "0007_webhook_inbox", "0008_first_sync_preview"]
 
     assert "id_mappings" not in db.table_names()
     rows = [

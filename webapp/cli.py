@@ -12,7 +12,14 @@ from .crypto import SecretUnreadable
 from .jobs.cli import worker_command
 from .sync.context import NotConnected, SyncContext
 from .sync.outcome import RetryLater, SyncPaused
-from .sync.runner import PortalBusy, confirm_first_sync, run_backfill, run_pending
+from .sync.runner import (
+    PortalBusy,
+    confirm_first_sync,
+    run_backfill,
+    run_pending,
+    run_preview,
+)
+from .sync.settings import KEY as SETTINGS_KEY
 from .sync.status import status
 from .web.sandbox_connect import DEMO_PORTAL, ConnectFailed, connect_sandbox_portal
 
@@ -101,6 +108,15 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
         )
 
     with Collaborators.opened(current_app.config) as c:
+        started = (c.installations.setting(portal_id, SETTINGS_KEY) or {}).get("confirmed")
+        if restart or not started:
+            try:
+                preview = run_preview(c, portal_id)
+            except (NotConnected, PortalBusy) as exc:
+                raise click.ClickException(str(exc)) from None
+            for hubspot_type, counts in sorted(preview["counts"].items()):
+                shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                click.echo(f"Preview, {hubspot_type}: {shown}")
         # Run from the command line, the backfill is its own confirmation: live sync starts.
         confirm_first_sync(c, portal_id)
         for attempt in range(RETRIES + 1):

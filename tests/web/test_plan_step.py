@@ -80,21 +80,24 @@ def test_the_plan_step_counts_only_this_months_invoices_made_by_the_app(user, cl
     now = utcnow()
     last_month = month_start_utc(now) - timedelta(seconds=1)
     with user.collaborators() as c:
-        for at, action, status in [
-            (now, "invoice_created", "ok"),
-            (now, "invoice_created", "ok"),
-            (now, "invoice_created", "failed"),
-            (now, "customer_created", "ok"),
-            (last_month, "invoice_created", "ok"),
+        for deal, at, kind, state in [
+            ("1", now, "invoice", "linked"),
+            ("2", now, "invoice", "linked"),
+            ("3", None, "invoice", "failed"),  # never created
+            ("4", now, "order", "linked"),
+            ("5", last_month, "invoice", "linked"),
         ]:
-            c.db["sync_log"].insert(
+            c.db["mappings"].insert(
                 {
                     "portal_id": DEMO_PORTAL,
-                    "at": isoformat(at),
-                    "direction": "to_tripletex",
-                    "object_type": "deal",
-                    "action": action,
-                    "status": status,
+                    "hubspot_type": "deals",
+                    "hubspot_id": deal,
+                    "tripletex_kind": kind,
+                    "tripletex_id": 500 + int(deal),
+                    "state": state,
+                    "created_at": isoformat(now),
+                    "updated_at": isoformat(now),
+                    "linked_at": isoformat(at) if at else None,
                 }
             )
         c.db.conn.commit()

@@ -10,7 +10,7 @@ from huey.exceptions import RetryTask
 from ..collaborators import Collaborators
 from ..sync.context import NotConnected
 from ..sync.outcome import RetryLater, SyncPaused
-from ..sync.runner import PortalBusy, run_pending
+from ..sync.runner import PortalBusy, run_backfill, run_pending, run_preview
 
 log = logging.getLogger(__name__)
 BUSY_DELAY = 5.0  # seconds: another run holds the portal; it picks up new events as it goes
@@ -19,8 +19,24 @@ MIN_RETRY_DELAY = 5.0
 
 def pending(c: Collaborators, portal_id: int) -> None:
     """Act on the portal's pending webhook events."""
+    _run(run_pending, c, portal_id)
+
+
+def preview(c: Collaborators, portal_id: int) -> None:
+    """Compute the first sync's preview."""
+    _run(run_preview, c, portal_id)
+
+
+def backfill(c: Collaborators, portal_id: int) -> None:
+    """Run the confirmed first sync to its end (resuming from its checkpoint), then act on the
+    events that arrived meanwhile."""
+    _run(run_backfill, c, portal_id)
+    _run(run_pending, c, portal_id)
+
+
+def _run(work, c: Collaborators, portal_id: int) -> None:
     try:
-        summary = run_pending(c, portal_id)
+        summary = work(c, portal_id)
     except PortalBusy:
         raise RetryTask(delay=BUSY_DELAY) from None
     except RetryLater as exc:
@@ -33,5 +49,6 @@ def pending(c: Collaborators, portal_id: int) -> None:
         # The events stay pending; they are acted on once the portal is reconnected.
         log.warning("portal %s: sync paused, access refused (%s)", portal_id, exc)
         return
-    if summary.counts:
-        log.info("portal %s: %s", portal_id, dict(summary.counts))
+    counts = getattr(summary, "counts", None)
+    if counts:
+        log.info("portal %s: %s", portal_id, dict(counts))

@@ -21,6 +21,8 @@ class Tasks:
     heartbeat: TaskWrapper
     daily_upkeep: TaskWrapper
     sync_pending: TaskWrapper
+    sync_preview: TaskWrapper
+    sync_backfill: TaskWrapper
 
 
 def declare(huey: Huey, config: dict) -> Tasks:
@@ -46,4 +48,20 @@ def declare(huey: Huey, config: dict) -> Tasks:
         with Collaborators.opened(config) as c:
             sync.pending(c, portal_id)
 
-    return Tasks(heartbeat=beat, daily_upkeep=daily_upkeep, sync_pending=sync_pending)
+    @huey.task(name="sync_preview")
+    def sync_preview(portal_id: int) -> None:
+        with Collaborators.opened(config) as c:
+            sync.preview(c, portal_id)
+
+    @huey.task(name="sync_backfill")
+    def sync_backfill(portal_id: int) -> None:
+        with Collaborators.opened(config) as c:
+            sync.backfill(c, portal_id)
+
+    return Tasks(
+        heartbeat=beat,
+        daily_upkeep=daily_upkeep,
+        sync_pending=sync_pending,
+        sync_preview=sync_preview,
+        sync_backfill=sync_backfill,
+    )

@@ -23,6 +23,7 @@ PORTAL_TABLES = (
     "sync_log",
     "sync_cursors",
     "sync_inbox",
+    "sync_preview",
 )
 
 

@@ -229,3 +229,26 @@ def webhook_inbox(db: Database) -> None:
         unique=True,
     )
     db["sync_inbox"].create_index(["portal_id", "state", "id"])
+
+
+@migrations(name="0008_first_sync_preview")
+def first_sync_preview(db: Database) -> None:
+    # What the first sync will do with each record, computed before anything is written, and
+    # what the person decided where the sync cannot (several candidates: pick one, or skip).
+    db["sync_preview"].create(
+        {
+            "portal_id": int,
+            "hubspot_type": str,
+            "hubspot_id": str,
+            "name": str,
+            "outcome": str,  # linked | will_link | will_create | ambiguous | invalid | unmatched
+            "rule": str,  # the matching rule that found the candidates
+            "tripletex_id": int,  # the customer or product it links to
+            "detail": str,  # JSON: candidates [{id, name, number, inactive}], problem
+            "decision": str,  # JSON: {"link": id} or {"skip": true}, set by the person
+        },
+        pk=("portal_id", "hubspot_type", "hubspot_id"),
+        not_null={"outcome"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
+    db["sync_preview"].create_index(["portal_id", "hubspot_type", "outcome"])

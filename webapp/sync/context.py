@@ -10,6 +10,7 @@ from ..collaborators import Collaborators
 from ..storage.cursors import Cursors
 from ..storage.inbox import Inbox
 from ..storage.mappings import Mappings
+from ..storage.previews import Previews
 from ..storage.sync_log import SyncLog
 from ..timeutil import Clock
 from .settings import KEY, SyncSettings
@@ -28,6 +29,7 @@ class SyncContext:
     log: SyncLog
     cursors: Cursors
     inbox: Inbox
+    previews: Previews
     clock: Clock
     settings: SyncSettings
 
@@ -47,6 +49,7 @@ class SyncContext:
             log=c.sync_log,
             cursors=Cursors(c.db, c.clock),
             inbox=c.inbox,
+            previews=Previews(c.db),
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
         )

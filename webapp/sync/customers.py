@@ -130,6 +130,8 @@ class _Page(Page):
         }
         self.to_update: dict[str, dict] = {}  # HubSpot id -> the current customer
         self.to_create: list[str] = []
+        # What the person chose on the first sync's preview where the rules could not.
+        self.decisions = self.ctx.previews.decisions(self.ctx.portal_id, HUBSPOT_TYPE, self.records)
 
     # Steps
 
@@ -171,6 +173,15 @@ class _Page(Page):
                 self.note(hid, problem)
             if row and row["state"] == LINKED:
                 self.to_update[hid] = {}  # read below, with the others
+                continue
+            decision = self.decisions.get(hid) or {}
+            if decision.get("skip"):
+                self.summary.counts["skipped"] += 1
+                continue
+            chosen = decision.get("link")
+            if chosen and chosen not in taken and self._chosen(chosen) is not None:
+                taken.add(chosen)
+                self.link(hid, self._chosen(chosen), "linked_as_chosen")
                 continue
             company = self.companies[hid]["properties"] or {}
             domain = domain_of(company.get("domain") or company.get("website"))
@@ -407,6 +418,13 @@ class _Page(Page):
             }
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error
+
+    def _chosen(self, customer_id: int) -> dict | None:
+        """The customer the person chose, if it still exists (active or not)."""
+        if customer_id not in self.run.index.by_id:
+            for found in self._read([customer_id]).values():
+                self.run.index.add(found)
+        return self.run.index.by_id.get(customer_id)
 
     def _needs_write_back(self, hid: str) -> bool:
         props = self.companies[hid].get("properties") or {}

@@ -16,6 +16,7 @@ from .backfill import backfill
 from .context import SyncContext
 from .live import process_pending
 from .outcome import Summary
+from .preview import compute
 from .settings import KEY
 
 LOCK_TTL = 120.0  # seconds: far longer than a page takes, short enough after a crash
@@ -66,3 +67,15 @@ def confirm_first_sync(c: Collaborators, portal_id: int) -> None:
     """The person (or operator) confirmed the first sync: live sync may run from now on."""
     stored = c.installations.setting(portal_id, KEY) or {}
     c.installations.set_setting(portal_id, KEY, dict(stored, confirmed=True))
+
+
+def run_preview(c: Collaborators, portal_id: int) -> dict:
+    """Compute the first sync's preview (it only reads)."""
+    with portal_held(c, portal_id) as lease:
+        ctx = SyncContext.for_portal(c, portal_id)
+
+        def page_done(progress: dict) -> None:
+            if not lease.renew():
+                raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
+
+        return compute(ctx, on_page=page_done)

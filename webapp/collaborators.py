@@ -24,6 +24,7 @@ from .clients.tripletex import MemorySessionCache, Session, TripletexClient
 from .crypto import SecretBox
 from .storage.attempts import Attempts
 from .storage.credentials import HUBSPOT_OAUTH, TRIPLETEX_EMPLOYEE, TRIPLETEX_SESSION, Credentials
+from .storage.cursors import Cursors
 from .storage.heartbeats import Heartbeats
 from .storage.inbox import Inbox
 from .storage.installations import Installations
@@ -31,6 +32,7 @@ from .storage.locks import TTL as LEASE_TTL
 from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, LockTimeout, lease
 from .storage.login_tokens import LoginTokens
 from .storage.mappings import Mappings
+from .storage.previews import Previews
 from .storage.signed_requests import SignedRequests
 from .storage.sqlite import connect
 from .storage.sync_log import SyncLog
@@ -106,6 +108,14 @@ class Collaborators:
     @cached_property
     def inbox(self) -> Inbox:
         return Inbox(self.db, self.clock)
+
+    @cached_property
+    def cursors(self) -> Cursors:
+        return Cursors(self.db, self.clock)
+
+    @cached_property
+    def previews(self) -> Previews:
+        return Previews(self.db)
 
     # Clients
 

@@ -209,3 +209,50 @@ def with_settings(synced, values: dict) -> None:
         Installations(db).set_setting(synced.portal_id, KEY, values)
     finally:
         db.close()
+
+
+def test_two_new_companies_with_one_organisation_number_make_one_customer(synced):
+    number = demo_data.make_org_number(__import__("random").Random(99))
+    for name in ("Dobbel AS", "Dobbel Holding AS"):
+        synced.hubspot_control(
+            "POST", "objects/companies", {"properties": {"name": name, "orgnr": number}}
+        )
+
+    synced.backfill()
+
+    same = [c for c in synced.customers() if c["organizationNumber"] == number]
+    assert [c["name"] for c in same] == ["Dobbel AS"]
+    second = next(p for p in synced.companies().values() if p["name"] == "Dobbel Holding AS")
+    assert second["tripletex_sync_status"] == "failed"
+    assert second["tripletex_sync_error"].startswith(
+        "Company Dobbel Holding AS could be more than one Tripletex customer. Customers with "
+        "the same organisation number: Dobbel AS."
+    )
+
+
+def test_a_restarted_backfill_stopped_before_its_first_page_starts_over_when_run_again(
+    synced, monkeypatch
+):
+    from webapp.clients.hubspot import HubSpotClient
+
+    synced.backfill()
+    add_companies(synced)
+    real = HubSpotClient.list_page
+    calls = []
+
+    def stopped(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) > 2:  # the preview read its page of companies and of products
+            raise SystemExit("stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(HubSpotClient, "list_page", stopped)
+    synced.backfill("--restart", ok=False)
+    monkeypatch.setattr(HubSpotClient, "list_page", real)
+    assert calls == ["companies", "products", "companies"]  # stopped at the first page
+
+    synced.backfill()  # no --restart: it resumes the fresh start, not the finished run
+
+    counts = by_name(synced.customers())
+    assert {name: counts[name] for name in NEW} == {name: 1 for name in NEW}
+    assert all(synced.companies()[i].get("tripletex_customer_number") for i in synced.companies())

@@ -16,6 +16,7 @@ import requests
 
 from tests.sync.test_contacts import hubspot_contacts, tripletex_contacts
 from webapp.clients.hubspot_signature import sign_v3
+from webapp.collaborators import Collaborators
 from webapp.config import SANDBOX_HUBSPOT_APP_ID, SANDBOX_HUBSPOT_CLIENT_SECRET
 
 NEW = "Nyhavn Fiskemat AS"
@@ -238,6 +239,8 @@ def test_a_deleted_company_is_deactivated_when_the_portal_says_so_and_relinked_o
     )
     assert rows == [{"state": "linked", "tripletex_id": customer["id"]}]
     assert Counter(c["name"] for c in synced.customers())["Trollfjell Bygg AS"] == 1
+    restored = next(c for c in synced.customers() if c["name"] == "Trollfjell Bygg AS")
+    assert restored["isInactive"] is False  # active again, as it was before the deletion
 
 
 def test_a_merge_follows_the_surviving_company_and_makes_no_second_customer(synced):
@@ -289,3 +292,109 @@ def test_a_privacy_deletion_erases_the_person_in_tripletex_and_in_our_database(s
     for file in (database, database.with_name(database.name + "-wal")):
         if file.exists():
             assert email.encode() not in file.read_bytes()
+
+
+def test_live_sync_links_a_customer_by_domain_as_the_backfill_would(synced):
+    """Tripletex cannot search by domain: live sync reads the whole list when a company needs
+    the e-mail rule's domain comparison, so it links what the backfill would have linked."""
+    synced.backfill()
+    with Collaborators.opened(synced.stack.app.config) as c:
+        existing = c.tripletex(synced.portal_id).create(
+            "/customer", {"name": "Kystlys Eiendom", "email": "post@kystlys.no"}
+        )
+    made = synced.hubspot_control(
+        "POST",
+        "objects/companies",
+        {"properties": {"name": "Kystlys Eiendom AS", "domain": "kystlys.no"}},
+    )
+    delivered(synced)
+
+    run(synced)
+
+    assert synced.companies()[made["id"]]["tripletex_customer_id"] == str(existing["id"])
+    assert not [c for c in synced.customers() if c["name"] == "Kystlys Eiendom AS"]
+
+
+def test_an_edit_then_a_delete_in_one_batch_leaves_the_company_unlinked(synced):
+    synced.backfill()
+    target = company_id(synced, "Trollfjell Bygg AS")
+    synced.hubspot_control(
+        "PATCH", f"objects/companies/{target}", {"properties": {"phone": "+47 70 00 00 00"}}
+    )
+    synced.hubspot_control("DELETE", f"objects/companies/{target}")
+    delivered(synced)
+
+    run(synced)
+
+    rows = synced.rows(
+        "select state from mappings where hubspot_type = 'companies' and hubspot_id = ?", [target]
+    )
+    assert rows == [{"state": "unlinked"}]
+
+
+def test_contacts_waiting_for_their_company_follow_it_once_it_is_fixed(synced):
+    from tests.sync.test_customers import with_settings
+    from webapp.sandbox import demo_data
+
+    with_settings(synced, {"invalid_org_number": "hold"})
+    synced.backfill()
+    world = demo_data.build()
+    held = next(c for c in world["companies"] if c["org_number_malformed"])
+    people = {c["email"] for c in world["contacts"] if c["company"] == held["key"]}
+    waiting = [p for p in hubspot_contacts(synced).values() if p["email"] in people]
+    assert {p["tripletex_sync_status"] for p in waiting} == {"failed"}
+    assert waiting[0]["tripletex_sync_error"].endswith(
+        "that company's sync error says what stops it."
+    )
+    delivered(synced)
+
+    synced.hubspot_control(
+        "PATCH",
+        f"objects/companies/{company_id(synced, held['name'])}",
+        {"properties": {"orgnr": demo_data.make_org_number(__import__("random").Random(7))}},
+    )
+    delivered(synced)
+    run(synced)
+
+    assert {c["email"] for c in tripletex_contacts(synced) if c["email"] in people} == people
+    assert {
+        p["tripletex_sync_status"]
+        for p in hubspot_contacts(synced).values()
+        if p["email"] in people
+    } == {"synced"}
+
+
+def test_a_stored_event_keeps_no_property_value(synced):
+    """The engine reads records as they are now; an event's value (an e-mail, say) would be
+    personal data kept for nothing."""
+    person_id, person = next(iter(hubspot_contacts(synced).items()))
+    synced.hubspot_control(
+        "PATCH", f"objects/contacts/{person_id}", {"properties": {"email": "ny.adresse@example.no"}}
+    )
+    delivered(synced)
+
+    stored = synced.rows("select event from sync_inbox where object_id = ?", [person_id])
+    assert stored and all("ny.adresse@example.no" not in row["event"] for row in stored)
+    assert all("propertyValue" not in json.loads(row["event"]) for row in stored)
+
+
+def test_a_privacy_deletion_also_erases_what_contacts_merged_into_the_person_left(synced):
+    synced.backfill()
+    people = list(hubspot_contacts(synced).items())
+    (keep, kept), (away, gone) = people[0], people[1]
+    merged = synced.hubspot_control(
+        "POST", "objects/contacts/merge", {"primaryObjectId": keep, "objectIdToMerge": away}
+    )
+    delivered(synced)
+    run(synced)
+    survivor = merged["id"]
+
+    synced.hubspot_control("POST", f"objects/contacts/{survivor}/gdpr-delete", {})
+    delivered(synced)
+    run(synced)
+
+    for hid in (keep, away, survivor):
+        assert synced.rows("select * from mappings where hubspot_id = ?", [hid]) == []
+        assert synced.rows("select * from sync_log where hubspot_id = ?", [hid]) == []
+    for email in (kept["email"], gone["email"]):
+        assert not [c for c in tripletex_contacts(synced) if c["email"] == email]

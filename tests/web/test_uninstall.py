@@ -128,8 +128,8 @@ def test_the_worker_runs_the_upkeep_daily_with_the_configured_grace(stack, brows
     kept = upkeep.run_upkeep(replace(collab, config=dict(collab.config, UNINSTALL_GRACE_DAYS=30)))
     purged = upkeep.run_upkeep(replace(collab, config=dict(collab.config, UNINSTALL_GRACE_DAYS=0)))
 
-    assert kept == {"uninstalled": [], "purged": []}
-    assert purged == {"uninstalled": [], "purged": [DEMO_PORTAL]}
+    assert kept == {"uninstalled": [], "purged": [], "events": 0}
+    assert purged == {"uninstalled": [], "purged": [DEMO_PORTAL], "events": 0}
 
 
 def test_a_reinstall_just_before_the_purge_keeps_its_data(stack, browser, db, collab):

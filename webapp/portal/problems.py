@@ -227,6 +227,15 @@ MESSAGES: dict[str, Message] = {
         Text(N_("The company's outgoing VAT codes are: {available}.")),
         after=Text(N_("Choose one of them as the default VAT code in the sync settings.")),
     ),
+    "contact_waiting_for_company": Message(
+        N_("{contact} waits for its company to reach Tripletex."),
+        Text(
+            N_(
+                "The contact is sent as soon as its company (HubSpot id {company}) is; that "
+                "company's sync error says what stops it."
+            )
+        ),
+    ),
     "tripletex_refused": Message(
         N_("Tripletex refused {record}."),
         Text(N_("Tripletex says: {reason}")),

@@ -32,7 +32,11 @@ class Inbox:
                 str(e["object_id"]),
                 e.get("property_name") or "",
                 e["occurred_at"],
-                json.dumps(e["event"], sort_keys=True),
+                # The engine reads records as they are now, never an event's value: keeping
+                # the value would keep personal data (an e-mail) the sync has no use for.
+                json.dumps(
+                    {k: v for k, v in e["event"].items() if k != "propertyValue"}, sort_keys=True
+                ),
             )
             for e in events
         ]
@@ -87,3 +91,16 @@ class Inbox:
                     "and object_id = ?",
                     [portal_id, object_type, str(object_id)],
                 )
+
+    def purge_done(self, before: str) -> int:
+        """Delete events acted on before a moment (ISO); they are of no more use."""
+        with write_transaction(self.db):
+            cursor = self.db.execute(
+                "delete from sync_inbox where state = ? and processed_at < ?", [DONE, before]
+            )
+        return cursor.rowcount
+
+    def scrub(self) -> None:
+        """Write the log's pages back into the database file, so deleted rows are gone from the
+        write-ahead log too (deleted content is zeroed: `secure_delete`, set on connect)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

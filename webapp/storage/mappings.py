@@ -246,6 +246,24 @@ class Mappings:
                     )
         return self.get(portal_id, hubspot_type, kind, [survivor]).get(survivor)
 
+    def merged_into(self, portal_id: int, hubspot_type: str, hubspot_ids) -> set[str]:
+        """Every record merged (directly or through others) into these ones."""
+        found: set[str] = set()
+        frontier = {str(i) for i in hubspot_ids}
+        while frontier:
+            marks = ",".join("?" * len(frontier))
+            step = {
+                row["hubspot_id"]
+                for row in self.db.query(
+                    "select hubspot_id from mappings where portal_id = ? and hubspot_type = ? "
+                    f"and merged_into in ({marks})",
+                    [portal_id, hubspot_type, *frontier],
+                )
+            } - found
+            found |= step
+            frontier = step
+        return found
+
     def forget(self, portal_id: int, hubspot_type: str, hubspot_ids) -> None:
         """Delete every row of these records (a privacy deletion leaves nothing of them)."""
         with write_transaction(self.db):

@@ -30,6 +30,9 @@ def connect(path: str) -> Database:
         _enable_wal(db)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 15000")
+    # Deleted rows are overwritten, not just unlinked: a privacy deletion leaves no trace in
+    # the file (whatever the SQLite build's default).
+    db.execute("PRAGMA secure_delete = ON")
     return db
 
 

@@ -16,7 +16,8 @@ from ..clients.errors import ApiError
 from . import contacts
 from .context import SyncContext
 from .customers import CustomerSync
-from .outcome import Summary, stop_for
+from .outcome import PageFailed, Summary, stop_for
+from .page import page_failed
 from .products import ProductSync
 
 CURSOR = "backfill"
@@ -60,6 +61,8 @@ def backfill(
     progress = ctx.cursors.get(ctx.portal_id, CURSOR)
     if restart or not progress or progress.get("stage") not in [*names, DONE]:
         progress = fresh_progress(names[0])
+        # Kept at once: a run stopped before its first page resumes this fresh start.
+        ctx.cursors.put(ctx.portal_id, CURSOR, progress)
     for stage in plan:
         if progress["stage"] != stage.hubspot_type:
             continue
@@ -74,7 +77,10 @@ def backfill(
                 )
             except ApiError as error:
                 raise stop_for(error, idempotent=True) from error
-            summary = stage.sync(records) if records else Summary()
+            try:
+                summary = stage.sync(records) if records else Summary()
+            except PageFailed as failure:
+                summary = page_failed(ctx, stage.hubspot_type, records, failure)
             progress = _advanced(progress, stage.hubspot_type, records, summary, after, names)
             ctx.cursors.put(ctx.portal_id, CURSOR, progress)
             if on_page:

@@ -34,12 +34,12 @@ def properties() -> list[str]:
 def sync_contacts(ctx: SyncContext, contacts: list[dict]) -> Summary:
     """Sync one page of contacts, read with `properties()` and their company associations."""
     page = _Page(ctx, contacts)
-    page.settle_reserved()
-    page.classify()
-    page.update()
-    page.create()
-    page.write_back(lambda hid, contact: {"tripletex_contact_id": str(contact["id"])})
-    page.record()
+    with page.recording():
+        page.settle_reserved()
+        page.classify()
+        page.update()
+        page.create()
+        page.write_back(lambda hid, contact: {"tripletex_contact_id": str(contact["id"])})
     return page.summary
 
 
@@ -60,7 +60,16 @@ class _Page(Page):
                 continue
             row = customers.get(company)
             if row is None or row["state"] != LINKED:
-                self.summary.counts["waiting_for_company"] += 1
+                # Said on the contact, and followed up: when its company is linked, live sync
+                # reads the company's contacts and sends these along.
+                self.fail(
+                    hid,
+                    Problem(
+                        "contact_waiting_for_company",
+                        {"contact": _name(self.records[hid]), "company": company},
+                    ),
+                    action="wait",
+                )
                 continue
             self.drafts[hid] = mapping.to_contact(self.records[hid], row["tripletex_id"])
         self.to_update: dict[str, dict] = {}
@@ -285,3 +294,9 @@ def _match(draft: Contact, candidates: list[dict], taken: set[int]) -> dict | No
             and (c.get("lastName") or "") == last
         ]
     return same[0] if len(same) == 1 else None
+
+
+def _name(contact: dict) -> str:
+    props = contact.get("properties") or {}
+    name = " ".join(p for p in (props.get("firstname"), props.get("lastname")) if p)
+    return name or props.get("email") or str(contact["id"])

@@ -47,9 +47,9 @@ class SyncContext:
             tripletex=tripletex,
             mappings=c.mappings,
             log=c.sync_log,
-            cursors=Cursors(c.db, c.clock),
+            cursors=c.cursors,
             inbox=c.inbox,
-            previews=Previews(c.db),
+            previews=c.previews,
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
         )

@@ -24,6 +24,7 @@ from .page import Page
 
 HUBSPOT_TYPE = "companies"
 KIND = "customer"
+RESULT_SET_TOO_LARGE = 23000  # Tripletex's code for a query matching over 10,000 rows
 WRITE_BACK = (
     "tripletex_customer_id",
     "tripletex_customer_number",
@@ -33,33 +34,48 @@ WRITE_BACK = (
 
 
 class CustomerSync:
-    """One run of the customer sync for a portal.
+    """One run of the customer sync for a portal, and the Tripletex customers it matches with.
 
-    A backfill (`whole=True`) reads Tripletex's customers once, all of them, to match a
-    portal's worth of companies against. Live sync has a few new companies at a time, and
-    reading 50,000 customers for each would be most of Tripletex's rate limit: it asks for
-    the candidates of those companies only (by organisation number, e-mail and name, active
-    and inactive). Tripletex cannot search e-mails by domain, so there the e-mail rule
-    compares e-mail addresses only.
+    Matching needs candidates. The whole list of customers, read once a run, holds them all;
+    but it costs a call per thousand customers, and Tripletex refuses any query that matches
+    more than 10,000 (422, code 23000). So a run reads the whole list when it must (a
+    backfill; a company the e-mail rule compares by domain, which Tripletex cannot search) and
+    when Tripletex allows it; otherwise it asks for each company's candidates by organisation
+    number, e-mail and name, active and inactive. With more than 10,000 customers the domain
+    comparison is therefore not made, and the log says so once.
     """
 
     def __init__(self, ctx: SyncContext, *, whole: bool = True):
         self.ctx = ctx
         self.whole = whole
-        self._index: CustomerIndex | None = None if whole else CustomerIndex()
+        self._index = CustomerIndex()
+        self._complete = False  # the index holds every customer
         self._asked: set[tuple[str, str]] = set()
         self._label: str | None = None
+        self.too_many = False  # Tripletex refused the whole list (over 10,000 customers)
 
     @property
     def index(self) -> CustomerIndex:
-        if self._index is None:
-            self._index = CustomerIndex(read_customers(self.ctx))
         return self._index
 
-    def prepare(self, drafts: list[Customer]) -> None:
-        """Make sure the index holds every candidate of these companies."""
-        if self.whole:
+    def prepare(self, drafts: list[Customer], domains: dict[str, str]) -> None:
+        """Make sure the index holds every candidate of these companies (`domains`: each
+        company's own domain, by HubSpot id)."""
+        if not drafts or self._complete:
             return
+        by_domain = "email" in self.ctx.settings.match_rules and any(
+            not d.payload.get("email") and domains.get(d.hubspot_id) for d in drafts
+        )
+        if (self.whole or by_domain) and not self.too_many:
+            try:
+                for found in read_customers(self.ctx):
+                    self._index.add(found)
+                self._complete = True
+                return
+            except ApiError as error:
+                if error.code != RESULT_SET_TOO_LARGE:
+                    raise stop_for(error, idempotent=True) from error
+                self.too_many = True
         for draft in drafts:
             asks = [
                 ("organizationNumber", draft.payload.get("organizationNumber")),
@@ -99,12 +115,13 @@ class CustomerSync:
     def sync(self, companies: list[dict]) -> Summary:
         """Sync one page of companies (as HubSpot returns them, with `properties()`)."""
         page = _Page(self, companies)
-        page.settle_reserved()
-        page.classify()
-        page.update()
-        page.create()
-        page.write_back()
-        page.record()
+        # What was done is logged even when a service stops the page half-way.
+        with page.recording():
+            page.settle_reserved()
+            page.classify()
+            page.update()
+            page.create()
+            page.write_back()
         return page.summary
 
 
@@ -146,6 +163,13 @@ class _Page(Page):
 
     def classify(self) -> None:
         taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        domains = {
+            hid: domain_of(
+                (c.get("properties") or {}).get("domain")
+                or (c.get("properties") or {}).get("website")
+            )
+            for hid, c in self.companies.items()
+        }
         self.run.prepare(
             [
                 draft
@@ -154,8 +178,13 @@ class _Page(Page):
                 and hid not in self.linked
                 and hid not in self.to_update
                 and (self.rows.get(hid) or {}).get("state") != LINKED
-            ]
+            ],
+            domains,
         )
+        # Companies of this page to be created, by what the rules compare: a second company
+        # with the same organisation number (or e-mail, or name) as one about to be created
+        # is the same question as a second company for one customer, for a person to settle.
+        creating: dict[tuple[str, str], str] = {}
         for hid, draft in self.drafts.items():
             row = self.rows.get(hid)
             if draft.held:
@@ -183,10 +212,8 @@ class _Page(Page):
                 taken.add(chosen)
                 self.link(hid, self._chosen(chosen), "linked_as_chosen")
                 continue
-            company = self.companies[hid]["properties"] or {}
-            domain = domain_of(company.get("domain") or company.get("website"))
             found = match_company(
-                draft, domain, self.run.index, self.ctx.settings.match_rules, taken
+                draft, domains.get(hid, ""), self.run.index, self.ctx.settings.match_rules, taken
             )
             if found.outcome == LINK:
                 taken.add(found.customer_id)
@@ -204,6 +231,23 @@ class _Page(Page):
                     action="match",
                 )
             elif found.outcome == CREATE:
+                keys = _keys(draft, domains.get(hid, ""), self.ctx.settings.match_rules)
+                twin = next((creating[k] for k in keys if k in creating), None)
+                if twin is not None:
+                    self.fail(
+                        hid,
+                        Problem(
+                            "match_ambiguous",
+                            {
+                                "company": draft.name,
+                                "rule": next(k for k in keys if k in creating)[0],
+                                "candidates": [self.drafts[twin].name],
+                            },
+                        ),
+                        action="match",
+                    )
+                    continue
+                creating.update((k, hid) for k in keys)
                 self.to_create.append(hid)
 
     def update(self) -> None:
@@ -231,7 +275,15 @@ class _Page(Page):
                     self.to_update.pop(hid)
         for attempt in (1, 2):
             pending = {
-                hid: (changes(self.drafts[hid], cur), cur) for hid, cur in self.to_update.items()
+                hid: (
+                    changes(
+                        self.drafts[hid],
+                        cur,
+                        first_link=(self.rows.get(hid) or {}).get("synced_hash") is None,
+                    ),
+                    cur,
+                )
+                for hid, cur in self.to_update.items()
             }
             quiet = [hid for hid, (change, _) in pending.items() if not change]
             for hid in quiet:
@@ -366,8 +418,7 @@ class _Page(Page):
             self.linked[hid] = customer
         else:
             self.to_update[hid] = customer  # compare now, write what differs
-        if self.run._index is not None:
-            self.run._index.add(customer)
+        self.run.index.add(customer)
 
     def find_created(self, identifiers: dict) -> dict | None:
         """The customer a create may have made, found by what it was sent with."""
@@ -432,3 +483,15 @@ class _Page(Page):
         return props.get("tripletex_customer_id") != str(row["tripletex_id"]) or (
             props.get("tripletex_sync_status") != "synced"
         )
+
+
+def _keys(draft: Customer, domain: str, rules) -> list[tuple[str, str]]:
+    """What the rules compare a company by, as keys (the same values `match_company` uses)."""
+    keys = []
+    if "org_number" in rules and draft.payload.get("organizationNumber"):
+        keys.append(("org_number", digits(draft.payload["organizationNumber"])))
+    if "email" in rules and draft.payload.get("email"):
+        keys.append(("email", draft.payload["email"].lower()))
+    if "name" in rules and draft.name:
+        keys.append(("name", draft.name))
+    return keys

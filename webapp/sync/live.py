@@ -9,13 +9,16 @@ once acted on: work stopped by a slow service is done again by the queue's retry
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..clients.errors import ApiError, NotFound
 from ..storage.sync_log import TO_TRIPLETEX, Entry
 from . import contacts
 from .context import SyncContext
 from .customers import CustomerSync
 from .mapping.contact import PRIMARY, primary_company
-from .outcome import Summary, stop_for
+from .outcome import PageFailed, Summary, stop_for
+from .page import page_failed
 from .products import ProductSync
 
 BATCH = 500  # events taken at a time
@@ -33,22 +36,31 @@ ERASED = {
 }
 
 
-def process_pending(ctx: SyncContext) -> Summary:
-    """Act on every pending event of the portal; nothing before the first sync was confirmed."""
+def process_pending(ctx: SyncContext, *, on_batch: Callable[[], None] | None = None) -> Summary:
+    """Act on every pending event of the portal. Privacy deletions are always carried out;
+    the rest waits while the sync is paused or its first sync was not confirmed.
+
+    `on_batch` is called after each batch (the runner renews the portal's lease there)."""
     summary = Summary()
-    if ctx.settings.paused or not ctx.settings.confirmed:
-        return summary
+    live = ctx.settings.confirmed and not ctx.settings.paused
     customers, products = CustomerSync(ctx, whole=False), ProductSync(ctx)
-    while events := ctx.inbox.pending(ctx.portal_id, limit=BATCH):
+    seen: set[int] = set()
+    while True:
+        events = [e for e in ctx.inbox.pending(ctx.portal_id, limit=BATCH) if e["id"] not in seen]
+        if not live:
+            events = [e for e in events if e["subscription_type"].endswith(".privacyDeletion")]
+        if not events:
+            return summary
+        seen.update(e["id"] for e in events)
         summary.add(_act(ctx, events, customers, products))
         ctx.inbox.done(e["id"] for e in events)
-    return summary
+        if on_batch:
+            on_batch()
 
 
 def _act(ctx, events, customers: CustomerSync, products: ProductSync) -> Summary:
     summary = Summary()
     touched: dict[str, set[str]] = {kind: set() for kind in KINDS}
-    deleted: dict[str, set[str]] = {kind: set() for kind in KINDS}
     erased: set[str] = set()
     for event in events:
         kind = event["subscription_type"].partition(".")[2]
@@ -57,51 +69,72 @@ def _act(ctx, events, customers: CustomerSync, products: ProductSync) -> Summary
             continue
         if kind == "privacyDeletion":
             erased.add(object_id)
-        elif kind == "deletion":
-            deleted[object_type].add(object_id)
         elif kind == "merge":
-            survivor = _merge(ctx, object_type, event["event"])
-            touched[object_type].add(survivor)
+            touched[object_type].add(_merge(ctx, object_type, event["event"]))
         elif kind == "restore":
-            ctx.mappings.relink(ctx.portal_id, object_type, KINDS[object_type], [object_id])
-            deleted[object_type].discard(object_id)
+            _restore(ctx, object_type, object_id)
             touched[object_type].add(object_id)
-        else:
+        else:  # a change, a creation or a deletion: what HubSpot holds now decides
             touched[object_type].add(object_id)
-    for object_type, ids in deleted.items():
-        _delete(ctx, object_type, ids - touched[object_type], summary)
     if erased:
         _erase(ctx, erased, summary)
-    touched["contacts"] -= erased
+        touched["contacts"] -= erased
 
-    people = _read_contacts(ctx, touched["contacts"])
+    people = _read_contacts(ctx, touched["contacts"], summary)
     need = {primary_company(c) for c in people} - {None}
     linked = ctx.mappings.get(ctx.portal_id, "companies", "customer", need)
     touched["companies"] |= {c for c in need if (linked.get(c) or {}).get("state") != "linked"}
-    companies = _read(ctx, "companies", touched["companies"], customers.properties())
+    companies = _read(ctx, "companies", touched["companies"], customers.properties(), summary)
     if companies:
-        summary.add(customers.sync(companies))
+        summary.add(_guarded(ctx, "companies", companies, customers.sync))
+        # Contacts that waited for one of these companies can follow it now.
+        waiting = _waiting_contacts(ctx, [c["id"] for c in companies])
+        people += _read_contacts(ctx, waiting - {p["id"] for p in people}, summary)
     if people:
-        summary.add(contacts.sync_contacts(ctx, people))
-    items = _read(ctx, "products", touched["products"], products.properties())
+        summary.add(_guarded(ctx, "contacts", people, lambda p: contacts.sync_contacts(ctx, p)))
+    items = _read(ctx, "products", touched["products"], products.properties(), summary)
     if items:
-        summary.add(products.sync(items))
+        summary.add(_guarded(ctx, "products", items, products.sync))
     return summary
 
 
-def _read(ctx, object_type: str, ids: set[str], properties: list[str]) -> list[dict]:
-    """The records as they are now; deleted ones are simply not there."""
+def _guarded(ctx, object_type: str, records: list[dict], sync) -> Summary:
+    """Sync a page; one no retry can finish is logged as failed rather than retried for ever."""
+    try:
+        return sync(records)
+    except PageFailed as failure:
+        return page_failed(ctx, object_type, records, failure)
+
+
+def _waiting_contacts(ctx, company_ids: list[str]) -> set[str]:
+    """The contacts of these companies that are not in Tripletex yet."""
+    try:
+        links = ctx.hubspot.batch_associations("companies", "contacts", company_ids)
+    except ApiError as error:
+        raise stop_for(error, idempotent=True) from error
+    ids = {str(to["toObjectId"]) for targets in links.values() for to in targets}
+    rows = ctx.mappings.get(ctx.portal_id, "contacts", "contact", ids)
+    return {i for i in ids if (rows.get(i) or {}).get("state") != "linked"}
+
+
+def _read(ctx, object_type: str, ids: set[str], properties: list[str], summary) -> list[dict]:
+    """The records as they are now. A linked one HubSpot no longer has was deleted there
+    (whatever order its events came in): it is unlinked, or deactivated, now."""
     if not ids:
         return []
     try:
-        return ctx.hubspot.batch_read(object_type, sorted(ids), properties=properties).results
+        found = ctx.hubspot.batch_read(object_type, sorted(ids), properties=properties).results
     except ApiError as error:
         raise stop_for(error, idempotent=True) from error
+    gone = ids - {str(r["id"]) for r in found}
+    if gone:
+        _delete(ctx, object_type, gone, summary)
+    return list(found)
 
 
-def _read_contacts(ctx, ids: set[str]) -> list[dict]:
+def _read_contacts(ctx, ids: set[str], summary) -> list[dict]:
     """Contacts with their companies, in the shape a list page has them."""
-    people = _read(ctx, "contacts", ids, contacts.properties())
+    people = _read(ctx, "contacts", ids, contacts.properties(), summary)
     if not people:
         return []
     try:
@@ -121,6 +154,22 @@ def _read_contacts(ctx, ids: set[str]) -> list[dict]:
         ]
         shaped.append(dict(person, associations={"companies": {"results": results}}))
     return shaped
+
+
+def _restore(ctx, object_type: str, object_id: str) -> None:
+    """Restored in HubSpot: relinked, and active again in Tripletex if deletion deactivated it."""
+    kind = KINDS[object_type]
+    row = ctx.mappings.get(ctx.portal_id, object_type, kind, [object_id]).get(object_id)
+    ctx.mappings.relink(ctx.portal_id, object_type, kind, [object_id])
+    if row and row["state"] == "unlinked" and ctx.settings.on_deletion == "deactivate":
+        try:
+            ctx.tripletex.update(
+                f"{TRIPLETEX_PATHS[kind]}/{row['tripletex_id']}", {"isInactive": False}
+            )
+        except NotFound:
+            pass
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
 
 
 def _merge(ctx, object_type: str, event: dict) -> str:
@@ -145,7 +194,7 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
     for hid, row in rows.items():
         if row["state"] != "linked":
             continue
-        action = "unlink"
+        action, status, message = "unlink", "ok", ""
         if ctx.settings.on_deletion == "deactivate":
             try:
                 ctx.tripletex.update(
@@ -155,41 +204,47 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
             except NotFound:
                 pass  # already gone in Tripletex: unlinking is all there is to do
             except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
+                stop = stop_for(error, idempotent=True)
+                if not isinstance(stop, PageFailed):
+                    raise stop from error
+                status, message = "failed", f"Tripletex did not deactivate it: {error.message}"
         ctx.mappings.unlink(ctx.portal_id, object_type, kind, [hid])
         summary.counts[action] += 1
         entries.append(
-            Entry(TO_TRIPLETEX, object_type, hid, action, "ok", kind, row["tripletex_id"])
+            Entry(
+                TO_TRIPLETEX,
+                object_type,
+                hid,
+                action,
+                status,
+                kind,
+                row["tripletex_id"],
+                message=message,
+            )
         )
     ctx.log.record(ctx.portal_id, entries)
 
 
 def _erase(ctx, contact_ids: set[str], summary: Summary) -> None:
     """A privacy deletion: the Tripletex contact loses the person's details and goes inactive,
-    and nothing of the person stays in our tables (links, log, events)."""
-    rows = ctx.mappings.get(ctx.portal_id, "contacts", "contact", contact_ids)
+    and nothing of the person stays in our tables (links, log, events), including what
+    records merged into that contact left behind."""
+    ids = set(contact_ids) | ctx.mappings.merged_into(ctx.portal_id, "contacts", contact_ids)
+    rows = ctx.mappings.get(ctx.portal_id, "contacts", "contact", ids)
     entries = []
-    for row in rows.values():
-        if row.get("tripletex_id"):
-            try:
-                ctx.tripletex.update(f"/contact/{row['tripletex_id']}", dict(ERASED))
-            except NotFound:
-                pass
-            except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
-            entries.append(
-                Entry(
-                    TO_TRIPLETEX,
-                    "contacts",
-                    None,
-                    "privacy_deletion",
-                    "ok",
-                    "contact",
-                    row["tripletex_id"],
-                )
-            )
-    ctx.mappings.forget(ctx.portal_id, "contacts", contact_ids)
-    ctx.log.forget(ctx.portal_id, "contacts", contact_ids)
-    ctx.inbox.forget(ctx.portal_id, "contacts", contact_ids)
+    for tripletex_id in {r["tripletex_id"] for r in rows.values() if r.get("tripletex_id")}:
+        try:
+            ctx.tripletex.update(f"/contact/{tripletex_id}", dict(ERASED))
+        except NotFound:
+            pass
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        entries.append(
+            Entry(TO_TRIPLETEX, "contacts", None, "privacy_deletion", "ok", "contact", tripletex_id)
+        )
+    ctx.mappings.forget(ctx.portal_id, "contacts", ids)
+    ctx.log.forget(ctx.portal_id, "contacts", ids)
+    ctx.inbox.forget(ctx.portal_id, "contacts", ids)
     summary.counts["privacy_deletions"] += len(contact_ids)
     ctx.log.record(ctx.portal_id, entries)
+    ctx.inbox.scrub()  # no deleted page of the person left in the database file

@@ -25,11 +25,23 @@ class SyncPaused(Exception):
         self.error = error
 
 
+class PageFailed(Exception):
+    """A call the page needed was refused in a way no retry changes (HubSpot refusing the
+    write-back, say): the page's records are logged as failed and the work moves on, rather
+    than retrying for ever and holding up the rest of the portal."""
+
+    def __init__(self, error: ApiError):
+        super().__init__(str(error))
+        self.error = error
+
+
 def stop_for(error: ApiError, *, idempotent: bool) -> Exception:
     """The exception that ends a page the service would not finish."""
     decision = classify(error, idempotent=idempotent)
     if decision.action is Action.PAUSE:
         return SyncPaused(error)
+    if decision.action is Action.FATAL:
+        return PageFailed(error)
     return RetryLater(error, decision.delay)
 
 

@@ -3,7 +3,8 @@ and writing the outcome back onto the HubSpot records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from ..clients.errors import ApiError
 from ..portal.problems import Problem, as_text
@@ -144,19 +145,53 @@ class Page:
                 )
             )
         for error in result.errors:
-            ids = (error.get("context") or {}).get("ids") or []
-            self.entries.append(
-                Entry(
-                    TO_HUBSPOT,
-                    self.hubspot_type,
-                    ",".join(str(i) for i in ids) or None,
-                    "write_back",
-                    "failed",
-                    object_type=self.kind,
-                    message=str(error.get("message") or "HubSpot refused the update"),
+            # One entry per record, so each can be found (and forgotten) by its id.
+            for hid in (error.get("context") or {}).get("ids") or [None]:
+                self.entries.append(
+                    Entry(
+                        TO_HUBSPOT,
+                        self.hubspot_type,
+                        str(hid) if hid is not None else None,
+                        "write_back",
+                        "failed",
+                        object_type=self.kind,
+                        message=str(error.get("message") or "HubSpot refused the update"),
+                    )
                 )
-            )
 
     def record(self) -> None:
-        """Links and failures are committed as they happen; the log goes in one insert."""
-        self.ctx.log.record(self.ctx.portal_id, self.entries)
+        """Links and failures are committed as they happen; the log in one insert a step."""
+        entries, self.entries = self.entries, []
+        self.ctx.log.record(self.ctx.portal_id, entries)
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Log what the page did, also when a service stopped it half-way (the retry then
+        finds those records done and logs nothing twice)."""
+        try:
+            yield
+        finally:
+            self.record()
+
+
+def page_failed(ctx: SyncContext, hubspot_type: str, records: list[dict], failure) -> Summary:
+    """Log every record of a page no retry can finish as failed, so the work can move on."""
+    error = failure.error
+    ctx.log.record(
+        ctx.portal_id,
+        [
+            Entry(
+                TO_TRIPLETEX,
+                hubspot_type,
+                str(r["id"]),
+                "page",
+                "failed",
+                message=f"{error.service} refused this page of records: {error.message}",
+                request_id=error.request_id,
+            )
+            for r in records
+        ],
+    )
+    summary = Summary()
+    summary.counts["failed"] += len(records)
+    return summary

@@ -36,6 +36,8 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
     taken = set(ctx.mappings.linked_tripletex_ids(ctx.portal_id, "customer"))
     for page in _pages(ctx, "companies", customers.properties()):
         rows = ctx.mappings.get(ctx.portal_id, "companies", "customer", [c["id"] for c in page])
+        drafts = [customer_mapping.to_customer(c, ctx.settings) for c in page]
+        customers.prepare(drafts, {d.hubspot_id: _domain(c) for d, c in zip(drafts, page)})
         ctx.previews.put(
             ctx.portal_id, [_company(ctx, c, rows, customers, taken, label) for c in page]
         )
@@ -80,10 +82,9 @@ def _company(ctx, company, rows, customers: CustomerSync, taken: set[int], label
         return dict(out, outcome="linked", tripletex_id=row["tripletex_id"])
     if draft.held:
         return dict(out, outcome="invalid", detail={"problem": as_text(draft.problems[0], **label)})
-    props = company.get("properties") or {}
     found = match_company(
         draft,
-        domain_of(props.get("domain") or props.get("website")),
+        _domain(company),
         customers.index,
         ctx.settings.match_rules,
         taken,
@@ -111,6 +112,11 @@ def _company(ctx, company, rows, customers: CustomerSync, taken: set[int], label
         outcome="invalid" if draft.problems else "will_create",
         detail=dict(detail, then="will_create"),
     )
+
+
+def _domain(company: dict) -> str:
+    props = company.get("properties") or {}
+    return domain_of(props.get("domain") or props.get("website"))
 
 
 def _shown(customers: CustomerSync, customer_id: int) -> dict:

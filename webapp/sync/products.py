@@ -18,7 +18,7 @@ from ..storage.mappings import LINKED, RESERVED, Link
 from .batches import reason, send_each
 from .context import SyncContext
 from .mapping import product as mapping
-from .mapping.product import Product, changes
+from .mapping.product import changes
 from .outcome import Summary, stop_for
 from .page import Page
 
@@ -83,12 +83,12 @@ class ProductSync:
 
     def sync(self, products: list[dict]) -> Summary:
         page = _Page(self, products)
-        page.settle_reserved()
-        page.classify()
-        page.update()
-        page.create()
-        page.write_back(lambda hid, product: {"tripletex_product_id": str(product["id"])})
-        page.record()
+        with page.recording():
+            page.settle_reserved()
+            page.classify()
+            page.update()
+            page.create()
+            page.write_back(lambda hid, product: {"tripletex_product_id": str(product["id"])})
         return page.summary
 
 
@@ -106,7 +106,9 @@ class _Page(Page):
     def settle_reserved(self) -> None:
         for hid, row in self.rows.items():
             if row["state"] == RESERVED and hid in self.drafts:
-                found = self.find_created(self.drafts[hid])
+                # As it was sent then: the product may have changed in HubSpot since.
+                sent = row["identifiers"] or {}
+                found = self.find_created(sent.get("name", ""), sent.get("number", ""))
                 if found is not None:
                     self.link(hid, found, "found_after_interruption")
 
@@ -272,7 +274,8 @@ class _Page(Page):
                 raise stop_for(error, idempotent=False)
             pending = []
             for hid in stopped:
-                found = self.find_created(self.drafts[hid])
+                draft = self.drafts[hid]
+                found = self.find_created(draft.name, draft.number)
                 if found is not None:
                     self.link(hid, found, "found_after_lost_answer")
                 else:
@@ -317,21 +320,24 @@ class _Page(Page):
             )
         )
 
-    def find_created(self, draft: Product) -> dict | None:
-        """The product a create may have made: by its number (a true array parameter), or
-        without one by its name, among products no other HubSpot product is linked to."""
-        if draft.number:
-            params = {"productNumber": [draft.number]}
+    def find_created(self, name: str, number: str) -> dict | None:
+        """The product a create may have made, by what it was sent with: its number (a true
+        array parameter), or without one its name, among products no HubSpot product is
+        linked to."""
+        if number:
+            params = {"productNumber": [number]}
+        elif name:
+            params = {"name": name}
         else:
-            params = {"name": draft.name}
+            return None
         taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
         try:
             found = [
                 p
                 for p in self.ctx.tripletex.list("/product", fields=FIELDS, params=params)
                 if p["id"] not in taken
-                and p.get("name") == draft.name
-                and (p.get("number") or "") == draft.number
+                and p.get("name") == name
+                and (p.get("number") or "") == number
             ]
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error

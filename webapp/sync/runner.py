@@ -59,8 +59,13 @@ def run_backfill(
 
 def run_pending(c: Collaborators, portal_id: int) -> Summary:
     """Act on every event the portal has pending (live sync), then return."""
-    with portal_held(c, portal_id):
-        return process_pending(SyncContext.for_portal(c, portal_id))
+    with portal_held(c, portal_id) as lease:
+
+        def batch_done() -> None:
+            if not lease.renew():
+                raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
+
+        return process_pending(SyncContext.for_portal(c, portal_id), on_batch=batch_done)
 
 
 def confirm_first_sync(c: Collaborators, portal_id: int) -> None:

@@ -94,6 +94,12 @@ def _parsed(event: dict, app_id: str) -> dict | None:
     """The event as the inbox keeps it, or None for one the sync does not act on."""
     kind = event.get("subscriptionType")
     portal, object_id, occurred = (event.get(k) for k in ("portalId", "objectId", "occurredAt"))
+    type_id = event.get("objectTypeId")
+    if str(kind).endswith(".associationChange"):
+        # HubSpot documents the ends of an association, not objectId/objectTypeId, for these:
+        # the record whose associations changed is the `from` one (it fires for both sides).
+        object_id = event.get("fromObjectId", object_id)
+        type_id = event.get("fromObjectTypeId", type_id)
     if not isinstance(kind, str) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in (portal, object_id, occurred)
     ):
@@ -104,7 +110,7 @@ def _parsed(event: dict, app_id: str) -> dict | None:
         return None  # our own write coming back: acting on it would loop
     prefix = kind.partition(".")[0]
     if prefix == "object":
-        object_type = TYPE_IDS.get(str(event.get("objectTypeId")))
+        object_type = TYPE_IDS.get(str(type_id))
     else:
         object_type = LEGACY.get(prefix)
     if object_type is None:

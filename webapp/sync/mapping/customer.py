@@ -115,17 +115,20 @@ def to_customer(company: dict, settings: SyncSettings) -> Customer:
     return Customer(hubspot_id, name, payload, tuple(problems), held, identifiers)
 
 
-def changes(customer: Customer, current: dict) -> dict:
+def changes(customer: Customer, current: dict, *, first_link: bool = False) -> dict:
     """The fields of `customer` that differ from the Tripletex customer `current`, as a PUT.
 
-    An empty HubSpot value never clears Tripletex's (the mapping leaves empty values out), so
-    linking to an existing customer only adds to what the accountant has. The postal address
-    is updated in place (its id), as Tripletex requires.
+    An empty HubSpot value never clears Tripletex's (the mapping leaves empty values out). On
+    the first link to a customer that existed already its name stays as the accountant wrote
+    it (the rules found it, so it names the same company); a later change in HubSpot is sent.
+    The postal address is updated in place (its id), as Tripletex requires.
     """
     update = {
         key: customer.payload[key]
         for key in COMPARED
-        if key in customer.payload and customer.payload[key] != (current.get(key) or "")
+        if key in customer.payload
+        and customer.payload[key] != (current.get(key) or "")
+        and not (first_link and key == "name")
     }
     address = customer.payload.get("postalAddress")
     held = current.get("postalAddress") or {}

@@ -41,7 +41,7 @@ def assert_fits(page: Page, where: str) -> None:
 
 def assert_bars_line_up(page: Page, where: str) -> None:
     tops = page.evaluate(BAR_TOPS)
-    assert len(tops) == 5 and len(set(tops)) == 1, (where, tops)
+    assert len(tops) == 6 and len(set(tops)) == 1, (where, tops)
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])
@@ -75,7 +75,9 @@ def test_every_step_fits_a_phone_and_the_stepper_stays_on_one_line(stack, new_co
     page.goto(f"{stack.app_url}/setup/plan")
     assert_fits(page, "plan")
     page.locator("form.plans-form button[type=submit]").click()
-    expect(page).to_have_url(f"{stack.app_url}/setup/done")
+    expect(page).to_have_url(f"{stack.app_url}/setup/first_sync")
+    assert_fits(page, "first sync")
+    page.goto(f"{stack.app_url}/setup/done")
     assert_fits(page, "done")
     assert_bars_line_up(page, "done")
     page.goto(f"{stack.app_url}/account/uninstall")

@@ -187,7 +187,13 @@ def test_an_invalid_org_number_is_left_out_and_reported_and_held_only_if_so_chos
         (
             Problem(
                 "org_number_invalid",
-                {"company": "Acme AS", "value": "92360901", "property": "orgnr", "held": held},
+                {
+                    "company": "Acme AS",
+                    "value": "92360901",
+                    "property": "orgnr",
+                    "held": held,
+                    "why": "length",
+                },
             ),
         ),
     )
@@ -202,7 +208,13 @@ def test_a_nameless_company_with_an_invalid_org_number_is_held_for_both_and_name
             Problem("company_without_name", {"company": "123"}),
             Problem(
                 "org_number_invalid",
-                {"company": "123", "value": "12", "property": "orgnr", "held": False},
+                {
+                    "company": "123",
+                    "value": "12",
+                    "property": "orgnr",
+                    "held": False,
+                    "why": "length",
+                },
             ),
         ),
     )

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 import time
-from contextlib import contextmanager
 
 from tests.sync.test_live import company_id
-
-
-@contextmanager
-def worker(app, threads: int = 2):
-    """The app's Huey consumer on threads of this process, as `flask --app wsgi worker` runs it
-    (its signal handlers are put back afterwards)."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    consumer = app.extensions["huey"].create_consumer(
-        workers=threads, worker_type="thread", periodic=False, initial_delay=0.05, max_delay=0.2
-    )
-    consumer.start()
-    try:
-        yield consumer
-    finally:
-        consumer.stop(graceful=True)
-        for number, handler in handlers.items():
-            signal.signal(number, handler)
+from tests.worker_thread import worker
 
 
 def wait_for(predicate, timeout: float = 15.0):

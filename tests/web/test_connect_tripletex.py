@@ -289,7 +289,7 @@ def test_an_operator_without_billing_can_hide_the_plan_step(app, client, auth):
     auth.sign_in()
     auth.connect_tripletex()
     page = client.get("/setup/check")
-    assert "Step 3 of 4" in shown(page) and "Choose plan" not in shown(page)
+    assert "Step 3 of 5" in shown(page) and "Choose plan" not in shown(page)
     assert client.get("/setup/plan").status_code == 404
     done = client.get("/setup/done")
     assert done.status_code == 200 and "You are set up" in shown(done)

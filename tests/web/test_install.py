@@ -39,7 +39,7 @@ def test_install_lands_on_the_setup_screen_showing_the_portal_and_user(stack, br
     browser, landing = install(stack, browser)
     assert landing.url == stack.app_url + "/setup/hubspot"
     text = text_of(landing.text)
-    assert "HubSpot connected" in text and "Step 1 of 5" in text
+    assert "HubSpot connected" in text and "Step 1 of 6" in text
     assert str(DEMO_PORTAL) in text and "nordisk-demo.no" in text
     assert f"{len(REQUIRED_SCOPES) + len(OPTIONAL_SCOPES)} permissions" in text
     assert "kari.admin@nordisk-demo.no" in text

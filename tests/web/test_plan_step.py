@@ -62,13 +62,13 @@ def test_the_plan_step_offers_the_operators_plans_with_their_monthly_limits(user
     ]
 
 
-def test_choosing_a_plan_stores_it_and_opens_the_done_step(user, client):
+def test_choosing_a_plan_stores_it_and_leads_to_the_first_sync(user, client):
     with user.collaborators() as c:
         before, _ = split(c.installations.get(DEMO_PORTAL), "updated_at")
 
     sent = user.post("/setup/plan", {"plan": "big"})
 
-    assert (sent.status_code, sent.location) == (303, "/setup/done")
+    assert (sent.status_code, sent.location) == (303, "/setup/first_sync")
     with user.collaborators() as c:
         after, _ = split(c.installations.get(DEMO_PORTAL), "updated_at")
     assert after == dict(before, plan="big")

@@ -189,7 +189,7 @@ MESSAGES: dict[str, Message] = {
         Text(N_("Tripletex needs a name for every customer. Give company {company} a name.")),
     ),
     "org_number_invalid": Message(
-        N_("Company {company} has organisation number {value}; Tripletex needs 9 digits."),
+        N_("Company {company} has organisation number {value}; {why}."),
         Text(N_("Fix it in HubSpot's {label} property.")),
         after=Text(N_("Until then {outcome}.")),
     ),
@@ -240,6 +240,10 @@ MESSAGES: dict[str, Message] = {
         N_("Tripletex refused {record}."),
         Text(N_("Tripletex says: {reason}")),
         after=Text(N_("Fix it in HubSpot; the next sync tries again.")),
+    ),
+    "choice_not_offered": Message(
+        N_("That choice is not one of this company's candidates."),
+        Text(N_("Choose one of the customers listed, or skip the company.")),
     ),
     "unexpected": Message(
         N_("Tripletex answered with an unexpected error."),
@@ -296,6 +300,10 @@ RULES = {
     "email": N_("e-mail"),
     "name": N_("name"),
 }
+WHY_INVALID = {
+    "length": N_("Tripletex needs 9 digits"),
+    "check_digit": N_("its last digit does not add up, so it is probably mistyped"),
+}
 OUTCOMES = {
     True: N_("the company is not sent to Tripletex"),
     False: N_("the customer is created and kept without it"),
@@ -309,6 +317,8 @@ def details(problem: Problem, translate: Callable[[str], str] = lambda s: s, **e
         detail["rule"] = translate(RULES.get(detail["rule"], detail["rule"]))
     if "held" in detail:
         detail["outcome"] = translate(OUTCOMES[bool(detail.pop("held"))])
+    if problem.kind == "org_number_invalid":
+        detail["why"] = translate(WHY_INVALID.get(detail.get("why"), WHY_INVALID["length"]))
     if isinstance(detail.get("candidates"), list):
         detail["candidates"] = ", ".join(str(c) for c in detail["candidates"])
     if problem.kind == "missing_entitlements":

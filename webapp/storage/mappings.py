@@ -286,6 +286,17 @@ class Mappings:
             counts.setdefault(row["hubspot_type"], {})[row["state"]] = row["n"]
         return counts
 
+    def failing(self, portal_id: int, *, limit: int = 20) -> list[dict]:
+        """Records whose last sync failed, newest first, with their problem."""
+        return [
+            _decoded(row)
+            for row in self.db.query(
+                "select * from mappings where portal_id = ? and problem is not null "
+                "and merged_into is null order by updated_at desc, id desc limit ?",
+                [portal_id, limit],
+            )
+        ]
+
     def count_created(self, portal_id: int, kind: str, *, since: str) -> int:
         """Records of a kind first linked since a moment (the plans count invoices this way)."""
         return next(

@@ -79,11 +79,20 @@ class SyncLog:
                     [portal_id, hubspot_type, str(hubspot_id)],
                 )
 
-    def latest(self, portal_id: int, *, limit: int = 20, status: str | None = None) -> list[dict]:
-        """The newest entries first, optionally only those with a status."""
+    def latest(
+        self,
+        portal_id: int,
+        *,
+        limit: int = 20,
+        status: str | None = None,
+        direction: str | None = None,
+    ) -> list[dict]:
+        """The newest entries first, optionally only those with a status or direction."""
         where, args = "portal_id = ?", [portal_id]
         if status:
             where, args = where + " and status = ?", [*args, status]
+        if direction:
+            where, args = where + " and direction = ?", [*args, direction]
         return [
             _decoded(row)
             for row in self.db.query(

@@ -159,5 +159,7 @@ def init_app(app: Flask) -> None:
             "session_token": lambda: session_token(app),
             "session_url": session_url,
             "session_carried": carried,
+            # For a GET form: the session as a hidden field, as session_url puts it in links.
+            "session_fields": lambda: {SESSION_PARAM: session_token(app)} if carried() else {},
             "SESSION_HEADER": SESSION_HEADER,
         }

@@ -1,4 +1,5 @@
-"""The setup stepper: HubSpot connected, connect Tripletex, connection check, plan, done.
+"""The setup stepper: HubSpot connected, connect Tripletex, connection check, plan, first sync,
+done.
 
 Every step is a real URL that works without JavaScript; htmx swaps just the stepper when
 it can. A step opens only when the ones before it are done, and what is done is read from
@@ -14,14 +15,16 @@ from ..portal.plans import invoices_this_month
 from ..portal.problems import Problem, explain
 from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
 from ..portal.tripletex_link import TripletexLink
+from . import first_sync
 from .auth import current_installation, portal_required
 from .collaborators import collaborators
 from .forms import CompanyForm, ConfirmForm, PlanForm, TokenForm
 from .fragments import go_to, render_page, reshown_by
+from .live_state import live_state
 
 bp = Blueprint("setup", __name__, url_prefix="/setup")
 
-STEPS = ("hubspot", "tripletex", "check", "plan", "done")
+STEPS = ("hubspot", "tripletex", "check", "plan", "first_sync", "done")
 
 # Each of these actions calls Tripletex a dozen times: enough for typos and retries, too few
 # for anyone to use us to hammer Tripletex (attempts allowed, window in seconds).
@@ -52,6 +55,7 @@ def _state(installation: dict) -> dict:
         "tripletex": bool(connection),
         "check": bool(connection and check and check["ok"]),
         "plan": bool(plan),
+        "first_sync": first_sync.finished(collaborators(), portal_id),
     }
     done["done"] = all(done[s] for s in _steps() if s != "done")
     return {"done": done, "connection": connection, "check": check, "plan": plan}
@@ -63,7 +67,11 @@ def _first_open(done: dict) -> str:
 
 def _is_open(step: str, done: dict) -> bool:
     steps = _steps()
-    return all(done[s] for s in steps[: steps.index(step)])
+    # The Done page (the sync's state, the plan, uninstalling) opens with the plan chosen:
+    # nobody has to sync to leave, and the first sync may still be running.
+    return all(
+        done[s] for s in steps[: steps.index(step)] if not (step == "done" and s == "first_sync")
+    )
 
 
 def _render(step: str, status: int = 200, **extra):
@@ -86,6 +94,10 @@ def _render(step: str, status: int = 200, **extra):
         choices=_link().pending_choices(portal_id),
         **extra,
     )
+    if step == "first_sync":
+        context.setdefault("first_sync", first_sync.view(collaborators(), portal_id, request.args))
+    if step == "done":
+        context.setdefault("live", live_state(collaborators(), portal_id))
     return render_page("setup/page.html", "setup/_stepper.html", status=status, **context)
 
 
@@ -239,7 +251,56 @@ def choose_plan():
     if not form.validate():
         return _render("plan", status=422, plan_form=form)
     collaborators().installations.set_plan(installation["portal_id"], form.plan.data)
-    return _next("done")
+    # On to the first sync, unless it has run already (the plan was only changed).
+    return _next(
+        "done" if first_sync.finished(collaborators(), installation["portal_id"]) else "first_sync"
+    )
+
+
+@bp.post("/first-sync/preview")
+@reshown_by("setup.step", name="first_sync")
+@portal_required
+def prepare_first_sync():
+    """Ask the worker for the preview (it reads a whole portal: no one waits on that here)."""
+    installation = current_installation()
+    if not _is_open("first_sync", _state(installation)["done"]):
+        return _next(_first_open(_state(installation)["done"]))
+    c = collaborators()
+    phase = first_sync.phase_of(c, installation["portal_id"])[0]
+    if phase in ("start", "review"):
+        first_sync.queue_preview(c, installation["portal_id"], current_app.extensions["tasks"])
+    return _next("first_sync")
+
+
+@bp.post("/first-sync/decide")
+@reshown_by("setup.step", name="first_sync")
+@portal_required
+def decide_first_sync():
+    """The person's answer for an ambiguous company: one of its candidates, or skip."""
+    portal_id = current_installation()["portal_id"]
+    c = collaborators()
+    form = first_sync.DecisionForm(request.form)
+    row = c.previews.get(portal_id, "companies", form.hubspot_id.data or "")
+    decision = form.decision(row) if form.validate() else None
+    if decision is None:
+        return _render("first_sync", status=422, problem=Problem("choice_not_offered"))
+    c.previews.decide(portal_id, "companies", row["hubspot_id"], decision)
+    return _next("first_sync")
+
+
+@bp.post("/first-sync/confirm")
+@reshown_by("setup.step", name="first_sync")
+@portal_required
+def confirm_first_sync():
+    """Start the first sync in the worker; live sync runs from now on."""
+    installation = current_installation()
+    c = collaborators()
+    if first_sync.phase_of(c, installation["portal_id"])[0] != "review":
+        return _next("first_sync")
+    if not ConfirmForm(request.form).validate():
+        return _next("first_sync")
+    first_sync.queue_backfill(c, installation["portal_id"], current_app.extensions["tasks"])
+    return _next("first_sync")
 
 
 def _status_for(exc: ApiError, problem: Problem) -> int:

@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.no import orgnr
 
 from ...portal.problems import Problem
@@ -50,15 +50,24 @@ def properties(settings: SyncSettings) -> list[str]:
 
 def org_number(value: str | None) -> tuple[str, bool]:
     """An organisation number as Tripletex wants it (nine digits), and whether it is valid."""
+    number, why = _checked(value)
+    return number, why is None
+
+
+def _checked(value: str | None) -> tuple[str, str | None]:
+    """The number as Tripletex wants it, or as written with why it is not valid: "length"
+    (not nine digits) or "check_digit" (nine digits, mistyped)."""
     raw = (value or "").strip()
     if not raw:
-        return "", True
+        return "", None
     # Also as written on invoices and in the VAT register: "NO 923 609 016 MVA", 923.609.016.
     bare = re.sub(r"[\s.\-]", "", raw).upper().removeprefix("NO").removesuffix("MVA")
     try:
-        return orgnr.validate(bare), True
+        return orgnr.validate(bare), None
+    except InvalidChecksum:
+        return raw, "check_digit"
     except ValidationError:
-        return raw, False
+        return raw, "length"
 
 
 def to_customer(company: dict, settings: SyncSettings) -> Customer:
@@ -73,8 +82,8 @@ def to_customer(company: dict, settings: SyncSettings) -> Customer:
         held = True
     payload: dict = {"name": name}
 
-    number, valid = org_number(props.get(settings.org_number_property))
-    if number and valid:
+    number, why = _checked(props.get(settings.org_number_property))
+    if number and why is None:
         payload["organizationNumber"] = number
     elif number:
         problems.append(
@@ -85,6 +94,7 @@ def to_customer(company: dict, settings: SyncSettings) -> Customer:
                     "value": number,
                     "property": settings.org_number_property,
                     "held": settings.invalid_org_number == "hold",
+                    "why": why,
                 },
             )
         )

@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         sessions,
         setup,
+        sync_settings,
     )
 
     sessions.init_app(app)
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(setup.bp)
     app.register_blueprint(embedded.bp)
     app.register_blueprint(hubspot_webhooks.bp)
+    app.register_blueprint(sync_settings.bp)
     # HubSpot signs what it sends; a CSRF token cannot travel with hubspot.fetch or a webhook.
     csrf.exempt(embedded.settings_session)
     csrf.exempt(hubspot_webhooks.receive)

@@ -97,6 +97,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "no such header.",
     ),
     "UNINSTALL_GRACE_DAYS": (30, "Days an uninstalled portal's data is kept before it is purged."),
+    "RECONCILE_MINUTES": (
+        15,
+        "Minutes between reconciliations, which catch HubSpot changes a webhook missed (a full "
+        "one runs nightly).",
+    ),
     "HTTP_TIMEOUT": (
         30.0,
         "Seconds to wait for HubSpot or Tripletex before giving up on a request.",

@@ -398,3 +398,30 @@ def test_a_privacy_deletion_also_erases_what_contacts_merged_into_the_person_lef
         assert synced.rows("select * from sync_log where hubspot_id = ?", [hid]) == []
     for email in (kept["email"], gone["email"]):
         assert not [c for c in tripletex_contacts(synced) if c["email"] == email]
+
+
+def test_reconciliation_catches_a_change_no_webhook_brought(synced):
+    """HubSpot gives up on a webhook after a day of retries; search finds the change."""
+    from webapp.sync.runner import run_reconcile
+
+    synced.backfill()
+    target = company_id(synced, "Aurora Helse AS")
+    synced.hubspot_control(
+        "PATCH", f"objects/companies/{target}", {"properties": {"phone": "+47 21 00 00 99"}}
+    )
+    delivered(synced)
+    with Collaborators.opened(synced.stack.app.config) as c:
+        c.db.execute("delete from sync_inbox")  # as if the events never came
+        c.db.conn.commit()
+    # Search sees writes only after its lag (5 s on the sandbox's clock).
+    clock = requests.post(
+        f"{synced.stack.hubspot_url}/_sandbox/clock", json={"advance": 10}, timeout=10
+    )
+    assert clock.ok, clock.text
+
+    with Collaborators.opened(synced.stack.app.config) as c:
+        summary = run_reconcile(c, synced.portal_id)
+
+    customer = next(c for c in synced.customers() if c["name"] == "Aurora Helse AS")
+    assert customer["phoneNumber"] == "+47 21 00 00 99"
+    assert summary.counts["updated"] == 1  # the others it found were already in step

@@ -10,7 +10,14 @@ from huey.exceptions import RetryTask
 from ..collaborators import Collaborators
 from ..sync.context import NotConnected
 from ..sync.outcome import RetryLater, SyncPaused
-from ..sync.runner import PortalBusy, run_backfill, run_pending, run_preview
+from ..sync.runner import (
+    PortalBusy,
+    run_backfill,
+    run_pending,
+    run_preview,
+    run_reconcile,
+    syncing_portals,
+)
 
 log = logging.getLogger(__name__)
 BUSY_DELAY = 5.0  # seconds: another run holds the portal; it picks up new events as it goes
@@ -32,6 +39,21 @@ def backfill(c: Collaborators, portal_id: int) -> None:
     events that arrived meanwhile."""
     _run(run_backfill, c, portal_id)
     _run(run_pending, c, portal_id)
+
+
+def reconcile(c: Collaborators, portal_id: int) -> None:
+    """Catch what webhooks missed since the last run."""
+    _run(run_reconcile, c, portal_id)
+
+
+def full(c: Collaborators, portal_id: int) -> None:
+    """The nightly full reconciliation: every record compared again (unchanged ones cost a
+    comparison, no write)."""
+    _run(lambda c, p: run_backfill(c, p, restart=True), c, portal_id)
+
+
+def portals(c: Collaborators) -> list[int]:
+    return syncing_portals(c)
 
 
 def _run(work, c: Collaborators, portal_id: int) -> None:

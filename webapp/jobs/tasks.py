@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from huey import Huey
+from huey import Huey, crontab
 from huey.api import TaskWrapper
 
 from ..collaborators import Collaborators
@@ -23,6 +23,7 @@ class Tasks:
     sync_pending: TaskWrapper
     sync_preview: TaskWrapper
     sync_backfill: TaskWrapper
+    sync_reconcile: TaskWrapper
 
 
 def declare(huey: Huey, config: dict) -> Tasks:
@@ -58,10 +59,36 @@ def declare(huey: Huey, config: dict) -> Tasks:
         with Collaborators.opened(config) as c:
             sync.backfill(c, portal_id)
 
+    @huey.task(name="sync_reconcile")
+    def sync_reconcile(portal_id: int) -> None:
+        with Collaborators.opened(config) as c:
+            sync.reconcile(c, portal_id)
+
+    @huey.task(name="sync_full")
+    def sync_full(portal_id: int) -> None:
+        with Collaborators.opened(config) as c:
+            sync.full(c, portal_id)
+
+    # Every portal on its own task: one slow portal holds a worker thread, not the others.
+    minutes = max(1, int(config["RECONCILE_MINUTES"]))
+
+    @huey.periodic_task(crontab(minute=f"*/{minutes}"), name="reconcile_portals")
+    def reconcile_portals() -> None:
+        with Collaborators.opened(config) as c:
+            for portal_id in sync.portals(c):
+                sync_reconcile(portal_id)
+
+    @huey.periodic_task(crontab(minute="43", hour="1"), name="full_reconcile_portals")
+    def full_reconcile_portals() -> None:
+        with Collaborators.opened(config) as c:
+            for portal_id in sync.portals(c):
+                sync_full(portal_id)
+
     return Tasks(
         heartbeat=beat,
         daily_upkeep=daily_upkeep,
         sync_pending=sync_pending,
         sync_preview=sync_preview,
         sync_backfill=sync_backfill,
+        sync_reconcile=sync_reconcile,
     )

@@ -100,6 +100,15 @@ class Installations:
                 [UNINSTALLED, now, now, portal_id],
             )
 
+    def active_ids(self) -> list[int]:
+        """Every installed portal."""
+        return [
+            r["portal_id"]
+            for r in self.db.query(
+                "select portal_id from installations where status = ? order by portal_id", [ACTIVE]
+            )
+        ]
+
     def due_for_purge(self, grace: timedelta) -> list[int]:
         """Portals uninstalled longer ago than the grace period."""
         cutoff = self.clock.now() - grace

@@ -17,7 +17,8 @@ from .context import SyncContext
 from .live import process_pending
 from .outcome import Summary
 from .preview import compute
-from .settings import KEY
+from .reconcile import reconcile
+from .settings import KEY, SyncSettings
 
 LOCK_TTL = 120.0  # seconds: far longer than a page takes, short enough after a crash
 
@@ -84,3 +85,28 @@ def run_preview(c: Collaborators, portal_id: int) -> dict:
                 raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
 
         return compute(ctx, on_page=page_done)
+
+
+def run_reconcile(c: Collaborators, portal_id: int) -> Summary:
+    """Queue what changed in HubSpot since the last reconciliation, then act on it."""
+    with portal_held(c, portal_id) as lease:
+        ctx = SyncContext.for_portal(c, portal_id)
+        if not ctx.settings.confirmed or ctx.settings.paused:
+            return Summary()
+        reconcile(ctx)
+
+        def batch_done() -> None:
+            if not lease.renew():
+                raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
+
+        return process_pending(ctx, on_batch=batch_done)
+
+
+def syncing_portals(c: Collaborators) -> list[int]:
+    """Installed portals whose first sync was confirmed and that are not paused."""
+    return [
+        portal_id
+        for portal_id in c.installations.active_ids()
+        if (settings := SyncSettings.from_stored(c.installations.setting(portal_id, KEY))).confirmed
+        and not settings.paused
+    ]

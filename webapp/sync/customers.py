@@ -488,10 +488,13 @@ class _Page(Page):
 def _keys(draft: Customer, domain: str, rules) -> list[tuple[str, str]]:
     """What the rules compare a company by, as keys (the same values `match_company` uses)."""
     keys = []
-    if "org_number" in rules and draft.payload.get("organizationNumber"):
-        keys.append(("org_number", digits(draft.payload["organizationNumber"])))
+    number = digits(draft.payload.get("organizationNumber"))
+    if "org_number" in rules and number:
+        keys.append(("org_number", number))
     if "email" in rules and draft.payload.get("email"):
         keys.append(("email", draft.payload["email"].lower()))
-    if "name" in rules and draft.name:
+    # Two companies with one name and different organisation numbers are two companies (as
+    # `match_company` judges candidates); the name alone identifies only one without a number.
+    if "name" in rules and draft.name and not number:
         keys.append(("name", draft.name))
     return keys

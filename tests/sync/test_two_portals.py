@@ -34,6 +34,7 @@ def test_two_portals_sync_side_by_side_and_never_touch_each_others_records(synce
     assert connect_sandbox_portal(stack.app, OTHER, OTHER_TOKEN) == OTHER
     other = Synced(stack, OTHER)
     requests.delete(f"{stack.tripletex_url}/_sandbox/requests", timeout=10)
+    requests.delete(f"{stack.hubspot_url}/_sandbox/requests", timeout=10)
 
     errors: list[BaseException] = []
 
@@ -79,4 +80,6 @@ def test_two_portals_sync_side_by_side_and_never_touch_each_others_records(synce
         assert {r["hubspot_id"] for r in rows} == set(world.companies())
         assert {r["tripletex_id"] for r in rows} - {None} <= ids  # failed ones have none
     log = requests.get(f"{stack.tripletex_url}/_sandbox/requests", timeout=10).json()["requests"]
+    assert [r for r in log if r["status"] == 429] == []
+    log = requests.get(f"{stack.hubspot_url}/_sandbox/requests", timeout=10).json()["requests"]
     assert [r for r in log if r["status"] == 429] == []

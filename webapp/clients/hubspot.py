@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -99,6 +100,46 @@ def _pace(response: requests.Response) -> float | None:
     return None
 
 
+class CallWindow:
+    """Our own calls over HubSpot's rolling window, so a long run sends at the limit's full
+    rate and never past it: a call waits for the oldest in the window to leave it.
+
+    HubSpot's budget is per portal and app; other processes (a page, another task) may spend
+    some of it, so `MARGIN` calls are left to them, and the server's own Remaining header
+    still pauses us (`_pace`) if they spend more.
+    """
+
+    MARGIN = 10
+
+    def __init__(self, clock: Clock, limit: int = 110, interval: float = 10.0):
+        self.clock = clock
+        self.limit = limit
+        self.interval = interval
+        self.sent: deque[float] = deque()
+
+    def learn(self, response: requests.Response) -> None:
+        """Take the window's size from HubSpot's headers, and count calls it saw that we did
+        not send (another process's): as if made just now, which errs on the side of waiting."""
+        limit = header_float(response, "X-HubSpot-RateLimit-Max")
+        interval = header_float(response, "X-HubSpot-RateLimit-Interval-Milliseconds")
+        if limit and interval:
+            self.limit, self.interval = int(limit), interval / 1000
+        remaining = header_float(response, "X-HubSpot-RateLimit-Remaining")
+        if remaining is not None:
+            unseen = int(self.limit - remaining) - len(self.sent)
+            now = self.clock.monotonic()
+            self.sent.extend([now] * max(0, unseen))
+
+    def wait(self) -> None:
+        now = self.clock.monotonic()
+        while self.sent and self.sent[0] <= now - self.interval:
+            self.sent.popleft()
+        if len(self.sent) >= max(1, self.limit - self.MARGIN):
+            self.clock.sleep(self.sent[0] + self.interval - now)
+            self.sent.popleft()
+        self.sent.append(self.clock.monotonic())
+
+
 # See account_details: the first version of the account API that gives the portal's name.
 ACCOUNT_INFO_VERSION = "2027-03-beta"
 
@@ -139,6 +180,7 @@ class HubSpotClient:
             **transport_options,
         )
         self._next_search = 0.0
+        self._window = CallWindow(clock)
 
     @property
     def token_url(self) -> str:
@@ -217,13 +259,16 @@ class HubSpotClient:
     ) -> requests.Response:
         """Send an authenticated request to a path under the API host."""
         self.ensure_fresh_token()
-        return self.transport.request(
+        self._window.wait()
+        response = self.transport.request(
             method,
             f"{self.api_base}/{path.lstrip('/')}",
             params=params,
             json=json,
             idempotent=idempotent,
         )
+        self._window.learn(response)
+        return response
 
     def objects_path(self, object_type: str) -> str:
         return f"/crm/objects/{self.version}/{object_type}"

@@ -74,6 +74,23 @@ class Mappings:
             )
         }
 
+    def linked_among(self, portal_id: int, kind: str, tripletex_ids) -> set[int]:
+        """Which of these Tripletex records are already some HubSpot record's."""
+        ids = [int(i) for i in tripletex_ids]
+        found: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                row["tripletex_id"]
+                for row in self.db.query(
+                    "select tripletex_id from mappings where portal_id = ? and tripletex_kind = ? "
+                    "and state = ? and merged_into is null and tripletex_id in "
+                    f"({','.join('?' * len(chunk))})",
+                    [portal_id, kind, LINKED, *chunk],
+                )
+            )
+        return found
+
     def reserved(self, portal_id: int, hubspot_type: str, kind: str) -> list[dict]:
         """Creates whose outcome is unknown (a worker stopped, or an answer was lost)."""
         return [

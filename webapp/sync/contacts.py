@@ -89,7 +89,9 @@ class _Page(Page):
             if hid not in self.to_update and (self.rows.get(hid) or {}).get("state") != LINKED
         ]
         existing = self._existing({self.drafts[h].customer_id for h in unlinked})
-        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        taken = self.ctx.mappings.linked_among(
+            self.ctx.portal_id, KIND, [c["id"] for found in existing.values() for c in found]
+        )
         for hid, draft in self.drafts.items():
             row = self.rows.get(hid) or {}
             if hid in self.to_update:
@@ -233,11 +235,14 @@ class _Page(Page):
         customer = identifiers.get("customer")
         if not customer:
             return None
-        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        candidates = self._existing({customer}).get(customer, [])
+        taken = self.ctx.mappings.linked_among(
+            self.ctx.portal_id, KIND, [c["id"] for c in candidates]
+        )
         wanted = {k: identifiers.get(k, "") for k in ("firstName", "lastName", "email")}
         found = [
             c
-            for c in self._existing({customer}).get(customer, [])
+            for c in candidates
             if c["id"] not in taken
             and all((c.get(k) or "").lower() == v.lower() for k, v in wanted.items())
         ]

@@ -18,7 +18,16 @@ from .batches import reason, send_each
 from .context import SyncContext
 from .mapping import customer as mapping
 from .mapping.customer import Customer, changes
-from .matching import AMBIGUOUS, CREATE, LINK, CustomerIndex, digits, domain_of, match_company
+from .matching import (
+    AMBIGUOUS,
+    CREATE,
+    LINK,
+    CustomerIndex,
+    compact,
+    digits,
+    domain_of,
+    match_company,
+)
 from .outcome import Summary, stop_for
 from .page import Page
 
@@ -53,6 +62,14 @@ class CustomerSync:
         self._asked: set[tuple[str, str]] = set()
         self._label: str | None = None
         self.too_many = False  # Tripletex refused the whole list (over 10,000 customers)
+        self._taken: set[int] | None = None
+
+    def taken(self) -> set[int]:
+        """Customers linked to some company: read once a run, kept up to date as it links
+        (one run per portal at a time, so nothing else links meanwhile)."""
+        if self._taken is None:
+            self._taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        return self._taken
 
     @property
     def index(self) -> CustomerIndex:
@@ -162,7 +179,7 @@ class _Page(Page):
                 self.link(hid, found, "found_after_interruption")
 
     def classify(self) -> None:
-        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        taken = self.run.taken()
         domains = {
             hid: domain_of(
                 (c.get("properties") or {}).get("domain")
@@ -413,12 +430,13 @@ class _Page(Page):
             self.rows.get(hid) or {}, state=LINKED, tripletex_id=customer["id"], synced_hash=None
         )
         self.summary.counts["created" if created else "linked"] += 1
+        self.run.taken().add(customer["id"])
         self.entry(hid, action, customer["id"], request_id=request_id)
         if created:
             self.linked[hid] = customer
         else:
             self.to_update[hid] = customer  # compare now, write what differs
-        self.run.index.add(customer)
+        self.run.index.add(compact(customer))  # what matching needs, not the whole record
 
     def find_created(self, identifiers: dict) -> dict | None:
         """The customer a create may have made, found by what it was sent with."""
@@ -430,13 +448,16 @@ class _Page(Page):
             params = {"customerName": identifiers["name"]}
         else:
             return None
-        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
         try:
+            listed = list(
+                self.ctx.tripletex.list("/customer", fields=CustomerIndex.FIELDS, params=params)
+            )
+            taken = self.ctx.mappings.linked_among(
+                self.ctx.portal_id, KIND, [c["id"] for c in listed]
+            )
             found = [
                 c
-                for c in self.ctx.tripletex.list(
-                    "/customer", fields=CustomerIndex.FIELDS, params=params
-                )
+                for c in listed
                 if c["id"] not in taken
                 and (c.get("name") or "") == identifiers.get("name", "")
                 and digits(c.get("organizationNumber"))

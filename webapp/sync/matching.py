@@ -47,6 +47,22 @@ def domain_of(value: str | None) -> str:
     return text.removeprefix("www.")
 
 
+MATCHED_ON = (
+    "id",
+    "name",
+    "organizationNumber",
+    "email",
+    "invoiceEmail",
+    "customerNumber",
+    "isInactive",
+)
+
+
+def compact(customer: dict) -> dict:
+    """A customer as the index needs to keep it (a backfill adds every customer it creates)."""
+    return {key: customer.get(key) for key in MATCHED_ON}
+
+
 class CustomerIndex:
     """Tripletex customers by what the rules compare, built from one read of them all."""
 

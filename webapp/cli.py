@@ -119,24 +119,32 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
                 click.echo(f"Preview, {hubspot_type}: {shown}")
         # Run from the command line, the backfill is its own confirmation: live sync starts.
         confirm_first_sync(c, portal_id)
-        for attempt in range(RETRIES + 1):
-            try:
-                progress = run_backfill(c, portal_id, on_page=show, restart=restart)
-                break
-            except RetryLater as exc:
-                if attempt == RETRIES:
-                    raise click.ClickException(f"Stopped: {exc}. Run it again later.") from None
-                wait = max(exc.delay, 2.0 * (attempt + 1))
-                click.echo(f"Waiting {wait:.0f} s: {exc}")
-                c.clock.sleep(wait)
-                restart = False
-            except (NotConnected, PortalBusy) as exc:
-                raise click.ClickException(str(exc)) from None
-            except SyncPaused as exc:
-                raise click.ClickException(
-                    f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
-                ) from None
+        runs = iter([restart])  # only the first attempt restarts; a retry resumes
+        progress = _with_retries(
+            c, lambda: run_backfill(c, portal_id, on_page=show, restart=next(runs, False))
+        )
     click.echo(f"Backfill {progress['stage']}.")
+
+
+def _with_retries(c: Collaborators, work):
+    """Run `work`, waiting out a service's "slow down" up to RETRIES times, and turn what
+    stops it into a message for the operator."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return work()
+        except RetryLater as exc:
+            if attempt == RETRIES:
+                raise click.ClickException(f"Stopped: {exc}. Run it again later.") from None
+            wait = max(exc.delay, 2.0 * (attempt + 1))
+            click.echo(f"Waiting {wait:.0f} s: {exc}")
+            c.clock.sleep(wait)
+        except (NotConnected, PortalBusy) as exc:
+            raise click.ClickException(str(exc)) from None
+        except SyncPaused as exc:
+            raise click.ClickException(
+                f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @sync_group.command("run")
@@ -145,20 +153,7 @@ def sync_backfill(portal_id: int, restart: bool) -> None:
 def sync_run(portal_id: int) -> None:
     """Act on everything PORTAL_ID has pending (HubSpot's events), then exit."""
     with Collaborators.opened(current_app.config) as c:
-        for attempt in range(RETRIES + 1):
-            try:
-                summary = run_pending(c, portal_id)
-                break
-            except RetryLater as exc:
-                if attempt == RETRIES:
-                    raise click.ClickException(f"Stopped: {exc}. Run it again later.") from None
-                c.clock.sleep(max(exc.delay, 2.0 * (attempt + 1)))
-            except (NotConnected, PortalBusy) as exc:
-                raise click.ClickException(str(exc)) from None
-            except SyncPaused as exc:
-                raise click.ClickException(
-                    f"Tripletex or HubSpot refused this portal's access ({exc}); reconnect it."
-                ) from None
+        summary = _with_retries(c, lambda: run_pending(c, portal_id))
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items())) or "nothing to do"
     click.echo(f"Done: {counts}.")
 

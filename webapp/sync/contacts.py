@@ -9,10 +9,9 @@ Tripletex has no batch update for contacts, so changes are sent one by one.
 
 from __future__ import annotations
 
-from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
+from ..clients.errors import Action, ApiError, classify
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED, Link
-from .batches import reason, send_each
 from .context import SyncContext
 from .customers import HUBSPOT_TYPE as COMPANIES
 from .customers import KIND as CUSTOMER
@@ -33,19 +32,13 @@ def properties() -> list[str]:
 
 def sync_contacts(ctx: SyncContext, contacts: list[dict]) -> Summary:
     """Sync one page of contacts, read with `properties()` and their company associations."""
-    page = _Page(ctx, contacts)
-    with page.recording():
-        page.settle_reserved()
-        page.classify()
-        page.update()
-        page.create()
-        page.write_back(lambda hid, contact: {"tripletex_contact_id": str(contact["id"])})
-    return page.summary
+    return _Page(ctx, contacts).execute()
 
 
 class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
+    path = "/contact"
 
     def __init__(self, ctx: SyncContext, contacts: list[dict]):
         super().__init__(ctx, contacts, dict)
@@ -74,6 +67,9 @@ class _Page(Page):
             self.drafts[hid] = mapping.to_contact(self.records[hid], row["tripletex_id"])
         self.to_update: dict[str, dict] = {}
         self.to_create: list[str] = []
+
+    def synced_properties(self, hid: str, contact: dict) -> dict:
+        return {"tripletex_contact_id": str(contact["id"])}
 
     def settle_reserved(self) -> None:
         for hid, row in self.rows.items():
@@ -110,30 +106,11 @@ class _Page(Page):
                 self.to_create.append(hid)
 
     def update(self) -> None:
-        unread = [hid for hid, cur in self.to_update.items() if not cur]
-        if unread:
-            current = self._read([self.rows[hid]["tripletex_id"] for hid in unread])
-            for hid in unread:
-                tid = self.rows[hid]["tripletex_id"]
-                if tid in current:
-                    self.to_update[hid] = current[tid]
-                else:
-                    self.to_update.pop(hid)
-                    self.fail(
-                        hid,
-                        Problem(
-                            "tripletex_refused",
-                            {
-                                "record": self.drafts[hid].name,
-                                "reason": f"contact {tid} no longer exists in Tripletex",
-                            },
-                        ),
-                        action="update",
-                    )
+        """Tripletex has no batch update for contacts: each is sent on its own."""
+        self.read_linked()
         for hid, current in list(self.to_update.items()):
             self._update_one(hid, current)
-        self.link_rows(self.settled)
-        self.settled = []
+        self.save_settled()
 
     def _update_one(self, hid: str, current: dict) -> None:
         draft = self.drafts[hid]
@@ -153,9 +130,9 @@ class _Page(Page):
                     self.fail(hid, self.refusal(hid, error), action="update", error=error)
                     return
                 if action is not Action.REREAD or attempt == 2:
-                    self.link_rows(self.settled)
+                    self.save_settled()
                     raise stop_for(error, idempotent=True) from error
-                current = self._read([current["id"]]).get(current["id"], current)
+                current = self.read([current["id"]]).get(current["id"], current)
                 continue
             self.settle(hid, written)
             self.summary.counts["updated"] += 1
@@ -163,43 +140,12 @@ class _Page(Page):
             return
 
     def create(self) -> None:
-        if not self.to_create:
-            return
-        self.ctx.mappings.reserve(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            KIND,
-            {hid: self.drafts[hid].identifiers for hid in self.to_create},
+        self.create_all(
+            self.to_create,
+            lambda hid: self.drafts[hid].payload,
+            lambda hid: self.drafts[hid].identifiers,
+            lambda hid: self.find_created(self.drafts[hid].identifiers),
         )
-        pending = list(self.to_create)
-        error: ApiError | None = None
-        for _ in (1, 2):
-            sent = send_each(
-                lambda chunk: self.ctx.tripletex.create_many("/contact", chunk),
-                [self.drafts[hid].payload for hid in pending],
-                idempotent=False,
-            )
-            for position, written in sent.done.items():
-                self.link(pending[position], written, "create", request_id=written.request_id)
-            for position, refusal in sent.refused.items():
-                hid = pending[position]
-                self.fail(hid, self.refusal(hid, refusal), action="create", error=refusal)
-            if not sent.stopped:
-                return
-            stopped = [pending[p] for p in sent.stopped]
-            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
-            if classify(error, idempotent=False).action is not Action.REREAD:
-                raise stop_for(error, idempotent=False)
-            pending = []
-            for hid in stopped:
-                found = self.find_created(self.drafts[hid].identifiers)
-                if found is not None:
-                    self.link(hid, found, "found_after_lost_answer")
-                else:
-                    pending.append(hid)
-            if not pending:
-                return
-        raise stop_for(error, idempotent=False)
 
     # Helpers
 
@@ -224,12 +170,6 @@ class _Page(Page):
         else:
             self.to_update[hid] = contact if "version" in contact else {}
 
-    def settle(self, hid: str, contact: dict) -> None:
-        self.linked[hid] = contact
-        self.settled.append(
-            Link(hid, contact["id"], None, contact.get("version"), self.drafts[hid].hash)
-        )
-
     def find_created(self, identifiers: dict) -> dict | None:
         """The contact a create may have made: on the same customer, with what it was sent."""
         customer = identifiers.get("customer")
@@ -248,11 +188,6 @@ class _Page(Page):
         ]
         return max(found, key=lambda c: c["id"]) if found else None
 
-    def refusal(self, hid: str, error: ApiError) -> Problem:
-        return Problem(
-            "tripletex_refused", {"record": self.drafts[hid].name, "reason": reason(error)}
-        )
-
     def _existing(self, customer_ids) -> dict[int, list[dict]]:
         """The Tripletex contacts of these customers, by customer id."""
         ids = sorted(customer_ids)
@@ -269,7 +204,7 @@ class _Page(Page):
             raise stop_for(error, idempotent=True) from error
         return by_customer
 
-    def _read(self, ids) -> dict[int, dict]:
+    def read(self, ids) -> dict[int, dict]:
         try:
             return {c["id"]: c for c in self.ctx.tripletex.get_many("/contact", ids, fields=FIELDS)}
         except ApiError as error:

@@ -11,10 +11,9 @@ shown on the company; it never stops the rest of the page.
 
 from __future__ import annotations
 
-from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
+from ..clients.errors import ApiError
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED, Link
-from .batches import reason, send_each
 from .context import SyncContext
 from .mapping import customer as mapping
 from .mapping.customer import Customer, changes
@@ -131,15 +130,7 @@ class CustomerSync:
 
     def sync(self, companies: list[dict]) -> Summary:
         """Sync one page of companies (as HubSpot returns them, with `properties()`)."""
-        page = _Page(self, companies)
-        # What was done is logged even when a service stops the page half-way.
-        with page.recording():
-            page.settle_reserved()
-            page.classify()
-            page.update()
-            page.create()
-            page.write_back()
-        return page.summary
+        return _Page(self, companies).execute()
 
 
 def read_customers(ctx: SyncContext):
@@ -154,6 +145,7 @@ def read_customers(ctx: SyncContext):
 class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
+    path = "/customer"
 
     def __init__(self, run: CustomerSync, companies: list[dict]):
         super().__init__(run.ctx, companies, lambda: {"label": run.org_number_label()})
@@ -269,144 +261,29 @@ class _Page(Page):
 
     def update(self) -> None:
         """Write the changed fields of linked customers, with their version."""
-        ids = {
-            hid: self.rows[hid]["tripletex_id"] for hid, cur in self.to_update.items() if not cur
-        }
-        if ids:
-            current = self._read(ids.values())
-            for hid, tid in ids.items():
-                if tid in current:
-                    self.to_update[hid] = current[tid]
-                else:  # deleted in Tripletex: say so rather than recreate behind its back
-                    self.fail(
-                        hid,
-                        Problem(
-                            "tripletex_refused",
-                            {
-                                "record": self.drafts[hid].name,
-                                "reason": f"customer {tid} no longer exists in Tripletex",
-                            },
-                        ),
-                        action="update",
-                    )
-                    self.to_update.pop(hid)
-        for attempt in (1, 2):
-            pending = {
-                hid: (
-                    changes(
-                        self.drafts[hid],
-                        cur,
-                        first_link=(self.rows.get(hid) or {}).get("synced_hash") is None,
-                    ),
-                    cur,
-                )
-                for hid, cur in self.to_update.items()
-            }
-            quiet = [hid for hid, (change, _) in pending.items() if not change]
-            for hid in quiet:
-                self.settle(hid, self.to_update.pop(hid))
-                self.summary.counts["unchanged"] += 1
-            if not self.to_update:
-                break
-            hids = list(self.to_update)
-            items = [
-                dict(pending[h][0], id=pending[h][1]["id"], version=pending[h][1]["version"])
-                for h in hids
-            ]
-            sent = send_each(
-                lambda chunk: self.ctx.tripletex.update_many("/customer", chunk),
-                items,
-                idempotent=True,
-            )
-            for position, written in sent.done.items():
-                hid = hids[position]
-                self.to_update.pop(hid)
-                self.settle(hid, written)
-                self.summary.counts["updated"] += 1
-                self.entry(hid, "update", written.get("id"), request_id=written.request_id)
-            for position, error in sent.refused.items():
-                hid = hids[position]
-                self.to_update.pop(hid)
-                self.fail(hid, self.refusal(hid, error), action="update", error=error)
-            if not sent.stopped:
-                break
-            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
-            if classify(error, idempotent=True).action is not Action.REREAD or attempt == 2:
-                self._save_settled()
-                raise stop_for(error, idempotent=True)
-            # A newer version in Tripletex (or our own replay): read again, compare, retry.
-            fresh = self._read([self.to_update[hids[p]]["id"] for p in sent.stopped])
-            for position in sent.stopped:
-                hid = hids[position]
-                self.to_update[hid] = fresh.get(self.to_update[hid]["id"], self.to_update[hid])
-        self._save_settled()
-
-    def settle(self, hid: str, customer: dict) -> None:
-        """A linked customer now holds what the company maps to: remember the hash."""
-        self.linked[hid] = customer
-        self.settled.append(
-            Link(
-                hid,
-                customer["id"],
-                str(customer.get("customerNumber") or "") or None,
-                customer.get("version"),
-                self.drafts[hid].hash,
+        # A customer linked for the first time keeps the name the accountant gave it.
+        self.update_all(
+            lambda hid, current: changes(
+                self.drafts[hid],
+                current,
+                first_link=(self.rows.get(hid) or {}).get("synced_hash") is None,
             )
         )
-
-    def _save_settled(self) -> None:
-        self.link_rows(self.settled)
-        self.settled = []
 
     def create(self) -> None:
-        """Create the unmatched: reserve, create, link; after a lost answer, look first."""
-        if not self.to_create:
-            return
-        self.ctx.mappings.reserve(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            KIND,
-            {hid: self.drafts[hid].identifiers for hid in self.to_create},
+        """Create the unmatched, exactly once."""
+        self.create_all(
+            self.to_create,
+            lambda hid: self.drafts[hid].create_payload(),
+            lambda hid: self.drafts[hid].identifiers,
+            lambda hid: self.find_created(self.drafts[hid].identifiers),
         )
-        pending = list(self.to_create)
-        for attempt in (1, 2):
-            sent = send_each(
-                lambda chunk: self.ctx.tripletex.create_many("/customer", chunk),
-                [self.drafts[hid].create_payload() for hid in pending],
-                idempotent=False,
-            )
-            for position, written in sent.done.items():
-                self.link(pending[position], written, "create", request_id=written.request_id)
-            for position, error in sent.refused.items():
-                hid = pending[position]
-                self.fail(hid, self.refusal(hid, error), action="create", error=error)
-            if not sent.stopped:
-                return
-            stopped = [pending[p] for p in sent.stopped]
-            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
-            if classify(error, idempotent=False).action is not Action.REREAD:
-                raise stop_for(error, idempotent=False)  # not sent: still reserved, retried
-            # The answer was lost: Tripletex may have created them. Look before creating again.
-            pending = []
-            for hid in stopped:
-                found = self.find_created(self.drafts[hid].identifiers)
-                if found is not None:
-                    self.link(hid, found, "found_after_lost_answer")
-                else:
-                    pending.append(hid)
-            if not pending:
-                return
-        # Twice unanswered: they stay reserved, and the next run looks for them first.
-        raise stop_for(error, idempotent=False)
 
-    def write_back(self) -> None:
-        """Put the customer id and number, and the sync status, onto the companies."""
-        super().write_back(
-            lambda hid, customer: {
-                "tripletex_customer_id": str(customer["id"]),
-                "tripletex_customer_number": str(customer.get("customerNumber") or ""),
-            }
-        )
+    def synced_properties(self, hid: str, customer: dict) -> dict:
+        return {
+            "tripletex_customer_id": str(customer["id"]),
+            "tripletex_customer_number": str(customer.get("customerNumber") or ""),
+        }
 
     # Helpers
 
@@ -418,7 +295,7 @@ class _Page(Page):
                 Link(
                     hid,
                     customer["id"],
-                    str(customer.get("customerNumber") or "") or None,
+                    self.number_of(customer),
                     customer.get("version"),
                     # Created from the draft: in step. Linked to an existing one: its fields
                     # may differ, so the update step compares and writes what differs.
@@ -468,12 +345,10 @@ class _Page(Page):
             raise stop_for(error, idempotent=True) from error
         return max(found, key=lambda c: c["id"]) if found else None
 
-    def refusal(self, hid: str, error: ApiError) -> Problem:
-        return Problem(
-            "tripletex_refused", {"record": self.drafts[hid].name or hid, "reason": reason(error)}
-        )
+    def number_of(self, customer: dict) -> str | None:
+        return str(customer.get("customerNumber") or "") or None
 
-    def _read(self, ids) -> dict[int, dict]:
+    def read(self, ids) -> dict[int, dict]:
         """Linked customers by id, inactive ones too (`isInactive` defaults to false even
         when asking by id, so a linked inactive customer would look deleted)."""
         ids = list(ids)
@@ -494,7 +369,7 @@ class _Page(Page):
     def _chosen(self, customer_id: int) -> dict | None:
         """The customer the person chose, if it still exists (active or not)."""
         if customer_id not in self.run.index.by_id:
-            for found in self._read([customer_id]).values():
+            for found in self.read([customer_id]).values():
                 self.run.index.add(found)
         return self.run.index.by_id.get(customer_id)
 

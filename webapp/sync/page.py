@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..clients.errors import ApiError
+from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
 from ..portal.problems import Problem, as_text
 from ..storage.mappings import Link
 from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
+from .batches import reason, send_each
 from .context import SyncContext
 from .outcome import Summary, stop_for
 
@@ -158,6 +159,179 @@ class Page:
                         message=str(error.get("message") or "HubSpot refused the update"),
                     )
                 )
+
+    def execute(self) -> Summary:
+        """Sync the page: creates left in flight first, then match, update, create, and the
+        outcome onto the HubSpot records. What was done is logged even when a service stops
+        the page half-way."""
+        with self.recording():
+            self.settle_reserved()
+            self.classify()
+            self.update()
+            self.create()
+            self.write_back(self.synced_properties)
+        return self.summary
+
+    def synced_properties(self, hid: str, record: dict) -> dict:
+        """What a linked HubSpot record carries of its Tripletex record (its id, a number)."""
+        raise NotImplementedError
+
+    # The write protocol, the same for every kind of record: what differs is in the hooks
+    # (`path`, `number_of`, `read`, `link`, `find_created`) and the drafts (`name`, `hash`).
+
+    path: str  # the Tripletex endpoint, e.g. "/customer"
+    drafts: dict
+    to_update: dict[str, dict]
+
+    def number_of(self, record: dict) -> str | None:
+        """The number a person sees on the Tripletex record (customer number, product number)."""
+        return None
+
+    def read(self, ids) -> dict[int, dict]:
+        """Tripletex records by id, as they are now."""
+        raise NotImplementedError
+
+    def link(self, hid: str, record: dict, action: str, *, request_id: str | None = None):
+        raise NotImplementedError
+
+    def refusal(self, hid: str, error: ApiError) -> Problem:
+        return Problem(
+            "tripletex_refused", {"record": self.drafts[hid].name or hid, "reason": reason(error)}
+        )
+
+    def settle(self, hid: str, record: dict) -> None:
+        """A linked record now holds what the HubSpot record maps to: remember its hash (the
+        links are written together, by `save_settled`)."""
+        self.linked[hid] = record
+        self.settled.append(
+            Link(
+                hid,
+                record["id"],
+                self.number_of(record),
+                record.get("version"),
+                self.drafts[hid].hash,
+            )
+        )
+
+    def save_settled(self) -> None:
+        self.link_rows(self.settled)
+        self.settled = []
+
+    def read_linked(self) -> None:
+        """Read the linked records about to be compared; one deleted in Tripletex is said so,
+        rather than created again behind the accountant's back."""
+        unread = {
+            hid: self.rows[hid]["tripletex_id"] for hid, cur in self.to_update.items() if not cur
+        }
+        if not unread:
+            return
+        current = self.read(unread.values())
+        for hid, tid in unread.items():
+            if tid in current:
+                self.to_update[hid] = current[tid]
+                continue
+            self.to_update.pop(hid)
+            self.fail(
+                hid,
+                Problem(
+                    "tripletex_refused",
+                    {
+                        "record": self.drafts[hid].name,
+                        "reason": f"{self.kind} {tid} no longer exists in Tripletex",
+                    },
+                ),
+                action="update",
+            )
+
+    def update_all(self, changes_for: Callable[[str, dict], dict]) -> None:
+        """Write what differs of every record in `to_update`, a page at a time, each with its
+        version; a conflict (a newer version, or our own replay) is read again and retried
+        once."""
+        self.read_linked()
+        for attempt in (1, 2):
+            pending = {hid: changes_for(hid, cur) for hid, cur in self.to_update.items()}
+            for hid in [h for h, change in pending.items() if not change]:
+                self.settle(hid, self.to_update.pop(hid))
+                self.summary.counts["unchanged"] += 1
+            if not self.to_update:
+                break
+            hids = list(self.to_update)
+            items = [
+                dict(pending[h], id=self.to_update[h]["id"], version=self.to_update[h]["version"])
+                for h in hids
+            ]
+            sent = send_each(
+                lambda chunk: self.ctx.tripletex.update_many(self.path, chunk),
+                items,
+                idempotent=True,
+            )
+            for position, written in sent.done.items():
+                hid = hids[position]
+                self.to_update.pop(hid)
+                self.settle(hid, written)
+                self.summary.counts["updated"] += 1
+                self.entry(hid, "update", written.get("id"), request_id=written.request_id)
+            for position, error in sent.refused.items():
+                hid = hids[position]
+                self.to_update.pop(hid)
+                self.fail(hid, self.refusal(hid, error), action="update", error=error)
+            if not sent.stopped:
+                break
+            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
+            if classify(error, idempotent=True).action is not Action.REREAD or attempt == 2:
+                self.save_settled()
+                raise stop_for(error, idempotent=True)
+            fresh = self.read([self.to_update[hids[p]]["id"] for p in sent.stopped])
+            for position in sent.stopped:
+                hid = hids[position]
+                self.to_update[hid] = fresh.get(self.to_update[hid]["id"], self.to_update[hid])
+        self.save_settled()
+
+    def create_all(
+        self,
+        hids: list[str],
+        payload: Callable[[str], dict],
+        identifiers: Callable[[str], dict],
+        find_created: Callable[[str], dict | None],
+    ) -> None:
+        """Create these records exactly once: reserve them (with what identifies each), create
+        them, link them, each step committed on its own. After a lost answer each is looked
+        up before it is created again; twice unanswered, they stay reserved for the next run
+        to look for first."""
+        if not hids:
+            return
+        self.ctx.mappings.reserve(
+            self.ctx.portal_id, self.hubspot_type, self.kind, {h: identifiers(h) for h in hids}
+        )
+        pending, error = list(hids), None
+        for _ in (1, 2):
+            sent = send_each(
+                lambda chunk: self.ctx.tripletex.create_many(self.path, chunk),
+                [payload(hid) for hid in pending],
+                idempotent=False,
+            )
+            for position, written in sent.done.items():
+                self.link(pending[position], written, "create", request_id=written.request_id)
+            for position, refusal in sent.refused.items():
+                hid = pending[position]
+                self.fail(hid, self.refusal(hid, refusal), action="create", error=refusal)
+            if not sent.stopped:
+                return
+            stopped = [pending[p] for p in sent.stopped]
+            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
+            if classify(error, idempotent=False).action is not Action.REREAD:
+                raise stop_for(error, idempotent=False)  # not sent: still reserved, retried
+            # The answer was lost: Tripletex may have created them. Look before creating again.
+            pending = []
+            for hid in stopped:
+                found = find_created(hid)
+                if found is not None:
+                    self.link(hid, found, "found_after_lost_answer")
+                else:
+                    pending.append(hid)
+            if not pending:
+                return
+        raise stop_for(error, idempotent=False)
 
     def record(self) -> None:
         """Links and failures are committed as they happen; the log in one insert a step."""

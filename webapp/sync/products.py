@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
+from ..clients.errors import ApiError
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED, Link
-from .batches import reason, send_each
 from .context import SyncContext
 from .mapping import product as mapping
 from .mapping.product import changes
@@ -82,19 +81,13 @@ class ProductSync:
         return self._vat
 
     def sync(self, products: list[dict]) -> Summary:
-        page = _Page(self, products)
-        with page.recording():
-            page.settle_reserved()
-            page.classify()
-            page.update()
-            page.create()
-            page.write_back(lambda hid, product: {"tripletex_product_id": str(product["id"])})
-        return page.summary
+        return _Page(self, products).execute()
 
 
 class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
+    path = "/product"
 
     def __init__(self, run: ProductSync, products: list[dict]):
         super().__init__(run.ctx, products, dict)
@@ -157,65 +150,7 @@ class _Page(Page):
                 self.to_create.append(hid)
 
     def update(self) -> None:
-        unread = [hid for hid, cur in self.to_update.items() if not cur]
-        if unread:
-            current = self._read([self.rows[hid]["tripletex_id"] for hid in unread])
-            for hid in unread:
-                tid = self.rows[hid]["tripletex_id"]
-                if tid in current:
-                    self.to_update[hid] = current[tid]
-                else:
-                    self.to_update.pop(hid)
-                    self.fail(
-                        hid,
-                        Problem(
-                            "tripletex_refused",
-                            {
-                                "record": self.drafts[hid].name,
-                                "reason": f"product {tid} no longer exists in Tripletex",
-                            },
-                        ),
-                        action="update",
-                    )
-        for attempt in (1, 2):
-            pending = {h: changes(self.drafts[h], cur) for h, cur in self.to_update.items()}
-            for hid in [h for h, change in pending.items() if not change]:
-                self.settle(hid, self.to_update.pop(hid))
-                self.summary.counts["unchanged"] += 1
-            if not self.to_update:
-                break
-            hids = list(self.to_update)
-            items = [
-                dict(pending[h], id=self.to_update[h]["id"], version=self.to_update[h]["version"])
-                for h in hids
-            ]
-            sent = send_each(
-                lambda chunk: self.ctx.tripletex.update_many("/product", chunk),
-                items,
-                idempotent=True,
-            )
-            for position, written in sent.done.items():
-                hid = hids[position]
-                self.to_update.pop(hid)
-                self.settle(hid, written)
-                self.summary.counts["updated"] += 1
-                self.entry(hid, "update", written.get("id"), request_id=written.request_id)
-            for position, error in sent.refused.items():
-                hid = hids[position]
-                self.to_update.pop(hid)
-                self.fail(hid, self.refusal(hid, error), action="update", error=error)
-            if not sent.stopped:
-                break
-            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
-            if classify(error, idempotent=True).action is not Action.REREAD or attempt == 2:
-                self.link_rows(self.settled)
-                raise stop_for(error, idempotent=True)
-            fresh = self._read([self.to_update[hids[p]]["id"] for p in sent.stopped])
-            for position in sent.stopped:
-                hid = hids[position]
-                self.to_update[hid] = fresh.get(self.to_update[hid]["id"], self.to_update[hid])
-        self.link_rows(self.settled)
-        self.settled = []
+        self.update_all(lambda hid, current: changes(self.drafts[hid], current))
 
     def create(self) -> None:
         if not self.to_create:
@@ -244,45 +179,12 @@ class _Page(Page):
                         },
                     ),
                 )
-        self.ctx.mappings.reserve(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            KIND,
-            {
-                hid: {"name": self.drafts[hid].name, "number": self.drafts[hid].number}
-                for hid in self.to_create
-            },
+        self.create_all(
+            self.to_create,
+            lambda hid: self.drafts[hid].create_payload(vat_type),
+            lambda hid: {"name": self.drafts[hid].name, "number": self.drafts[hid].number},
+            lambda hid: self.find_created(self.drafts[hid].name, self.drafts[hid].number),
         )
-        pending = list(self.to_create)
-        error: ApiError | None = None
-        for _ in (1, 2):
-            sent = send_each(
-                lambda chunk: self.ctx.tripletex.create_many("/product", chunk),
-                [self.drafts[hid].create_payload(vat_type) for hid in pending],
-                idempotent=False,
-            )
-            for position, written in sent.done.items():
-                self.link(pending[position], written, "create", request_id=written.request_id)
-            for position, refusal in sent.refused.items():
-                hid = pending[position]
-                self.fail(hid, self.refusal(hid, refusal), action="create", error=refusal)
-            if not sent.stopped:
-                return
-            stopped = [pending[p] for p in sent.stopped]
-            error = sent.error or UnexpectedResponse("Tripletex", "a short answer to a batch")
-            if classify(error, idempotent=False).action is not Action.REREAD:
-                raise stop_for(error, idempotent=False)
-            pending = []
-            for hid in stopped:
-                draft = self.drafts[hid]
-                found = self.find_created(draft.name, draft.number)
-                if found is not None:
-                    self.link(hid, found, "found_after_lost_answer")
-                else:
-                    pending.append(hid)
-            if not pending:
-                return
-        raise stop_for(error, idempotent=False)
 
     # Helpers
 
@@ -293,7 +195,7 @@ class _Page(Page):
                 Link(
                     hid,
                     product["id"],
-                    str(product.get("number") or "") or None,
+                    self.number_of(product),
                     product.get("version"),
                     self.drafts[hid].hash if created else None,
                 )
@@ -308,17 +210,11 @@ class _Page(Page):
         else:
             self.to_update[hid] = product if "version" in product else {}
 
-    def settle(self, hid: str, product: dict) -> None:
-        self.linked[hid] = product
-        self.settled.append(
-            Link(
-                hid,
-                product["id"],
-                str(product.get("number") or "") or None,
-                product.get("version"),
-                self.drafts[hid].hash,
-            )
-        )
+    def synced_properties(self, hid: str, product: dict) -> dict:
+        return {"tripletex_product_id": str(product["id"])}
+
+    def number_of(self, product: dict) -> str | None:
+        return str(product.get("number") or "") or None
 
     def find_created(self, name: str, number: str) -> dict | None:
         """The product a create may have made, by what it was sent with: its number (a true
@@ -343,12 +239,7 @@ class _Page(Page):
             raise stop_for(error, idempotent=True) from error
         return max(found, key=lambda p: p["id"]) if found else None
 
-    def refusal(self, hid: str, error: ApiError) -> Problem:
-        return Problem(
-            "tripletex_refused", {"record": self.drafts[hid].name, "reason": reason(error)}
-        )
-
-    def _read(self, ids) -> dict[int, dict]:
+    def read(self, ids) -> dict[int, dict]:
         try:
             return {p["id"]: p for p in self.ctx.tripletex.get_many("/product", ids, fields=FIELDS)}
         except ApiError as error:

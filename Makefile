@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint install chromium screenshots migrate worker clean catalogues messages
+.PHONY: run test lint install chromium screenshots migrate worker clean catalogues messages bench
 
 # Bokmål (and any other language) lives in gettext catalogues: the .po files are the source,
 # the .mo files the pages read are built from them and not committed.
@@ -61,6 +61,11 @@ chromium:
 	@chromium --version 2>/dev/null
 
 ## make screenshots: refresh the README's screenshots from the browser tests
+## make bench: the sync's benchmarks against both sandboxes (figures printed; README keeps them)
+bench: install catalogues
+	$(BIN)/python bench/sync_backfill.py
+	$(BIN)/python bench/webhooks.py
+
 screenshots: install catalogues chromium
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser
 

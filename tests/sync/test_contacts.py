@@ -165,3 +165,21 @@ def test_a_contact_of_a_held_company_waits_and_follows_it_once_fixed(synced):
     synced.backfill("--restart")
 
     assert {c["email"] for c in tripletex_contacts(synced) if c["email"] in people} == people
+
+
+def test_a_lost_answer_to_a_contact_create_ends_with_exactly_one_contact_each(synced):
+    requests.post(
+        f"{synced.stack.tripletex_url}/_sandbox/faults",
+        json={"lost_responses": 1, "path_prefix": "/v2/contact/list"},
+        timeout=10,
+    ).raise_for_status()
+
+    synced.backfill()
+
+    made = Counter(c["email"] for c in tripletex_contacts(synced))
+    assert made == Counter(c["email"] for c in WORLD["contacts"])  # each exactly once
+    found = synced.rows(
+        "select count(*) as n from sync_log where hubspot_type = 'contacts' and action = ?",
+        ["found_after_lost_answer"],
+    )
+    assert found[0]["n"] > 0

@@ -425,3 +425,30 @@ def test_reconciliation_catches_a_change_no_webhook_brought(synced):
     customer = next(c for c in synced.customers() if c["name"] == "Aurora Helse AS")
     assert customer["phoneNumber"] == "+47 21 00 00 99"
     assert summary.counts["updated"] == 1  # the others it found were already in step
+
+
+def test_a_company_and_its_contact_made_together_reach_tripletex_together(synced):
+    synced.backfill()
+    company = synced.hubspot_control(
+        "POST", "objects/companies", {"properties": {"name": "Samtidig AS", "city": "Oslo"}}
+    )
+    synced.hubspot_control(
+        "POST",
+        "objects/contacts",
+        {
+            "properties": {"firstname": "Sam", "lastname": "Tidig", "email": "sam@samtidig.no"},
+            "associations": [
+                {
+                    "to": {"id": company["id"]},
+                    "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}],
+                }
+            ],
+        },
+    )
+    delivered(synced)
+
+    run(synced)
+
+    customer = next(c for c in synced.customers() if c["name"] == "Samtidig AS")
+    contact = next(c for c in tripletex_contacts(synced) if c["email"] == "sam@samtidig.no")
+    assert contact["customer"]["id"] == customer["id"]

@@ -134,3 +134,30 @@ def test_a_default_vat_code_the_company_lacks_fails_the_new_products_with_the_co
     assert failing[0]["tripletex_sync_error"].startswith(
         "VAT code 99 is not available in Tripletex. The company's outgoing VAT codes are: "
     )
+
+
+def test_a_lost_answer_to_a_product_create_ends_with_exactly_one_product_each(synced):
+    import requests
+
+    synced.backfill()
+    for sku in ("NEW-1", "NEW-2"):
+        synced.hubspot_control(
+            "POST", "objects/products", {"properties": {"name": f"Ny {sku}", "hs_sku": sku}}
+        )
+    # Tripletex stores the new products, and the answer never arrives.
+    requests.post(
+        f"{synced.stack.tripletex_url}/_sandbox/faults",
+        json={"lost_responses": 1, "path_prefix": "/v2/product/list"},
+        timeout=10,
+    ).raise_for_status()
+
+    synced.backfill("--restart")
+
+    numbers = Counter(p["number"] for p in tripletex_products(synced))
+    skus = [p["sku"] for p in WORLD["products"]] + ["NEW-1", "NEW-2"]
+    assert {sku: numbers[sku] for sku in skus} == {sku: 1 for sku in skus}
+    found = synced.rows(
+        "select count(*) as n from sync_log where hubspot_type = 'products' and action = ?",
+        ["found_after_lost_answer"],
+    )
+    assert found[0]["n"] == 2

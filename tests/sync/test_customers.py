@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from webapp.collaborators import Collaborators
 from webapp.db import connect
 from webapp.sandbox import demo_data
 from webapp.storage.installations import Installations
@@ -261,3 +262,37 @@ def test_a_restarted_backfill_stopped_before_its_first_page_starts_over_when_run
     counts = by_name(synced.customers())
     assert {name: counts[name] for name in NEW} == {name: 1 for name in NEW}
     assert all(synced.companies()[i].get("tripletex_customer_number") for i in synced.companies())
+
+
+def test_the_country_a_person_typed_becomes_tripletex_s_own_country_on_the_address(synced):
+    """HubSpot's `country` is free text; Tripletex wants its own country id (`/country`, by
+    ISO code), and its ids are not the ISO numbers."""
+    for name, typed in (("Svensk Handel AB", "Sverige"), ("Ukjent Land AS", "Atlantis")):
+        synced.hubspot_control(
+            "POST", "objects/companies", {"properties": {"name": name, "country": typed}}
+        )
+
+    synced.backfill()
+
+    with Collaborators.opened(synced.stack.app.config) as c:
+        client = c.tripletex(synced.portal_id)
+        ids = {
+            row["isoAlpha2Code"]: row["id"]
+            for row in client.list("/country", fields="id,isoAlpha2Code")
+        }
+        addresses = {
+            row["name"]: (row.get("postalAddress") or {}).get("country")
+            for row in client.list(
+                "/customer",
+                fields="name,postalAddress(country(id))",
+                params={"isInactive": "false"},
+            )
+        }
+    assert addresses["Svensk Handel AB"] == {"id": ids["SE"]}
+    assert addresses["Bølgen Design AS"] == {"id": ids["NO"]}  # the demo's "Norway"
+    assert addresses["Ukjent Land AS"] is None  # sent without it, and said why
+    unknown = next(p for p in synced.companies().values() if p["name"] == "Ukjent Land AS")
+    assert unknown["tripletex_sync_status"] == "synced"
+    assert unknown["tripletex_sync_error"].startswith(
+        "Company Ukjent Land AS has the country “Atlantis”, which the sync does not recognise."
+    )

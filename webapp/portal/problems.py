@@ -193,6 +193,15 @@ MESSAGES: dict[str, Message] = {
         Text(N_("Fix it in HubSpot's {label} property.")),
         after=Text(N_("Until then {outcome}.")),
     ),
+    "country_unknown": Message(
+        N_("Company {company} has the country “{value}”, which the sync does not recognise."),
+        Text(
+            N_(
+                "The customer is sent without a country. Write the country's name or its "
+                "two-letter code in HubSpot."
+            )
+        ),
+    ),
     "match_ambiguous": Message(
         N_("Company {company} could be more than one Tripletex customer."),
         Text(N_("Customers with the same {rule}: {candidates}.")),

@@ -62,6 +62,7 @@ class CustomerSync:
         self._label: str | None = None
         self.too_many = False  # Tripletex refused the whole list (over 10,000 customers)
         self._taken: set[int] | None = None
+        self._countries: dict[str, int] | None = None
 
     def taken(self) -> set[int]:
         """Customers linked to some company: read once a run, kept up to date as it links
@@ -113,6 +114,18 @@ class CustomerSync:
                 except ApiError as error:
                     raise stop_for(error, idempotent=True) from error
 
+    def countries(self) -> dict[str, int]:
+        """The company's countries, Tripletex id by ISO code, read once a run."""
+        if self._countries is None:
+            try:
+                self._countries = {
+                    str(c.get("isoAlpha2Code") or "").upper(): c["id"]
+                    for c in self.ctx.tripletex.list("/country", fields="id,isoAlpha2Code")
+                }
+            except ApiError as error:
+                raise stop_for(error, idempotent=True) from error
+        return self._countries
+
     def org_number_label(self) -> str:
         """The label a person sees on the organisation-number property, for messages."""
         if self._label is None:
@@ -152,7 +165,8 @@ class _Page(Page):
         self.run = run
         self.companies = self.records
         self.drafts: dict[str, Customer] = {
-            hid: mapping.to_customer(c, self.ctx.settings) for hid, c in self.companies.items()
+            hid: mapping.to_customer(c, self.ctx.settings, run.countries())
+            for hid, c in self.companies.items()
         }
         self.to_update: dict[str, dict] = {}  # HubSpot id -> the current customer
         self.to_create: list[str] = []

@@ -68,7 +68,8 @@ class CustomerIndex:
 
     FIELDS = (
         "id,version,name,organizationNumber,email,invoiceEmail,customerNumber,isInactive,"
-        "phoneNumber,website,postalAddress(id,addressLine1,addressLine2,postalCode,city)"
+        "phoneNumber,website,"
+        "postalAddress(id,addressLine1,addressLine2,postalCode,city,country(id))"
     )
 
     def __init__(self, customers: Iterable[dict] = ()):

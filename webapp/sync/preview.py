@@ -36,7 +36,9 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
     taken = set(ctx.mappings.linked_tripletex_ids(ctx.portal_id, "customer"))
     for page in _pages(ctx, "companies", customers.properties()):
         rows = ctx.mappings.get(ctx.portal_id, "companies", "customer", [c["id"] for c in page])
-        drafts = [customer_mapping.to_customer(c, ctx.settings) for c in page]
+        drafts = [
+            customer_mapping.to_customer(c, ctx.settings, customers.countries()) for c in page
+        ]
         customers.prepare(drafts, {d.hubspot_id: _domain(c) for d, c in zip(drafts, page)})
         ctx.previews.put(
             ctx.portal_id, [_company(ctx, c, rows, customers, taken, label) for c in page]
@@ -75,7 +77,7 @@ def _pages(ctx: SyncContext, object_type: str, properties: list[str]):
 
 def _company(ctx, company, rows, customers: CustomerSync, taken: set[int], label: dict) -> dict:
     hid = str(company["id"])
-    draft = customer_mapping.to_customer(company, ctx.settings)
+    draft = customer_mapping.to_customer(company, ctx.settings, customers.countries())
     row = rows.get(hid)
     out = {"hubspot_type": "companies", "hubspot_id": hid, "name": draft.name or hid}
     if row and row["state"] == LINKED:

@@ -79,3 +79,29 @@ def test_a_list_write_names_the_failing_item_by_index_and_writes_nothing(tx):
         "rootId": None,
     }
     assert _ids(tx, "/v2/customer") == []
+
+
+def test_countries_are_found_by_iso_code_and_their_ids_are_not_the_codes(tx):
+    """`GET /country` with `code` (an ISO code, brief §5.8) for `Address.country`; the spec's
+    Country carries isoAlpha2Code, isoAlpha3Code and isoNumericCode. Tripletex's ids for them
+    are not on the record, so the sandbox's differ from the ISO numbers (578 is Norway's)."""
+    found = tx.get(
+        tx.u("/v2/country"), params={"code": "NO,SE", "fields": "id,isoAlpha2Code,isoNumericCode"}
+    )
+    assert found.status_code == 200, found.text
+    rows = {r["isoAlpha2Code"]: r for r in found.json()["values"]}
+    assert set(rows) == {"NO", "SE"}
+    assert rows["NO"]["id"] != int(rows["NO"]["isoNumericCode"])
+    norway = tx.get(tx.u(f"/v2/country/{rows['NO']['id']}")).json()["value"]
+    assert (norway["name"], norway["isoAlpha3Code"]) == ("Norge", "NOR")
+
+
+def test_an_address_in_a_country_that_does_not_exist_is_refused(tx):
+    """A reference to an object that is not there: "Objektet finnes ikke." (422), as for every
+    other reference the sandbox checks."""
+    refused = tx.post(
+        tx.u("/v2/customer"),
+        json={"name": "Utland AS", "postalAddress": {"city": "X", "country": {"id": 578}}},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["validationMessages"][0]["message"] == "Objektet finnes ikke."

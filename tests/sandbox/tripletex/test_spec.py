@@ -85,6 +85,8 @@ def _exercise(api, http: requests.Session) -> None:
     http.get(u(f"/v2/company/{who['value']['companyId']}"))
     http.get(u("/v2/company/>withLoginAccess"))
     for path in (
+        "/v2/country?code=NO,SE&fields=id,isoAlpha2Code",
+        "/v2/country/2000",
         "/v2/currency",
         "/v2/currency/1",
         "/v2/ledger/vatType",

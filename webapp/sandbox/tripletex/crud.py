@@ -28,6 +28,7 @@ STORED_REFS = {
     "invoice",
     "paymentType",
     "address",
+    "country",
 }
 STALE = "Objektet er endret av en annen bruker siden det ble hentet. Hent det på nytt."
 

@@ -26,6 +26,10 @@ ACCOUNT = crud.Resource(
 CURRENCY = crud.Resource(
     "currency", events=False, filters=[("id", "id", "ids"), ("code", "code", "ids")]
 )
+# `code` is the ISO alpha-2 code (brief §5.8; the spec's description says "List of IDs").
+COUNTRY = crud.Resource(
+    "country", events=False, filters=[("id", "id", "ids"), ("code", "isoAlpha2Code", "ids")]
+)
 
 
 def _company_ids() -> list[int]:
@@ -78,5 +82,6 @@ def _lookup_routes(res: crud.Resource, path: str, writable: bool = False, narrow
 
 
 _lookup_routes(VAT, "ledger/vatType", narrow=vat.search)
+_lookup_routes(COUNTRY, "country")
 _lookup_routes(ACCOUNT, "ledger/account", writable=True)
 _lookup_routes(CURRENCY, "currency")

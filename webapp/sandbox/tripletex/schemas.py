@@ -297,6 +297,14 @@ TEMPLATES: dict[str, dict] = {
         "deductionPercentage": 100,
         "parentType": None,
     },
+    "country": {
+        **_COMMON,
+        "name": "",
+        "displayName": "",
+        "isoAlpha2Code": "",
+        "isoAlpha3Code": "",
+        "isoNumericCode": "",
+    },
     "currency": {
         **_COMMON,
         "code": "",

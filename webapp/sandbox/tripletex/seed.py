@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from . import vat
+from .countries import COUNTRIES
+from .countries import ID_BASE as COUNTRY_IDS
 from .currency import CURRENCIES
 from .schemas import new_object
 from .state import ID_BASES
@@ -59,6 +61,18 @@ def create_company(
         currency={"id": 1},
         accountantOrSimilar=bool(clients),
     )
+    for index, (alpha2, alpha3, numeric, name) in enumerate(COUNTRIES):
+        _put(
+            state,
+            company_id,
+            "country",
+            COUNTRY_IDS + index,
+            name=name,
+            displayName=name,
+            isoAlpha2Code=alpha2,
+            isoAlpha3Code=alpha3,
+            isoNumericCode=numeric,
+        )
     for cid, code, description, factor, _ in CURRENCIES:
         _put(
             state,

@@ -15,7 +15,44 @@ from ..settings import SyncSettings
 
 # HubSpot's default company properties the customer is made from (the org number property and
 # the e-mail property, when set, come from the settings).
-PROPERTIES = ("name", "domain", "website", "phone", "address", "address2", "zip", "city")
+PROPERTIES = (
+    "name",
+    "domain",
+    "website",
+    "phone",
+    "address",
+    "address2",
+    "zip",
+    "city",
+    "country",
+)
+# HubSpot's company `country` is free text: what people type for the countries a Norwegian
+# company's customers are usually in, by ISO code (an ISO code itself is understood too).
+COUNTRY_NAMES = {
+    "norway": "NO", "norge": "NO", "noreg": "NO",
+    "sweden": "SE", "sverige": "SE",
+    "denmark": "DK", "danmark": "DK",
+    "finland": "FI", "suomi": "FI",
+    "iceland": "IS", "island": "IS",
+    "germany": "DE", "tyskland": "DE", "deutschland": "DE",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB",
+    "storbritannia": "GB",
+    "netherlands": "NL", "nederland": "NL", "holland": "NL",
+    "france": "FR", "frankrike": "FR",
+    "spain": "ES", "spania": "ES",
+    "italy": "IT", "italia": "IT",
+    "poland": "PL", "polen": "PL",
+    "austria": "AT", "østerrike": "AT",
+    "switzerland": "CH", "sveits": "CH",
+    "estonia": "EE", "estland": "EE",
+    "lithuania": "LT", "litauen": "LT",
+    "latvia": "LV",
+    "ireland": "IE", "irland": "IE",
+    "belgium": "BE", "belgia": "BE",
+    "united states": "US", "usa": "US", "united states of america": "US",
+    "canada": "CA",
+    "china": "CN", "kina": "CN",
+}  # fmt: skip
 # What the mapping writes, and so what a change is judged by. Fields only a create sets
 # (language, private individual) are not compared: a person may change them in Tripletex.
 COMPARED = ("name", "organizationNumber", "email", "invoiceEmail", "phoneNumber", "website")
@@ -70,8 +107,19 @@ def _checked(value: str | None) -> tuple[str, str | None]:
         return raw, "length"
 
 
-def to_customer(company: dict, settings: SyncSettings) -> Customer:
-    """Map one company (as HubSpot's API returns it) to a customer."""
+def country_code(value: str | None) -> str:
+    """The ISO alpha-2 code of what a person typed as the country, or "" if not understood."""
+    text = (value or "").strip().lower()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return COUNTRY_NAMES.get(text, "")
+
+
+def to_customer(
+    company: dict, settings: SyncSettings, countries: dict[str, int] | None = None
+) -> Customer:
+    """Map one company (as HubSpot's API returns it) to a customer; `countries` gives
+    Tripletex's country id by ISO code (the company's own table, from `/country`)."""
     props = company.get("properties") or {}
     hubspot_id = str(company["id"])
     name = _text(props.get("name"))
@@ -117,6 +165,15 @@ def to_customer(company: dict, settings: SyncSettings) -> Customer:
         )
         if value
     }
+    typed = _text(props.get("country"))
+    if typed and countries is not None:
+        country = countries.get(country_code(typed))
+        if country is not None:
+            address["country"] = {"id": country}
+        else:
+            problems.append(
+                Problem("country_unknown", {"company": name or hubspot_id, "value": typed})
+            )
     if address:
         payload["postalAddress"] = address
     identifiers = {

@@ -161,3 +161,27 @@ def test_a_lost_answer_to_a_product_create_ends_with_exactly_one_product_each(sy
         ["found_after_lost_answer"],
     )
     assert found[0]["n"] == 2
+
+
+def test_a_refused_product_in_a_page_does_not_sink_the_others(synced):
+    """Tripletex's `/product/list` fails whole, naming the refused item by its index
+    (`[1].number`, fidelity-findings A4): that one is set aside with its reason, the rest
+    created."""
+    for name in ("Dobbel vare A", "Dobbel vare B"):  # one new SKU twice: the second is refused
+        synced.hubspot_control(
+            "POST", "objects/products", {"properties": {"name": name, "hs_sku": "TWIN-SKU"}}
+        )
+
+    synced.backfill()
+
+    numbers = Counter(p["number"] for p in tripletex_products(synced))
+    assert numbers["TWIN-SKU"] == 1
+    assert all(numbers[p["sku"]] == 1 for p in WORLD["products"])  # the rest of the page made
+    refused = [
+        p for p in hubspot_products(synced).values() if p.get("tripletex_sync_status") == "failed"
+    ]
+    assert [p["name"] for p in refused] == ["Dobbel vare B"]
+    assert refused[0]["tripletex_sync_error"] == (
+        "Tripletex refused Dobbel vare B. Tripletex says: Produktnummeret TWIN-SKU er i bruk. "
+        "Fix it in HubSpot; the next sync tries again."
+    )

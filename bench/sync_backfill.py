@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 import requests
+from processes import free_port, wait_up  # bench/, the script's own folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = 4000002  # the HubSpot sandbox's empty portal
@@ -32,24 +32,6 @@ TOKEN = "bench-employee-token"
 # The sandboxes' defaults (webapp/sandbox/*/settings): requests per window, window seconds.
 HUBSPOT_RATE = 110 / 10.0
 TRIPLETEX_RATE = 100 / 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up")
 
 
 def flask(env: dict, *args: str) -> subprocess.CompletedProcess:

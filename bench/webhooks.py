@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from processes import free_port, wait_up  # bench/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,24 +37,6 @@ from webapp.config import SANDBOX_HUBSPOT_APP_ID, SANDBOX_HUBSPOT_CLIENT_SECRET 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = 4000001
 QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url} did not come up")
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..clients.errors import Action, ApiError, classify
 from ..portal.problems import Problem
-from ..storage.mappings import LINKED, RESERVED, Link
+from ..storage.mappings import LINKED, RESERVED
 from .context import SyncContext
 from .customers import HUBSPOT_TYPE as COMPANIES
 from .customers import KIND as CUSTOMER
@@ -39,6 +39,7 @@ class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
     path = "/contact"
+    id_property = "tripletex_contact_id"
 
     def __init__(self, ctx: SyncContext, contacts: list[dict]):
         super().__init__(ctx, contacts, dict)
@@ -93,7 +94,7 @@ class _Page(Page):
             if hid in self.to_update:
                 continue
             if row.get("state") == LINKED:
-                if row["synced_hash"] == draft.hash and self._written_back(hid, row):
+                if row["synced_hash"] == draft.hash and self.written_back(hid, row):
                     self.summary.counts["unchanged"] += 1
                 else:
                     self.to_update[hid] = {}
@@ -149,27 +150,6 @@ class _Page(Page):
 
     # Helpers
 
-    def link(self, hid: str, contact: dict, action: str, *, request_id: str | None = None):
-        created = action == "create"
-        self.link_rows(
-            [
-                Link(
-                    hid,
-                    contact["id"],
-                    None,
-                    contact.get("version"),
-                    self.drafts[hid].hash if created else None,
-                )
-            ]
-        )
-        self.rows[hid] = dict(self.rows.get(hid) or {}, state=LINKED, tripletex_id=contact["id"])
-        self.summary.counts["created" if created else "linked"] += 1
-        self.entry(hid, action, contact["id"], request_id=request_id)
-        if created:
-            self.linked[hid] = contact
-        else:
-            self.to_update[hid] = contact if "version" in contact else {}
-
     def find_created(self, identifiers: dict) -> dict | None:
         """The contact a create may have made: on the same customer, with what it was sent."""
         customer = identifiers.get("customer")
@@ -209,12 +189,6 @@ class _Page(Page):
             return {c["id"]: c for c in self.ctx.tripletex.get_many("/contact", ids, fields=FIELDS)}
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error
-
-    def _written_back(self, hid: str, row: dict) -> bool:
-        props = self.properties_of(hid)
-        return props.get("tripletex_contact_id") == str(row["tripletex_id"]) and (
-            props.get("tripletex_sync_status") == "synced"
-        )
 
 
 def _match(draft: Contact, candidates: list[dict], taken: set[int]) -> dict | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..clients.errors import ApiError
 from ..portal.problems import Problem
-from ..storage.mappings import LINKED, RESERVED, Link
+from ..storage.mappings import LINKED, RESERVED
 from .context import SyncContext
 from .mapping import customer as mapping
 from .mapping.customer import Customer, changes
@@ -159,6 +159,7 @@ class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
     path = "/customer"
+    id_property = "tripletex_customer_id"
 
     def __init__(self, run: CustomerSync, companies: list[dict]):
         super().__init__(run.ctx, companies, lambda: {"label": run.org_number_label()})
@@ -216,7 +217,7 @@ class _Page(Page):
             if hid in self.linked or hid in self.to_update:
                 continue
             if row and row["state"] == LINKED and row["synced_hash"] == draft.hash:
-                if self._needs_write_back(hid):
+                if not self.written_back(hid, row):
                     self.to_update[hid] = {}  # read it below, for the number to write back
                 else:
                     self.summary.counts["unchanged"] += 1
@@ -301,32 +302,8 @@ class _Page(Page):
 
     # Helpers
 
-    def link(self, hid: str, customer: dict, action: str, *, request_id: str | None = None):
-        draft = self.drafts[hid]
-        created = action == "create"
-        self.link_rows(
-            [
-                Link(
-                    hid,
-                    customer["id"],
-                    self.number_of(customer),
-                    customer.get("version"),
-                    # Created from the draft: in step. Linked to an existing one: its fields
-                    # may differ, so the update step compares and writes what differs.
-                    draft.hash if created else None,
-                )
-            ]
-        )
-        self.rows[hid] = dict(
-            self.rows.get(hid) or {}, state=LINKED, tripletex_id=customer["id"], synced_hash=None
-        )
-        self.summary.counts["created" if created else "linked"] += 1
+    def linked_also(self, customer: dict) -> None:
         self.run.taken().add(customer["id"])
-        self.entry(hid, action, customer["id"], request_id=request_id)
-        if created:
-            self.linked[hid] = customer
-        else:
-            self.to_update[hid] = customer  # compare now, write what differs
         self.run.index.add(compact(customer))  # what matching needs, not the whole record
 
     def find_created(self, identifiers: dict) -> dict | None:
@@ -386,13 +363,6 @@ class _Page(Page):
             for found in self.read([customer_id]).values():
                 self.run.index.add(found)
         return self.run.index.by_id.get(customer_id)
-
-    def _needs_write_back(self, hid: str) -> bool:
-        props = self.companies[hid].get("properties") or {}
-        row = self.rows[hid]
-        return props.get("tripletex_customer_id") != str(row["tripletex_id"]) or (
-            props.get("tripletex_sync_status") != "synced"
-        )
 
 
 def _keys(draft: Customer, domain: str, rules) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from ..clients.errors import Action, ApiError, UnexpectedResponse, classify
 from ..portal.problems import Problem, as_text
-from ..storage.mappings import Link
+from ..storage.mappings import LINKED, Link
 from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
 from .batches import reason, send_each
 from .context import SyncContext
@@ -191,8 +191,44 @@ class Page:
         """Tripletex records by id, as they are now."""
         raise NotImplementedError
 
+    id_property: str  # the HubSpot property that carries the Tripletex id
+
     def link(self, hid: str, record: dict, action: str, *, request_id: str | None = None):
-        raise NotImplementedError
+        """Record that the HubSpot record is this Tripletex one. Created from the draft, the
+        two are in step; linked to one that existed, its fields may differ, so the update
+        step compares them (reading it first if what we hold has no version)."""
+        created = action == "create"
+        self.link_rows(
+            [
+                Link(
+                    hid,
+                    record["id"],
+                    self.number_of(record),
+                    record.get("version"),
+                    self.drafts[hid].hash if created else None,
+                )
+            ]
+        )
+        self.rows[hid] = dict(
+            self.rows.get(hid) or {}, state=LINKED, tripletex_id=record["id"], synced_hash=None
+        )
+        self.summary.counts["created" if created else "linked"] += 1
+        self.entry(hid, action, record["id"], request_id=request_id)
+        if created:
+            self.linked[hid] = record
+        else:
+            self.to_update[hid] = record if "version" in record else {}
+        self.linked_also(record)
+
+    def linked_also(self, record: dict) -> None:
+        """What else the run keeps of a record just linked (its indexes)."""
+
+    def written_back(self, hid: str, row: dict) -> bool:
+        """Whether the HubSpot record already shows its link and says it is synced."""
+        props = self.properties_of(hid)
+        return props.get(self.id_property) == str(row["tripletex_id"]) and (
+            props.get("tripletex_sync_status") == "synced"
+        )
 
     def refusal(self, hid: str, error: ApiError) -> Problem:
         return Problem(

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from ..clients.errors import ApiError
 from ..portal.problems import Problem
-from ..storage.mappings import LINKED, RESERVED, Link
+from ..storage.mappings import LINKED, RESERVED
 from .context import SyncContext
 from .mapping import product as mapping
 from .mapping.product import changes
@@ -88,6 +88,7 @@ class _Page(Page):
     hubspot_type = HUBSPOT_TYPE
     kind = KIND
     path = "/product"
+    id_property = "tripletex_product_id"
 
     def __init__(self, run: ProductSync, products: list[dict]):
         super().__init__(run.ctx, products, dict)
@@ -115,7 +116,7 @@ class _Page(Page):
             if hid in self.to_update:
                 continue
             if row.get("state") == LINKED:
-                if row["synced_hash"] == draft.hash and self._written_back(hid, row):
+                if row["synced_hash"] == draft.hash and self.written_back(hid, row):
                     self.summary.counts["unchanged"] += 1
                 else:
                     self.to_update[hid] = {}
@@ -188,27 +189,8 @@ class _Page(Page):
 
     # Helpers
 
-    def link(self, hid: str, product: dict, action: str, *, request_id: str | None = None):
-        created = action == "create"
-        self.link_rows(
-            [
-                Link(
-                    hid,
-                    product["id"],
-                    self.number_of(product),
-                    product.get("version"),
-                    self.drafts[hid].hash if created else None,
-                )
-            ]
-        )
-        self.rows[hid] = dict(self.rows.get(hid) or {}, state=LINKED, tripletex_id=product["id"])
-        self.summary.counts["created" if created else "linked"] += 1
-        self.entry(hid, action, product["id"], request_id=request_id)
+    def linked_also(self, product: dict) -> None:
         self.run.add(product)
-        if created:
-            self.linked[hid] = product
-        else:
-            self.to_update[hid] = product if "version" in product else {}
 
     def synced_properties(self, hid: str, product: dict) -> dict:
         return {"tripletex_product_id": str(product["id"])}
@@ -244,9 +226,3 @@ class _Page(Page):
             return {p["id"]: p for p in self.ctx.tripletex.get_many("/product", ids, fields=FIELDS)}
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error
-
-    def _written_back(self, hid: str, row: dict) -> bool:
-        props = self.properties_of(hid)
-        return props.get("tripletex_product_id") == str(row["tripletex_id"]) and (
-            props.get("tripletex_sync_status") == "synced"
-        )

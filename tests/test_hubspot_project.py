@@ -146,7 +146,7 @@ def test_the_webhooks_component_subscribes_to_every_property_the_sync_reads():
     read = (
         {("company", p) for p in customer.properties(SyncSettings())}
         | {("contact", p) for p in contact.PROPERTIES}
-        | {("product", p) for p in product.PROPERTIES}
+        | {("product", p) for p in (*product.PROPERTIES, SyncSettings().product_number_property)}
     )
     assert watched == read
     assert hooks["config"]["subscriptions"]["hubEvents"] == [

@@ -33,6 +33,7 @@ from .storage.locks import WAIT, WAIT_WHILE_PERSON_WAITS, LockTimeout, lease
 from .storage.login_tokens import LoginTokens
 from .storage.mappings import Mappings
 from .storage.previews import Previews
+from .storage.product_choices import ProductChoices
 from .storage.signed_requests import SignedRequests
 from .storage.sqlite import connect
 from .storage.sync_log import SyncLog
@@ -116,6 +117,10 @@ class Collaborators:
     @cached_property
     def previews(self) -> Previews:
         return Previews(self.db)
+
+    @cached_property
+    def product_choices(self) -> ProductChoices:
+        return ProductChoices(self.db, self.clock)
 
     # Clients
 

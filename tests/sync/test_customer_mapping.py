@@ -437,3 +437,40 @@ def test_changes_leave_the_mapped_payload_as_it_was():
 
     assert mapped.hash == before
     assert "id" not in mapped.payload["postalAddress"]
+
+
+# Currency: from the company property the settings name, by code, as Tripletex's own id.
+
+CURRENCIES = {"NOK": 1, "EUR": 5, "SEK": 2}
+WITH_CURRENCY = SyncSettings(currency_property="valuta")
+
+
+def test_the_currency_property_is_read_only_when_the_settings_name_one():
+    assert "valuta" not in properties(DEFAULTS)
+    assert "valuta" in properties(WITH_CURRENCY)
+
+
+@pytest.mark.parametrize("written", ["EUR", "eur", " Eur "])
+def test_a_currency_code_becomes_the_companys_own_currency_id(written):
+    made = to_customer(company({"name": "A", "valuta": written}), WITH_CURRENCY, {}, CURRENCIES)
+    assert made.payload["currency"] == {"id": 5} and made.problems == ()
+
+
+def test_an_unknown_currency_is_left_out_and_said_so():
+    made = to_customer(company({"name": "A", "valuta": "Euro"}), WITH_CURRENCY, {}, CURRENCIES)
+    assert "currency" not in made.payload and not made.held
+    assert made.problems == (
+        Problem("currency_unknown", {"company": "A", "value": "Euro", "property": "valuta"}),
+    )
+
+
+def test_no_currency_property_or_an_empty_value_leaves_tripletexs_default():
+    assert "currency" not in to_customer(company({"name": "A", "valuta": "EUR"}), DEFAULTS).payload
+    empty = to_customer(company({"name": "A", "valuta": ""}), WITH_CURRENCY, {}, CURRENCIES)
+    assert "currency" not in empty.payload and empty.problems == ()
+
+
+def test_a_changed_currency_is_an_update_and_the_same_one_is_not():
+    made = to_customer(company({"name": "A", "valuta": "EUR"}), WITH_CURRENCY, {}, CURRENCIES)
+    assert changes(made, {"name": "A", "currency": {"id": 1}}) == {"currency": {"id": 5}}
+    assert changes(made, {"name": "A", "currency": {"id": 5, "url": "…"}}) == {}

@@ -21,6 +21,8 @@ def form(**overrides):
         "match_rules": "org_number,email,name",
         "org_number_property": "orgnr",
         "email_property": "",
+        "currency_property": "",
+        "product_number_property": "hs_sku",
         "invalid_org_number": "create_without",
         "unmatched_products": "create",
         "vat_code": "3",
@@ -38,6 +40,8 @@ def test_a_value_the_page_did_not_offer_is_refused_and_nothing_saved(user, clien
         {"org_number_property": "no_such_property"},
         {"match_rules": "name"},
         {"on_deletion": "delete"},
+        {"currency_property": "no_such_property"},
+        {"product_number_property": ""},
     ):
         answer = user.post("/settings/sync", form(**bad))
         assert answer.status_code == 422, bad

@@ -202,6 +202,15 @@ MESSAGES: dict[str, Message] = {
             )
         ),
     ),
+    "currency_unknown": Message(
+        N_("Company {company} has the currency “{value}”, which Tripletex does not know."),
+        Text(
+            N_(
+                "The customer is sent with the company's own currency. Write a three-letter "
+                "currency code, such as EUR, in HubSpot's {property} property."
+            )
+        ),
+    ),
     "match_ambiguous": Message(
         N_("Company {company} could be more than one Tripletex customer."),
         Text(N_("Customers with the same {rule}: {candidates}.")),
@@ -230,6 +239,43 @@ MESSAGES: dict[str, Message] = {
                 "Tripletex if they are the same."
             )
         ),
+    ),
+    "product_choice_taken": Message(
+        N_(
+            "Product {product} is mapped to Tripletex product {number} {name}, which "
+            "another HubSpot product is linked to."
+        ),
+        Text(
+            N_("Nothing was changed. In the sync settings, map one of the two to another product.")
+        ),
+    ),
+    "price_currency_unknown": Message(
+        N_("Product {product} has its price in {code}, which Tripletex does not know."),
+        Text(N_("Nothing was sent: Tripletex would take the price as Norwegian kroner.")),
+    ),
+    # Choosing a product by hand, in the sync settings.
+    "hubspot_product_unknown": Message(
+        N_("No HubSpot product has the ID, SKU or name “{text}”."),
+        Text(N_("A product created a moment ago is found by its ID (the number in its address).")),
+    ),
+    "hubspot_product_several": Message(
+        N_("Several HubSpot products have the SKU or name “{text}”."),
+        Text(N_("Give the product's ID instead (the number in its address).")),
+    ),
+    "tripletex_product_unknown": Message(
+        N_("Tripletex has no product with the number or name “{text}”."),
+    ),
+    "tripletex_product_several": Message(
+        N_("Several Tripletex products are named “{text}”."),
+        Text(N_("Give the product's number instead.")),
+    ),
+    "tripletex_product_chosen": Message(
+        N_("Tripletex product {number} is already mapped to HubSpot product {other}."),
+        Text(N_("Remove that mapping first.")),
+    ),
+    "tripletex_product_linked": Message(
+        N_("Tripletex product {number} is already linked to HubSpot product {other}."),
+        Text(N_("Map that HubSpot product to another Tripletex product first.")),
     ),
     "vat_code_unavailable": Message(
         N_("VAT code {code} is not available in Tripletex."),

@@ -24,6 +24,7 @@ PORTAL_TABLES = (
     "sync_cursors",
     "sync_inbox",
     "sync_preview",
+    "product_choices",
 )
 
 

@@ -252,3 +252,25 @@ def first_sync_preview(db: Database) -> None:
         foreign_keys=[("portal_id", "installations", "portal_id")],
     )
     db["sync_preview"].create_index(["portal_id", "hubspot_type", "outcome"])
+
+
+@migrations(name="0009_product_choices")
+def product_choices(db: Database) -> None:
+    # The manual product mapping: a HubSpot product the person has said is this Tripletex
+    # product, whatever their numbers. A choice outlives the link it makes (the sync follows
+    # it again after an unlink), and one Tripletex product is chosen for one HubSpot product.
+    db["product_choices"].create(
+        {
+            "portal_id": int,
+            "hubspot_id": str,
+            "hubspot_name": str,  # as shown when chosen; the sync reads the product itself
+            "tripletex_id": int,
+            "tripletex_number": str,
+            "tripletex_name": str,
+            "chosen_at": str,
+        },
+        pk=("portal_id", "hubspot_id"),
+        not_null={"portal_id", "hubspot_id", "tripletex_id"},
+        foreign_keys=[("portal_id", "installations", "portal_id")],
+    )
+    db["product_choices"].create_index(["portal_id", "tripletex_id"], unique=True)

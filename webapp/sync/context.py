@@ -11,6 +11,7 @@ from ..storage.cursors import Cursors
 from ..storage.inbox import Inbox
 from ..storage.mappings import Mappings
 from ..storage.previews import Previews
+from ..storage.product_choices import ProductChoices
 from ..storage.sync_log import SyncLog
 from ..timeutil import Clock
 from .settings import KEY, SyncSettings
@@ -30,6 +31,7 @@ class SyncContext:
     cursors: Cursors
     inbox: Inbox
     previews: Previews
+    product_choices: ProductChoices
     clock: Clock
     settings: SyncSettings
 
@@ -50,6 +52,7 @@ class SyncContext:
             cursors=c.cursors,
             inbox=c.inbox,
             previews=c.previews,
+            product_choices=c.product_choices,
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..clients.errors import ApiError
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED
+from . import lookups
 from .context import SyncContext
 from .mapping import customer as mapping
 from .mapping.customer import Customer, changes
@@ -63,6 +64,7 @@ class CustomerSync:
         self.too_many = False  # Tripletex refused the whole list (over 10,000 customers)
         self._taken: set[int] | None = None
         self._countries: dict[str, int] | None = None
+        self._currencies: dict[str, int] | None = None
 
     def taken(self) -> set[int]:
         """Customers linked to some company: read once a run, kept up to date as it links
@@ -117,14 +119,17 @@ class CustomerSync:
     def countries(self) -> dict[str, int]:
         """The company's countries, Tripletex id by ISO code, read once a run."""
         if self._countries is None:
-            try:
-                self._countries = {
-                    str(c.get("isoAlpha2Code") or "").upper(): c["id"]
-                    for c in self.ctx.tripletex.list("/country", fields="id,isoAlpha2Code")
-                }
-            except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
+            self._countries = lookups.countries(self.ctx)
         return self._countries
+
+    def currencies(self) -> dict[str, int] | None:
+        """The company's currencies, Tripletex id by ISO code, read once a run; None when no
+        company property names a customer's currency (nothing to look up)."""
+        if not self.ctx.settings.currency_property:
+            return None
+        if self._currencies is None:
+            self._currencies = lookups.currencies(self.ctx)
+        return self._currencies
 
     def org_number_label(self) -> str:
         """The label a person sees on the organisation-number property, for messages."""
@@ -166,7 +171,7 @@ class _Page(Page):
         self.run = run
         self.companies = self.records
         self.drafts: dict[str, Customer] = {
-            hid: mapping.to_customer(c, self.ctx.settings, run.countries())
+            hid: mapping.to_customer(c, self.ctx.settings, run.countries(), run.currencies())
             for hid, c in self.companies.items()
         }
         self.to_update: dict[str, dict] = {}  # HubSpot id -> the current customer

@@ -68,7 +68,7 @@ class CustomerIndex:
 
     FIELDS = (
         "id,version,name,organizationNumber,email,invoiceEmail,customerNumber,isInactive,"
-        "phoneNumber,website,"
+        "phoneNumber,website,currency(id),"
         "postalAddress(id,addressLine1,addressLine2,postalCode,city,country(id))"
     )
 

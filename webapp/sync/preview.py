@@ -37,7 +37,10 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
     for page in _pages(ctx, "companies", customers.properties()):
         rows = ctx.mappings.get(ctx.portal_id, "companies", "customer", [c["id"] for c in page])
         drafts = [
-            customer_mapping.to_customer(c, ctx.settings, customers.countries()) for c in page
+            customer_mapping.to_customer(
+                c, ctx.settings, customers.countries(), customers.currencies()
+            )
+            for c in page
         ]
         customers.prepare(drafts, {d.hubspot_id: _domain(c) for d, c in zip(drafts, page)})
         ctx.previews.put(
@@ -48,9 +51,12 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
         if on_page:
             on_page(progress)
     claimed = set(ctx.mappings.linked_tripletex_ids(ctx.portal_id, "product"))
+    chosen = {c.hubspot_id: c.tripletex_id for c in ctx.product_choices.all(ctx.portal_id)}
     for page in _pages(ctx, "products", products.properties()):
         rows = ctx.mappings.get(ctx.portal_id, "products", "product", [p["id"] for p in page])
-        ctx.previews.put(ctx.portal_id, [_product(ctx, p, rows, products, claimed) for p in page])
+        ctx.previews.put(
+            ctx.portal_id, [_product(ctx, p, rows, products, claimed, chosen) for p in page]
+        )
         progress["done"]["products"] += len(page)
         ctx.cursors.put(ctx.portal_id, CURSOR, progress)
         if on_page:
@@ -77,7 +83,9 @@ def _pages(ctx: SyncContext, object_type: str, properties: list[str]):
 
 def _company(ctx, company, rows, customers: CustomerSync, taken: set[int], label: dict) -> dict:
     hid = str(company["id"])
-    draft = customer_mapping.to_customer(company, ctx.settings, customers.countries())
+    draft = customer_mapping.to_customer(
+        company, ctx.settings, customers.countries(), customers.currencies()
+    )
     row = rows.get(hid)
     out = {"hubspot_type": "companies", "hubspot_id": hid, "name": draft.name or hid}
     if row and row["state"] == LINKED:
@@ -134,16 +142,22 @@ def _shown(customers: CustomerSync, customer_id: int) -> dict:
     }
 
 
-def _product(ctx, item: dict, rows, products: ProductSync, claimed: set[int]) -> dict:
+def _product(ctx, item: dict, rows, products: ProductSync, claimed: set[int], chosen) -> dict:
     hid = str(item["id"])
-    draft = product_mapping.to_product(item)
+    draft = product_mapping.to_product(item, ctx.settings.product_number_property)
     row = rows.get(hid)
     out = {"hubspot_type": "products", "hubspot_id": hid, "name": draft.name}
-    if row and row["state"] == LINKED:
+    choice = chosen.get(hid)
+    if row and row["state"] == LINKED and (choice is None or row["tripletex_id"] == choice):
         return dict(out, outcome="linked", tripletex_id=row["tripletex_id"])
     if draft.held:
         return dict(out, outcome="invalid", detail={"problem": as_text(draft.problems[0])})
+    if choice is not None:  # the manual product mapping
+        claimed.add(choice)
+        return dict(out, outcome="will_link", rule="chosen", tripletex_id=choice)
     found = products.by_number().get(draft.number) if draft.number else None
+    if found is not None and found["id"] in chosen.values():
+        found = None  # chosen for another HubSpot product
     if found is not None and found["id"] not in claimed:
         claimed.add(found["id"])
         return dict(out, outcome="will_link", rule="number", tripletex_id=found["id"])

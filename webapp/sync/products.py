@@ -10,11 +10,13 @@ is created all the same, and said so in the log.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from ..clients.errors import ApiError
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, RESERVED
+from . import lookups
 from .context import SyncContext
 from .mapping import product as mapping
 from .mapping.product import changes
@@ -23,7 +25,10 @@ from .page import Page
 
 HUBSPOT_TYPE = "products"
 KIND = "product"
-FIELDS = "id,version,name,number,priceExcludingVatCurrency,description,isInactive,vatType(id)"
+FIELDS = (
+    "id,version,name,number,priceExcludingVatCurrency,description,isInactive,vatType(id),"
+    "currency(id)"
+)
 WRITE_BACK = ("tripletex_product_id", "tripletex_sync_status", "tripletex_sync_error")
 
 
@@ -35,9 +40,30 @@ class ProductSync:
         self._by_number: dict[str, dict] | None = None
         self._by_name: dict[str, list[dict]] = defaultdict(list)
         self._vat: dict[str, int] | None = None
+        self._currency: tuple[str, int | None] | None = None
 
     def properties(self) -> list[str]:
-        return [*mapping.PROPERTIES, *WRITE_BACK]
+        return [*mapping.PROPERTIES, self.ctx.settings.product_number_property, *WRITE_BACK]
+
+    def currency(self) -> tuple[str, int | None]:
+        """The currency HubSpot's prices are in (the portal's company currency) and its
+        Tripletex id, None when Tripletex has no such currency; read once a run."""
+        if self._currency is None:
+            try:
+                code = str(self.ctx.hubspot.account_details().get("companyCurrency") or "NOK")
+            except ApiError as error:
+                raise stop_for(error, idempotent=True) from error
+            self._currency = (code, lookups.currencies(self.ctx).get(code.upper()))
+        return self._currency
+
+    def draft(self, product: dict) -> mapping.Product:
+        code, currency_id = self.currency()
+        draft = mapping.to_product(product, self.ctx.settings.product_number_property, currency_id)
+        if currency_id is None and "priceExcludingVatCurrency" in draft.payload:
+            # Sent without a currency, the price would be taken as the company's own.
+            problem = Problem("price_currency_unknown", {"product": draft.name, "code": code})
+            return dataclasses.replace(draft, problems=(*draft.problems, problem))
+        return draft
 
     def by_number(self) -> dict[str, dict]:
         if self._by_number is None:
@@ -80,6 +106,12 @@ class ProductSync:
                 raise stop_for(error, idempotent=True) from error
         return self._vat
 
+    def chosen_ids(self) -> dict[int, str]:
+        """Every Tripletex product chosen by hand -> the HubSpot product it was chosen for."""
+        return {
+            c.tripletex_id: c.hubspot_id for c in self.ctx.product_choices.all(self.ctx.portal_id)
+        }
+
     def sync(self, products: list[dict]) -> Summary:
         return _Page(self, products).execute()
 
@@ -93,7 +125,10 @@ class _Page(Page):
     def __init__(self, run: ProductSync, products: list[dict]):
         super().__init__(run.ctx, products, dict)
         self.run = run
-        self.drafts = {hid: mapping.to_product(p) for hid, p in self.records.items()}
+        self.drafts = {hid: run.draft(p) for hid, p in self.records.items()}
+        # The manual product mapping: what the person chose, whatever the numbers say.
+        self.choices = self.ctx.product_choices.get(self.ctx.portal_id, self.records)
+        self.chosen: set[str] = set()  # linked by a choice: Tripletex's number stays
         self.to_update: dict[str, dict] = {}
         self.to_create: list[str] = []
 
@@ -107,13 +142,39 @@ class _Page(Page):
                     self.link(hid, found, "found_after_interruption")
 
     def classify(self) -> None:
-        taken = set(self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND))
+        linked = self.ctx.mappings.linked_tripletex_ids(self.ctx.portal_id, KIND)
+        taken = set(linked)
+        # A product chosen for one HubSpot product is no other's by its number.
+        chosen_elsewhere = self.run.chosen_ids()
         for hid, draft in self.drafts.items():
             row = self.rows.get(hid) or {}
             if draft.held:
                 self.fail(hid, draft.problems[0])
                 continue
             if hid in self.to_update:
+                continue
+            choice = self.choices.get(hid)
+            if choice is not None and not (
+                row.get("state") == LINKED and row.get("tripletex_id") == choice.tripletex_id
+            ):
+                holder = linked.get(choice.tripletex_id)
+                if holder is not None and holder != hid:
+                    self.fail(
+                        hid,
+                        Problem(
+                            "product_choice_taken",
+                            {
+                                "product": draft.name,
+                                "number": choice.tripletex_number or "-",
+                                "name": choice.tripletex_name,
+                            },
+                        ),
+                        action="match",
+                    )
+                    continue
+                taken.discard(row.get("tripletex_id"))
+                taken.add(choice.tripletex_id)
+                self.link(hid, {"id": choice.tripletex_id}, "linked_as_chosen_product")
                 continue
             if row.get("state") == LINKED:
                 if row["synced_hash"] == draft.hash and self.written_back(hid, row):
@@ -122,6 +183,8 @@ class _Page(Page):
                     self.to_update[hid] = {}
                 continue
             found = self.run.by_number().get(draft.number) if draft.number else None
+            if found is not None and chosen_elsewhere.get(found["id"], hid) != hid:
+                found = None  # as if Tripletex had no product with that number for this one
             if found is not None and found["id"] not in taken:
                 taken.add(found["id"])
                 self.link(hid, found, "matched_by_number")
@@ -151,7 +214,9 @@ class _Page(Page):
                 self.to_create.append(hid)
 
     def update(self) -> None:
-        self.update_all(lambda hid, current: changes(self.drafts[hid], current))
+        self.update_all(
+            lambda hid, current: changes(self.drafts[hid], current, keep_number=hid in self.choices)
+        )
 
     def create(self) -> None:
         if not self.to_create:

@@ -23,8 +23,14 @@ class SyncSettings:
     email_property: str = ""
     # Tried in order; the first rule that finds exactly one customer links it.
     match_rules: tuple[str, ...] = MATCH_RULES
+    # Which company property holds the currency the customer is invoiced in (an ISO code such
+    # as EUR), if any: HubSpot companies have none by default. Without one, or when it is
+    # empty, Tripletex's default applies (the company's own currency, NOK).
+    currency_property: str = ""
     # A malformed organisation number: create the customer without it, or hold the company.
     invalid_org_number: str = "create_without"
+    # Which product property holds Tripletex's product number (HubSpot's SKU by default).
+    product_number_property: str = "hs_sku"
     # A HubSpot product no Tripletex product number matches: create it, or leave it for the
     # deal sync's not-found policy.
     unmatched_products: str = "create"
@@ -59,6 +65,9 @@ class SyncSettings:
             del values["invalid_org_number"]
         if values.get("unmatched_products", "create") not in UNMATCHED_PRODUCTS:
             del values["unmatched_products"]
+        for name in ("org_number_property", "product_number_property"):
+            if values.get(name) == "":  # a property must be named
+                del values[name]
         if values.get("on_deletion", "unlink") not in ON_DELETION:
             del values["on_deletion"]
         return cls(**values, extra=stored)

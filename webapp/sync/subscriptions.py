@@ -2,9 +2,9 @@
 
 HubSpot has no wildcard for property changes: every property the mapping reads gets a
 subscription of its own, and a test keeps hubspot/src/app/webhooks/webhooks-hsmeta.json equal
-to `document()`. An organisation-number property other than the default `orgnr` is not
-subscribed to (subscriptions are the app's, not a portal's); reconciliation picks its changes
-up instead.
+to `document()`. A property a portal's settings name instead of the default (organisation
+number, e-mail, currency, product number) is not subscribed to: subscriptions are the app's,
+not a portal's. Reconciliation picks its changes up instead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .settings import SyncSettings
 WATCHED: dict[str, tuple[str, ...]] = {
     "company": (*customer.PROPERTIES, SyncSettings().org_number_property),
     "contact": contact.PROPERTIES,
-    "product": product.PROPERTIES,
+    "product": (*product.PROPERTIES, SyncSettings().product_number_property),
 }
 # Which lifecycle events each type sends; products have no associations to follow.
 LIFECYCLE: dict[str, tuple[str, ...]] = {

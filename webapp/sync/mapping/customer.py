@@ -81,7 +81,11 @@ class Customer:
 
 def properties(settings: SyncSettings) -> list[str]:
     """The company properties to read for the mapping."""
-    extra = [p for p in (settings.org_number_property, settings.email_property) if p]
+    extra = [
+        p
+        for p in (settings.org_number_property, settings.email_property, settings.currency_property)
+        if p
+    ]
     return [*PROPERTIES, *extra]
 
 
@@ -116,10 +120,14 @@ def country_code(value: str | None) -> str:
 
 
 def to_customer(
-    company: dict, settings: SyncSettings, countries: dict[str, int] | None = None
+    company: dict,
+    settings: SyncSettings,
+    countries: dict[str, int] | None = None,
+    currencies: dict[str, int] | None = None,
 ) -> Customer:
     """Map one company (as HubSpot's API returns it) to a customer; `countries` gives
-    Tripletex's country id by ISO code (the company's own table, from `/country`)."""
+    Tripletex's country id by ISO code (the company's own table, from `/country`), and
+    `currencies` its currency id by ISO code (from `/currency`; ids are not the codes)."""
     props = company.get("properties") or {}
     hubspot_id = str(company["id"])
     name = _text(props.get("name"))
@@ -176,6 +184,22 @@ def to_customer(
             )
     if address:
         payload["postalAddress"] = address
+    written = _text(props.get(settings.currency_property)) if settings.currency_property else ""
+    if written and currencies is not None:
+        currency = currencies.get(written.upper())
+        if currency is not None:
+            payload["currency"] = {"id": currency}
+        else:
+            problems.append(
+                Problem(
+                    "currency_unknown",
+                    {
+                        "company": name or hubspot_id,
+                        "value": written,
+                        "property": settings.currency_property,
+                    },
+                )
+            )
     identifiers = {
         key: payload[key] for key in ("name", "organizationNumber", "email") if key in payload
     }
@@ -197,6 +221,9 @@ def changes(customer: Customer, current: dict, *, first_link: bool = False) -> d
         and customer.payload[key] != (current.get(key) or "")
         and not (first_link and key == "name")
     }
+    currency = customer.payload.get("currency")
+    if currency and currency["id"] != (current.get("currency") or {}).get("id"):
+        update["currency"] = currency
     address = customer.payload.get("postalAddress")
     held = current.get("postalAddress") or {}
     if address and any(address.get(k, "") != (held.get(k) or "") for k in address):

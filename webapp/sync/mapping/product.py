@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from ...portal.problems import Problem
 
-PROPERTIES = ("name", "hs_sku", "price", "description")
+# The product number comes from the property the settings name (HubSpot's SKU by default).
+PROPERTIES = ("name", "price", "description")
 # What a change is judged by; the VAT type is set on create only (the accountant's to change).
-COMPARED = ("name", "number", "priceExcludingVatCurrency", "description")
+# The currency goes with the price: HubSpot's price is in the portal's company currency.
+COMPARED = ("name", "number", "priceExcludingVatCurrency", "currency", "description")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,11 @@ class Product:
         return dict(self.payload, vatType={"id": vat_type_id})
 
 
-def to_product(product: dict) -> Product:
+def to_product(
+    product: dict, number_property: str = "hs_sku", currency_id: int | None = None
+) -> Product:
+    """Map one product (as HubSpot's API returns it). `currency_id` is the Tripletex id of the
+    currency HubSpot's prices are in (the portal's company currency)."""
     props = product.get("properties") or {}
     hubspot_id = str(product["id"])
     name = _text(props.get("name"))
@@ -46,7 +52,7 @@ def to_product(product: dict) -> Product:
         payload["name"] = name
     else:
         problems.append(Problem("product_without_name", {"product": hubspot_id}))
-    if sku := _text(props.get("hs_sku")):
+    if sku := _text(props.get(number_property)):
         payload["number"] = sku
     raw = _text(props.get("price"))
     if raw:
@@ -58,17 +64,23 @@ def to_product(product: dict) -> Product:
             problems.append(Problem("product_price_invalid", {"product": name, "value": raw}))
         else:
             payload["priceExcludingVatCurrency"] = price
+            if currency_id is not None:
+                payload["currency"] = {"id": currency_id}
     if description := _text(props.get("description")):
         payload["description"] = description
     return Product(hubspot_id, name or hubspot_id, payload, tuple(problems))
 
 
-def changes(product: Product, current: dict) -> dict:
-    """What differs from the Tripletex product `current`; empty values never clear Tripletex's."""
+def changes(product: Product, current: dict, *, keep_number: bool = False) -> dict:
+    """What differs from the Tripletex product `current`; empty values never clear Tripletex's.
+    A product a person chose by hand keeps Tripletex's number (`keep_number`): the two
+    numbers differ, which is why it was chosen."""
     return {
         key: value
         for key, value in product.payload.items()
-        if key in COMPARED and value != _current(current, key)
+        if key in COMPARED
+        and not (keep_number and key == "number")
+        and value != _current(current, key)
     }
 
 
@@ -76,6 +88,8 @@ def _current(current: dict, key: str):
     value = current.get(key)
     if key == "priceExcludingVatCurrency":
         return round(float(value or 0), 2)
+    if key == "currency":
+        return {"id": value["id"]} if isinstance(value, dict) and "id" in value else None
     return value or ""
 
 

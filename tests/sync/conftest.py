@@ -72,6 +72,20 @@ class Synced:
         assert answer.ok, answer.text
         return answer.json() if answer.content else {}
 
+    def create_property(self, object_type: str, name: str, label: str, group: str) -> None:
+        """A custom text property, as the portal's admin would make it (through the API)."""
+        with Collaborators.opened(self.stack.app.config) as c:
+            c.hubspot(self.portal_id).create_property(
+                object_type,
+                {
+                    "name": name,
+                    "label": label,
+                    "type": "string",
+                    "fieldType": "text",
+                    "groupName": group,
+                },
+            )
+
     # Our own tables
 
     def rows(self, sql: str, params=()) -> list[dict]:

@@ -32,17 +32,7 @@ def customer_currencies(synced) -> dict[str, int]:
 
 
 def test_a_customer_gets_the_currency_the_company_property_names(synced):
-    with Collaborators.opened(synced.stack.app.config) as c:
-        c.hubspot(synced.portal_id).create_property(
-            "companies",
-            {
-                "name": "valuta",
-                "label": "Valuta",
-                "type": "string",
-                "fieldType": "text",
-                "groupName": "companyinformation",
-            },
-        )
+    synced.create_property("companies", "valuta", "Valuta", "companyinformation")
     made = {
         name: synced.hubspot_control(
             "POST", "objects/companies", {"properties": {"name": name, "valuta": code}}

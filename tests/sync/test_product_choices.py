@@ -196,17 +196,7 @@ def test_one_tripletex_product_is_mapped_to_one_hubspot_product(synced):
 
 
 def test_products_are_matched_by_the_product_property_the_settings_name(synced):
-    with Collaborators.opened(synced.stack.app.config) as c:
-        c.hubspot(synced.portal_id).create_property(
-            "products",
-            {
-                "name": "varenummer",
-                "label": "Varenummer",
-                "type": "string",
-                "fieldType": "text",
-                "groupName": "productinformation",
-            },
-        )
+    synced.create_property("products", "varenummer", "Varenummer", "productinformation")
     existing = IN_TRIPLETEX[0]
     made = synced.hubspot_control(
         "POST",

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from ..timeutil import SYSTEM_CLOCK, Clock, isoformat
-from .sqlite import write_transaction
+from .sqlite import chunks, write_transaction
 
 PENDING = "pending"
 DONE = "done"
@@ -66,8 +66,7 @@ class Inbox:
         ids = list(ids)
         now = isoformat(self.clock.now())
         with write_transaction(self.db):
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
+            for chunk in chunks(ids):
                 self.db.execute(
                     f"update sync_inbox set state = ?, processed_at = ? "
                     f"where id in ({','.join('?' * len(chunk))})",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..timeutil import SYSTEM_CLOCK, Clock, isoformat
-from .sqlite import write_transaction
+from .sqlite import chunks, write_transaction
 
 RESERVED = "reserved"
 LINKED = "linked"
@@ -51,8 +51,7 @@ class Mappings:
         """The rows of these HubSpot records, by HubSpot id (records with none are absent)."""
         ids = [str(i) for i in hubspot_ids]
         rows: dict[str, dict] = {}
-        for start in range(0, len(ids), 500):  # SQLite's parameter limit, with room to spare
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in self.db.query(
                 "select * from mappings where portal_id = ? and hubspot_type = ? "
@@ -78,8 +77,7 @@ class Mappings:
         """Which of these Tripletex records are already some HubSpot record's."""
         ids = [int(i) for i in tripletex_ids]
         found: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             found.update(
                 row["tripletex_id"]
                 for row in self.db.query(

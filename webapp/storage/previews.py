@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from .sqlite import write_transaction
+from .sqlite import chunks, write_transaction
 
 OUTCOMES = ("linked", "will_link", "will_create", "ambiguous", "invalid", "unmatched")
 
@@ -108,8 +108,7 @@ class Previews:
     def decisions(self, portal_id: int, hubspot_type: str, hubspot_ids) -> dict[str, dict]:
         ids = [str(i) for i in hubspot_ids]
         found: dict[str, dict] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             for row in self.db.query(
                 "select hubspot_id, decision from sync_preview where portal_id = ? and "
                 f"hubspot_type = ? and decision is not null and hubspot_id in "

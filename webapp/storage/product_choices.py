@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..timeutil import SYSTEM_CLOCK, Clock, isoformat
-from .sqlite import write_transaction
+from .sqlite import chunks, write_transaction
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,7 @@ class ProductChoices:
         if not ids:
             return
         with write_transaction(self.db):
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
+            for chunk in chunks(ids):
                 self.db.execute(
                     "delete from product_choices where portal_id = ? and hubspot_id in "
                     f"({','.join('?' * len(chunk))})",
@@ -74,8 +73,7 @@ class ProductChoices:
     def get(self, portal_id: int, hubspot_ids: Iterable[str]) -> dict[str, Choice]:
         ids = [str(i) for i in hubspot_ids]
         found: dict[str, Choice] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(ids):
             for row in self.db.query(
                 "select * from product_choices where portal_id = ? and hubspot_id in "
                 f"({','.join('?' * len(chunk))})",

@@ -81,6 +81,13 @@ def _enable_wal(db: Database, attempts: int = 100) -> None:
             time.sleep(0.05)
 
 
+def chunks(values: list, size: int = 500) -> Iterator[list]:
+    """`values` in runs short enough for one statement: SQLite allows 999 parameters in some
+    builds, and a query names a few of its own besides the list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """A transaction that takes the write lock up front.

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.sync.test_customers import with_settings
+from tests.sync.test_live import delivered
 from tests.sync.test_products import WORLD, hubspot_products, tripletex_products
 from webapp.collaborators import Collaborators
 from webapp.sync import product_choices
@@ -220,3 +221,42 @@ def test_products_are_matched_by_the_product_property_the_settings_name(synced):
     assert hubspot_products(synced)[made["id"]]["tripletex_product_id"] == str(
         before[existing["sku"]]
     )
+
+
+def test_an_id_too_long_for_hubspot_is_an_unknown_product_not_a_service_failure(synced):
+    accountants_product(synced, "Rådgivning senior", "RS-900")
+    with context(synced) as ctx, pytest.raises(product_choices.NotChosen) as refused:
+        product_choices.choose(ctx, "9" * 40, "RS-900")
+    assert refused.value.problem.kind == "hubspot_product_unknown"
+
+
+def test_two_people_choosing_one_product_at_once_leave_one_choice_and_a_reason(synced, monkeypatch):
+    """The check and the write are one transaction; should another request's choice land
+    first all the same, the unique index refuses the second, said in words, not a 500."""
+    accountants_product(synced, "Rådgivning senior", "RS-900")
+    with context(synced) as ctx:
+        product_choices.choose(ctx, NEW[0]["sku"], "RS-900")
+        monkeypatch.setattr(product_choices, "_check_free", lambda *args: None)
+        with pytest.raises(product_choices.NotChosen) as refused:
+            product_choices.choose(ctx, NEW[1]["sku"], "RS-900")
+    assert refused.value.problem.kind == "tripletex_product_chosen"
+    assert [r["hubspot_id"] for r in synced.rows("select hubspot_id from product_choices")] == [
+        by_sku(synced, NEW[0]["sku"])[0]
+    ]
+    assert len(synced.rows("select * from sync_inbox")) == 1  # only the first asked for a sync
+
+
+def test_a_product_deleted_in_hubspot_takes_its_mapping_with_it(synced):
+    product = NEW[0]
+    accountants_product(synced, "Rådgivning senior", "RS-900")
+    hubspot_id, _ = by_sku(synced, product["sku"])
+    with context(synced) as ctx:
+        product_choices.choose(ctx, hubspot_id, "RS-900")
+    synced.backfill()
+
+    synced.hubspot_control("DELETE", f"objects/products/{hubspot_id}")
+    delivered(synced)
+    run_pending(synced)
+
+    assert synced.rows("select * from product_choices") == []
+    assert links(synced, hubspot_id)[0]["state"] == "unlinked"

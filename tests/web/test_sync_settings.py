@@ -66,3 +66,43 @@ def test_saving_keeps_what_the_sync_set_itself(user):
 def test_the_page_needs_a_signed_in_portal(client):
     assert client.get("/settings/sync").status_code == 401
     assert client.post("/settings/sync", data=form()).status_code in (400, 401)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"hubspot_product": "  ", "tripletex_product": "RS-900"},
+        {"hubspot_product": "SKU-1", "tripletex_product": "x" * 201},
+    ],
+)
+def test_a_product_mapping_without_both_products_is_refused_before_any_lookup(user, fields):
+    answer = user.post("/settings/sync/products", fields, page=user.client.get("/settings/sync"))
+
+    assert answer.status_code == 422
+    assert "Name the" in shown(answer) or "At most 200 characters." in shown(answer)
+    with user.collaborators() as c:
+        assert c.product_choices.all(DEMO_PORTAL) == []
+
+
+def test_removing_a_product_mapping_that_does_not_exist_is_a_404(user):
+    for hubspot_id in ("123", "not-a-number", ""):
+        answer = user.post(
+            "/settings/sync/products/remove",
+            {"hubspot_id": hubspot_id},
+            page=user.client.get("/settings/sync"),
+        )
+        assert answer.status_code == 404
+        assert "That product mapping does not exist." in shown(answer)
+
+
+def test_a_product_mapping_when_the_services_do_not_answer_says_so_and_keeps_nothing(user):
+    answer = user.post(
+        "/settings/sync/products",
+        {"hubspot_product": "SKU-1", "tripletex_product": "RS-900"},
+        page=user.client.get("/settings/sync"),
+    )
+
+    assert answer.status_code == 503
+    with user.collaborators() as c:
+        assert c.product_choices.all(DEMO_PORTAL) == []

@@ -209,6 +209,8 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
                     raise stop from error
                 status, message = "failed", f"Tripletex did not deactivate it: {error.message}"
         ctx.mappings.unlink(ctx.portal_id, object_type, kind, [hid])
+        if object_type == "products":  # its product mapping goes with it; the product is free
+            ctx.product_choices.forget(ctx.portal_id, [hid])
         summary.counts[action] += 1
         entries.append(
             Entry(

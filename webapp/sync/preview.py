@@ -17,7 +17,6 @@ from ..storage.mappings import LINKED
 from .context import SyncContext
 from .customers import CustomerSync
 from .mapping import customer as customer_mapping
-from .mapping import product as product_mapping
 from .matching import AMBIGUOUS, LINK, domain_of, match_company
 from .outcome import stop_for
 from .products import ProductSync
@@ -51,7 +50,7 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
         if on_page:
             on_page(progress)
     claimed = set(ctx.mappings.linked_tripletex_ids(ctx.portal_id, "product"))
-    chosen = {c.hubspot_id: c.tripletex_id for c in ctx.product_choices.all(ctx.portal_id)}
+    chosen = {c.hubspot_id: c for c in ctx.product_choices.all(ctx.portal_id)}
     for page in _pages(ctx, "products", products.properties()):
         rows = ctx.mappings.get(ctx.portal_id, "products", "product", [p["id"] for p in page])
         ctx.previews.put(
@@ -144,19 +143,33 @@ def _shown(customers: CustomerSync, customer_id: int) -> dict:
 
 def _product(ctx, item: dict, rows, products: ProductSync, claimed: set[int], chosen) -> dict:
     hid = str(item["id"])
-    draft = product_mapping.to_product(item, ctx.settings.product_number_property)
+    draft = products.draft(item)
     row = rows.get(hid)
     out = {"hubspot_type": "products", "hubspot_id": hid, "name": draft.name}
     choice = chosen.get(hid)
-    if row and row["state"] == LINKED and (choice is None or row["tripletex_id"] == choice):
+    if (
+        row
+        and row["state"] == LINKED
+        and (choice is None or row["tripletex_id"] == choice.tripletex_id)
+    ):
         return dict(out, outcome="linked", tripletex_id=row["tripletex_id"])
     if draft.held:
         return dict(out, outcome="invalid", detail={"problem": as_text(draft.problems[0])})
+    if choice is not None and choice.tripletex_id in claimed:  # another HubSpot product's
+        problem = Problem(
+            "product_choice_taken",
+            {
+                "product": draft.name,
+                "number": choice.tripletex_number or "-",
+                "name": choice.tripletex_name,
+            },
+        )
+        return dict(out, outcome="invalid", detail={"problem": as_text(problem)})
     if choice is not None:  # the manual product mapping
-        claimed.add(choice)
-        return dict(out, outcome="will_link", rule="chosen", tripletex_id=choice)
+        claimed.add(choice.tripletex_id)
+        return dict(out, outcome="will_link", rule="chosen", tripletex_id=choice.tripletex_id)
     found = products.by_number().get(draft.number) if draft.number else None
-    if found is not None and found["id"] in chosen.values():
+    if found is not None and found["id"] in {c.tripletex_id for c in chosen.values()}:
         found = None  # chosen for another HubSpot product
     if found is not None and found["id"] not in claimed:
         claimed.add(found["id"])

@@ -10,7 +10,9 @@ unlinks the product, and the sync's own rules match it again.
 
 from __future__ import annotations
 
-from ..clients.errors import NotFound
+import sqlite3
+
+from ..clients.errors import BadRequest, NotFound
 from ..portal.problems import Problem
 from ..storage.mappings import LINKED, Link
 from ..storage.product_choices import Choice
@@ -21,6 +23,7 @@ HUBSPOT_TYPE = "products"
 KIND = "product"
 EVENT = "app.productChoice"  # not HubSpot's: the app's own "look at this product again"
 FIELDS = "id,name,number,isInactive"
+LOOKUP_PAGE = 100
 
 
 class NotChosen(Exception):
@@ -38,24 +41,30 @@ def find_hubspot_product(ctx: SyncContext, text: str) -> dict:
     text = text.strip()
     number_property = ctx.settings.product_number_property
     properties = ["name", number_property]
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 19:  # HubSpot ids are 64-bit
         try:
             return ctx.hubspot.get_object(HUBSPOT_TYPE, text, properties=properties)
-        except NotFound:
+        except (NotFound, BadRequest):
             pass
     for prop in (number_property, "name"):
-        found = list(
-            _limited(
-                ctx.hubspot.search(
-                    HUBSPOT_TYPE,
-                    filter_groups=[
-                        {"filters": [{"propertyName": prop, "operator": "EQ", "value": text}]}
-                    ],
-                    properties=properties,
-                    limit=3,
+        try:
+            found = list(
+                _limited(
+                    ctx.hubspot.search(
+                        HUBSPOT_TYPE,
+                        filter_groups=[
+                            {"filters": [{"propertyName": prop, "operator": "EQ", "value": text}]}
+                        ],
+                        properties=properties,
+                        limit=3,
+                    )
                 )
             )
-        )
+        except BadRequest:  # a property since deleted, a value search will not take
+            found = []
+        # Search compares without case; a person means the one written as they wrote it.
+        exact = [p for p in found if ((p.get("properties") or {}).get(prop) or "") == text]
+        found = exact or found
         if len(found) == 1:
             return found[0]
         if found:
@@ -65,17 +74,25 @@ def find_hubspot_product(ctx: SyncContext, text: str) -> dict:
 
 def find_tripletex_product(ctx: SyncContext, text: str) -> dict:
     """The one Tripletex product `text` names, active or inactive: its number, else its exact
-    name (Tripletex's `name` filter matches a part, so the answer is compared)."""
+    name. Tripletex's `name` filter matches a part, so the answers are compared, and only the
+    first page of each is read: a lookup is a few calls, never a walk through the catalogue."""
     text = text.strip()
     for params, exact in (({"productNumber": [text]}, "number"), ({"name": text}, "name")):
-        found = [
-            p
-            for inactive in ("false", "true")
-            for p in ctx.tripletex.list(
-                "/product", fields=FIELDS, params=dict(params, isInactive=inactive), page_size=10
-            )
-            if str(p.get(exact) or "") == text
-        ]
+        found = []
+        for inactive in ("false", "true"):
+            try:
+                listed = _limited(
+                    ctx.tripletex.list(
+                        "/product",
+                        fields=FIELDS,
+                        params=dict(params, isInactive=inactive),
+                        page_size=LOOKUP_PAGE,
+                    ),
+                    LOOKUP_PAGE,
+                )
+                found += [p for p in listed if str(p.get(exact) or "") == text]
+            except BadRequest:  # a value Tripletex's filter will not take
+                continue
         if len(found) == 1:
             return found[0]
         if found:
@@ -99,29 +116,38 @@ def choose(ctx: SyncContext, hubspot_text: str, tripletex_text: str) -> Choice:
         str(target.get("number") or ""),
         target.get("name") or "",
     )
+    try:
+        with write_transaction(ctx.mappings.db):  # checked and kept together: no race between
+            _check_free(ctx, hid, choice, tripletex_text)
+            row = ctx.mappings.get(ctx.portal_id, HUBSPOT_TYPE, KIND, [hid]).get(hid)
+            ctx.product_choices.choose(ctx.portal_id, choice)
+            if row and row["state"] == LINKED and row["tripletex_id"] != choice.tripletex_id:
+                # Its fields are compared afresh (no hash) by the sync this asks for.
+                link = Link(hid, choice.tripletex_id, choice.tripletex_number or None)
+                ctx.mappings.link(ctx.portal_id, HUBSPOT_TYPE, KIND, [link])
+            _look_again(ctx, hid)
+    except sqlite3.IntegrityError:  # another request chose the product a moment before
+        raise NotChosen(
+            "tripletex_product",
+            Problem("tripletex_product_chosen", {"number": tripletex_text, "other": "-"}),
+        ) from None
+    return choice
+
+
+def _check_free(ctx: SyncContext, hid: str, choice: Choice, text: str) -> None:
+    """The Tripletex product is no other HubSpot product's, by choice or by link."""
     other = ctx.product_choices.chosen_for(ctx.portal_id, choice.tripletex_id)
     if other is not None and other.hubspot_id != hid:
         raise NotChosen(
             "tripletex_product",
-            Problem(
-                "tripletex_product_chosen", {"number": tripletex_text, "other": other.hubspot_name}
-            ),
+            Problem("tripletex_product_chosen", {"number": text, "other": other.hubspot_name}),
         )
     holder = ctx.mappings.linked_tripletex_ids(ctx.portal_id, KIND).get(choice.tripletex_id)
     if holder is not None and holder != hid:
         raise NotChosen(
             "tripletex_product",
-            Problem("tripletex_product_linked", {"number": tripletex_text, "other": holder}),
+            Problem("tripletex_product_linked", {"number": text, "other": holder}),
         )
-    row = ctx.mappings.get(ctx.portal_id, HUBSPOT_TYPE, KIND, [hid]).get(hid)
-    with write_transaction(ctx.mappings.db):
-        ctx.product_choices.choose(ctx.portal_id, choice)
-        if row and row["state"] == LINKED and row["tripletex_id"] != choice.tripletex_id:
-            # Its fields are compared afresh (no hash) by the sync this asks for.
-            link = Link(hid, choice.tripletex_id, choice.tripletex_number or None)
-            ctx.mappings.link(ctx.portal_id, HUBSPOT_TYPE, KIND, [link])
-        _look_again(ctx, hid)
-    return choice
 
 
 def unchoose(ctx: SyncContext, hubspot_id: str) -> bool:

@@ -146,7 +146,7 @@ class _Page(Page):
         taken = set(linked)
         # A product chosen for one HubSpot product is no other's by its number.
         chosen_elsewhere = self.run.chosen_ids()
-        for hid, draft in self.drafts.items():
+        for hid, draft in sorted(self.drafts.items(), key=lambda item: not self.moving(item[0])):
             row = self.rows.get(hid) or {}
             if draft.held:
                 self.fail(hid, draft.problems[0])
@@ -172,8 +172,11 @@ class _Page(Page):
                         action="match",
                     )
                     continue
-                taken.discard(row.get("tripletex_id"))
+                if row.get("state") == LINKED:  # the product it leaves is free again
+                    taken.discard(row["tripletex_id"])
+                    linked.pop(row["tripletex_id"], None)
                 taken.add(choice.tripletex_id)
+                linked[choice.tripletex_id] = hid
                 self.link(hid, {"id": choice.tripletex_id}, "linked_as_chosen_product")
                 continue
             if row.get("state") == LINKED:
@@ -187,6 +190,7 @@ class _Page(Page):
                 found = None  # as if Tripletex had no product with that number for this one
             if found is not None and found["id"] not in taken:
                 taken.add(found["id"])
+                linked[found["id"]] = hid
                 self.link(hid, found, "matched_by_number")
             elif found is not None:  # its number belongs to another HubSpot product's link
                 self.fail(
@@ -215,7 +219,9 @@ class _Page(Page):
 
     def update(self) -> None:
         self.update_all(
-            lambda hid, current: changes(self.drafts[hid], current, keep_number=hid in self.choices)
+            lambda hid, current: changes(
+                self.drafts[hid], current, keep_number=self.kept_by_choice(hid)
+            )
         )
 
     def create(self) -> None:
@@ -253,6 +259,21 @@ class _Page(Page):
         )
 
     # Helpers
+
+    def moving(self, hid: str) -> bool:
+        """Linked, but chosen for another product: its move frees a product others may need,
+        so it goes first."""
+        row, choice = self.rows.get(hid) or {}, self.choices.get(hid)
+        return bool(
+            choice and row.get("state") == LINKED and row.get("tripletex_id") != choice.tripletex_id
+        )
+
+    def kept_by_choice(self, hid: str) -> bool:
+        """Linked to the product chosen for it: Tripletex's number stays."""
+        choice = self.choices.get(hid)
+        return choice is not None and (self.rows.get(hid) or {}).get("tripletex_id") == (
+            choice.tripletex_id
+        )
 
     def linked_also(self, product: dict) -> None:
         self.run.add(product)

@@ -284,7 +284,11 @@ def remove_product_choice():
     portal_id = current_installation()["portal_id"]
     hubspot_id = (request.form.get("hubspot_id") or "").strip()
     ctx = _context(portal_id)
-    if not hubspot_id.isdigit() or ctx is None or not product_choices.unchoose(ctx, hubspot_id):
+    if ctx is None:
+        return _render_choices(
+            ProductChoiceForm(), status=409, failure=_("Connect Tripletex first.")
+        )
+    if not hubspot_id.isdigit() or not product_choices.unchoose(ctx, hubspot_id):
         return _render_choices(
             ProductChoiceForm(), status=404, failure=_("That product mapping does not exist.")
         )

@@ -134,3 +134,42 @@ def test_the_rules_are_kept_in_the_order_chosen():
     settings = SyncSettings.from_stored({"match_rules": ["name", "org_number"]})
 
     assert settings.match_rules == ("name", "org_number")
+
+
+def test_the_deal_defaults_never_send_an_invoice_by_surprise():
+    defaults = SyncSettings()
+    assert (
+        defaults.send_to_customer,
+        defaults.invoice_date,
+        defaults.due,
+        defaults.deal_without_company,
+        defaults.unmatched_line_products,
+        defaults.deal_without_lines,
+        defaults.delivery_date_property,
+        defaults.stage_rules,
+    ) == (False, "close_date", "customer", "private_customer", "hold", "hold", "closedate", {})
+
+
+def test_malformed_stage_rules_and_deal_choices_fall_back_to_defaults():
+    read = SyncSettings.from_stored(
+        {
+            "stage_rules": {
+                "default": {"stage": "closedwon", "action": "order"},
+                "7654321": {"stage": "1001003", "action": "delete"},
+                "9": "invoice",
+                "10": {"stage": 5, "action": "invoice"},
+            },
+            "send_type": "CARRIER_PIGEON",
+            "due_days": 1000,
+            "delivery_date_property": "",
+            "send_to_customer": "yes",
+        }
+    )
+    assert read.stage_rules == {"default": {"stage": "closedwon", "action": "order"}}
+    defaults = SyncSettings()
+    assert (read.send_type, read.due_days, read.delivery_date_property, read.send_to_customer) == (
+        defaults.send_type,
+        defaults.due_days,
+        defaults.delivery_date_property,
+        False,
+    )

@@ -253,6 +253,19 @@ MESSAGES: dict[str, Message] = {
         N_("Product {product} has its price in {code}, which Tripletex does not know."),
         Text(N_("Nothing was sent: Tripletex would take the price as Norwegian kroner.")),
     ),
+    # A deal's line items, as an order needs them.
+    "line_quantity_invalid": Message(
+        N_("Line item {line} has the quantity {value}, which an order cannot take."),
+        Text(N_("Fix the quantity in HubSpot: a number greater than zero.")),
+    ),
+    "line_price_invalid": Message(
+        N_("Line item {line} has the unit price {value}, which an order cannot take."),
+        Text(N_("Fix the unit price in HubSpot: a number, zero or more.")),
+    ),
+    "line_discount_invalid": Message(
+        N_("Line item {line} has a discount Tripletex cannot take."),
+        Text(N_("Fix the discount in HubSpot: between 0 and 100 %, or at most the unit price.")),
+    ),
     # Choosing a product by hand, in the sync settings.
     "hubspot_product_unknown": Message(
         N_("No HubSpot product has the ID, SKU or name “{text}”."),

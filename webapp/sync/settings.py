@@ -5,12 +5,33 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from .stages import ACTIONS
+
 KEY = "sync_settings"  # the row in the settings table
 
 MATCH_RULES = ("org_number", "email", "name")
 INVALID_ORG_NUMBER = ("create_without", "hold")
 UNMATCHED_PRODUCTS = ("create", "leave")
 ON_DELETION = ("unlink", "deactivate")
+# The deal sync's choices (sync/stages.py has the stage rules' actions).
+INVOICE_DATES = ("close_date", "today")
+DUE = ("customer", "days")
+SEND_TYPES = ("EMAIL", "EHF", "EFAKTURA", "AVTALEGIRO", "VIPPS", "PAPER", "MANUAL")
+DEAL_WITHOUT_COMPANY = ("private_customer", "hold")
+UNMATCHED_LINE_PRODUCTS = ("hold", "default_product", "create")
+DEAL_WITHOUT_LINES = ("hold", "default_product")
+# Which values each enumerated setting may take.
+CHOICES = {
+    "invalid_org_number": INVALID_ORG_NUMBER,
+    "unmatched_products": UNMATCHED_PRODUCTS,
+    "on_deletion": ON_DELETION,
+    "invoice_date": INVOICE_DATES,
+    "due": DUE,
+    "send_type": SEND_TYPES,
+    "deal_without_company": DEAL_WITHOUT_COMPANY,
+    "unmatched_line_products": UNMATCHED_LINE_PRODUCTS,
+    "deal_without_lines": DEAL_WITHOUT_LINES,
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,25 @@ class SyncSettings:
     # A record deleted in HubSpot: unlink it, or also deactivate it in Tripletex. Accounting
     # data is never deleted.
     on_deletion: str = "unlink"
+    # Deals. Per pipeline id, {"stage": stage id, "action": invoice | order | nothing}; a
+    # pipeline without one invoices at its won stage (sync/stages.py).
+    stage_rules: dict = field(default_factory=dict)
+    # Tripletex sends an invoice unless told not to, and a sent invoice cannot be unsent.
+    send_to_customer: bool = False
+    send_type: str = "EMAIL"  # how, when it does send
+    invoice_date: str = "close_date"  # the deal's close date (Oslo), or the day the rule fires
+    due: str = "customer"  # the customer's own terms, or `due_days` after the invoice date
+    due_days: int = 14
+    # A deal with no company: its primary contact becomes a private customer, or it is held.
+    deal_without_company: str = "private_customer"
+    # A line item whose product Tripletex does not have: hold the deal, put the line on the
+    # default product, or create the product.
+    unmatched_line_products: str = "hold"
+    # A deal without line items: hold it, or invoice its amount on the default product.
+    deal_without_lines: str = "hold"
+    default_product: str = ""  # a Tripletex product number, for the two choices above
+    # The deal property the order's delivery date comes from (a date, in Oslo's calendar).
+    delivery_date_property: str = "closedate"
     paused: bool = False
     confirmed: bool = False  # the first sync's preview was confirmed; live sync may run
     extra: dict = field(default_factory=dict)  # settings of later parts, kept as they are
@@ -61,15 +101,22 @@ class SyncSettings:
         rules = values.get("match_rules")
         if rules is not None and not (rules and all(rule in MATCH_RULES for rule in rules)):
             del values["match_rules"]
-        if values.get("invalid_org_number", defaults.invalid_org_number) not in INVALID_ORG_NUMBER:
-            del values["invalid_org_number"]
-        if values.get("unmatched_products", "create") not in UNMATCHED_PRODUCTS:
-            del values["unmatched_products"]
-        for name in ("org_number_property", "product_number_property"):
+        for name, allowed in CHOICES.items():
+            if name in values and values[name] not in allowed:
+                del values[name]
+        for name in ("org_number_property", "product_number_property", "delivery_date_property"):
             if values.get(name) == "":  # a property must be named
                 del values[name]
-        if values.get("on_deletion", "unlink") not in ON_DELETION:
-            del values["on_deletion"]
+        if not 0 <= values.get("due_days", 0) <= 365:
+            del values["due_days"]
+        if "stage_rules" in values:
+            values["stage_rules"] = {
+                str(pipeline): rule
+                for pipeline, rule in values["stage_rules"].items()
+                if isinstance(rule, dict)
+                and rule.get("action") in ACTIONS
+                and isinstance(rule.get("stage", ""), str)
+            }
         return cls(**values, extra=stored)
 
     def stored(self) -> dict:

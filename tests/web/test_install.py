@@ -113,6 +113,53 @@ def test_install_creates_the_apps_properties_in_the_portal_once(stack, browser, 
     assert all(after[e] == before.get(e) for e in writes)
 
 
+def test_a_portal_with_the_first_property_set_gets_the_new_properties_and_statuses(
+    stack, browser, db
+):
+    """A portal installed before the deal sync: its invoice-status options are set 1's and
+    the deal sync's new properties are missing. Its next use brings both up to date."""
+    from webapp.collaborators import Collaborators
+    from webapp.portal.lifecycle import ensure_portal_properties
+
+    install(stack, browser)
+    portal = stack.hubspot_sandbox.state.portals[DEMO_PORTAL]
+    deals = portal.custom_properties["deals"]
+    with stack.hubspot_sandbox.state.lock:
+        for name in (
+            "tripletex_order_number",
+            "tripletex_invoice_date",
+            "tripletex_invoice_amount",
+        ):
+            del deals[name]
+        deals["tripletex_invoice_status"]["options"] = [
+            {"label": v, "value": v, "displayOrder": i, "hidden": False}
+            for i, v in enumerate(("draft", "sent", "partly_paid", "paid", "overdue", "credited"))
+        ]
+    db["installations"].update(DEMO_PORTAL, {"property_set": 1})
+    db.conn.commit()
+
+    with Collaborators.opened(stack.app.config) as c:
+        assert ensure_portal_properties(c, DEMO_PORTAL) is True
+
+    assert {"tripletex_order_number", "tripletex_invoice_date", "tripletex_invoice_amount"} <= set(
+        deals
+    )
+    options = {o["value"]: o["hidden"] for o in deals["tripletex_invoice_status"]["options"]}
+    assert options == {
+        "ordered": False,
+        "invoiced": False,
+        "sent": False,
+        "send_failed": False,
+        "partly_paid": False,
+        "paid": False,
+        "overdue": False,
+        "credited": False,
+        "changed_after_invoicing": False,
+        "draft": True,  # offered once, so kept, but no longer shown
+    }
+    assert db["installations"].get(DEMO_PORTAL)["property_set"] == PROPERTY_SET == 2
+
+
 def test_reinstall_refreshes_the_tokens_and_keeps_the_settings(stack, browser, db):
     install(stack, browser)
     connect_tripletex(stack, browser, "demo-employee-token")

@@ -492,6 +492,14 @@ class HubSpotClient:
             self.request("POST", f"/crm/properties/{self.version}/{object_type}", json=definition)
         )
 
+    def update_property(self, object_type: str, name: str, changes: dict) -> Written:
+        """Change a property's definition (its options, say)."""
+        return _written(
+            self.request(
+                "PATCH", f"/crm/properties/{self.version}/{object_type}/{name}", json=changes
+            )
+        )
+
     def account_details(self) -> dict:
         """The portal's time zone, currencies and UI domain, and (beta) its name.
 

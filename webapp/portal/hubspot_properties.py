@@ -1,8 +1,9 @@
 """The properties our app keeps on HubSpot records, and creating them in a portal.
 
 Each portal records which property set it has (installations.property_set). A release that
-adds properties raises PROPERTY_SET; the next time the portal is used, the missing ones
-are created. Creating is idempotent: what exists already is left alone.
+adds properties, or options to one, raises PROPERTY_SET; the next time the portal is used,
+the missing properties are created and the options brought up to date. Both are idempotent:
+what is already as defined is left alone.
 """
 
 from __future__ import annotations
@@ -10,10 +11,24 @@ from __future__ import annotations
 from ..clients.errors import Conflict
 from ..clients.hubspot import HubSpotClient
 
-PROPERTY_SET = 1
+PROPERTY_SET = 2  # 2: the deal sync's statuses, order number, invoice date and amount
 GROUP = {"name": "tripletex_sync", "label": "Tripletex Sync", "displayOrder": -1}
 
-INVOICE_STATUSES = ("draft", "sent", "partly_paid", "paid", "overdue", "credited")
+# What a deal's Tripletex invoice is at: ordered (an order, no invoice), invoiced (not sent),
+# sent, send_failed (charged, but Tripletex could not send it), then the payments' statuses,
+# and changed_after_invoicing (the deal's amount or lines changed; nothing re-invoiced).
+INVOICE_STATUSES = (
+    "ordered",
+    "invoiced",
+    "sent",
+    "send_failed",
+    "partly_paid",
+    "paid",
+    "overdue",
+    "credited",
+    "changed_after_invoicing",
+)
+RETIRED_STATUSES = ("draft",)  # set 1 offered it; nothing wrote it. Kept hidden, not removed.
 SYNC_STATUSES = ("synced", "pending", "failed")
 
 
@@ -29,11 +44,16 @@ def _prop(name: str, label: str, type_: str = "string", field_type: str = "text"
     }
 
 
-def _options(values: tuple[str, ...]) -> list[dict]:
+def _options(values: tuple[str, ...], hidden: tuple[str, ...] = ()) -> list[dict]:
     # The spec marks `hidden` and `displayOrder` required on an option; send both.
     return [
-        {"label": v.replace("_", " ").capitalize(), "value": v, "displayOrder": i, "hidden": False}
-        for i, v in enumerate(values)
+        {
+            "label": v.replace("_", " ").capitalize(),
+            "value": v,
+            "displayOrder": i,
+            "hidden": v in hidden,
+        }
+        for i, v in enumerate((*values, *hidden))
     ]
 
 
@@ -75,7 +95,15 @@ PROPERTIES: dict[str, list[dict]] = {
             "Tripletex invoice status",
             "enumeration",
             "select",
-            options=_options(INVOICE_STATUSES),
+            options=_options(INVOICE_STATUSES, RETIRED_STATUSES),
+        ),
+        _prop("tripletex_order_number", "Tripletex order number"),
+        _prop("tripletex_invoice_date", "Tripletex invoice date", "date", "date"),
+        _prop(
+            "tripletex_invoice_amount",
+            "Tripletex invoice amount incl. VAT (deal currency)",
+            "number",
+            "number",
         ),
         _prop("tripletex_amount_outstanding", "Tripletex amount outstanding", "number", "number"),
         _prop("tripletex_invoice_due_date", "Tripletex invoice due date", "date", "date"),
@@ -83,6 +111,10 @@ PROPERTIES: dict[str, list[dict]] = {
         *_sync_status("deal"),
     ],
 }
+
+
+def _values(definition: dict) -> list[tuple[str, bool]]:
+    return [(o.get("value"), bool(o.get("hidden"))) for o in definition.get("options") or []]
 
 
 def ensure_properties(client: HubSpotClient, have: int) -> int:
@@ -93,10 +125,16 @@ def ensure_properties(client: HubSpotClient, have: int) -> int:
         groups = {g["name"] for g in client.list_property_groups(object_type)}
         if GROUP["name"] not in groups:
             _create(client.create_property_group, object_type, GROUP)
-        existing = {p["name"] for p in client.list_properties(object_type)}
+        existing = {p["name"]: p for p in client.list_properties(object_type)}
         for definition in definitions:
             if definition["name"] not in existing:
                 _create(client.create_property, object_type, definition)
+            elif "options" in definition and _values(existing[definition["name"]]) != _values(
+                definition
+            ):
+                client.update_property(
+                    object_type, definition["name"], {"options": definition["options"]}
+                )
     return PROPERTY_SET
 
 

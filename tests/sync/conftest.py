@@ -96,6 +96,16 @@ class Synced:
             db.close()
 
 
+def tripletex_company(stack, name: str, token: str) -> None:
+    """Another company in the Tripletex sandbox, reached with its own employee token."""
+    made = requests.post(
+        f"{stack.tripletex_url}/_sandbox/companies",
+        json={"name": name, "tokens": {"working": token}},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+
+
 @pytest.fixture
 def synced(stack) -> Synced:
     """The demo portal installed in the HubSpot sandbox and connected to the demo company."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.sync.conftest import Synced
+from tests.sync.conftest import Synced, tripletex_company
 from tests.sync.test_customers import with_settings
 from webapp.collaborators import Collaborators
 from webapp.web.sandbox_connect import connect_sandbox_portal
@@ -71,12 +71,7 @@ def test_a_customer_gets_the_currency_the_company_property_names(synced):
 
 
 def test_products_of_a_portal_priced_in_euros_are_euro_products(stack):
-    company = requests.post(
-        f"{stack.tripletex_url}/_sandbox/companies",
-        json={"name": "Euro Salg AS", "tokens": {"working": EURO_TOKEN}},
-        timeout=10,
-    )
-    assert company.status_code == 201, company.text
+    tripletex_company(stack, "Euro Salg AS", EURO_TOKEN)
     portal = requests.post(
         f"{stack.hubspot_url}/_sandbox/portals",
         json={

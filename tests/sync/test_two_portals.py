@@ -8,7 +8,7 @@ from collections import Counter
 
 import requests
 
-from tests.sync.conftest import Synced
+from tests.sync.conftest import Synced, tripletex_company
 from webapp.collaborators import Collaborators
 from webapp.sync.runner import confirm_first_sync, run_backfill
 from webapp.web.sandbox_connect import connect_sandbox_portal
@@ -19,12 +19,7 @@ OTHER_TOKEN = "second-portal-employee-token"
 
 def test_two_portals_sync_side_by_side_and_never_touch_each_others_records(synced):
     stack = synced.stack
-    company = requests.post(
-        f"{stack.tripletex_url}/_sandbox/companies",
-        json={"name": "Andre Portal AS", "tokens": {"working": OTHER_TOKEN}},
-        timeout=10,
-    )
-    assert company.status_code == 201, company.text
+    tripletex_company(stack, "Andre Portal AS", OTHER_TOKEN)
     generated = requests.post(
         f"{stack.hubspot_url}/_sandbox/portals/{OTHER}/generate",
         json={"seed": 7, "companies": 150, "contacts": 200, "products": 20},

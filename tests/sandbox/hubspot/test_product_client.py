@@ -30,6 +30,7 @@ CLIENT_ROUTES = {
     ("GET", "/crm/pipelines/2026-03/{objectType}"),
     ("GET", "/crm/properties/2026-03/{objectType}"),
     ("POST", "/crm/properties/2026-03/{objectType}"),
+    ("PATCH", "/crm/properties/2026-03/{objectType}/{propertyName}"),
     ("GET", "/crm/properties/2026-03/{objectType}/groups"),
     ("POST", "/crm/properties/2026-03/{objectType}/groups"),
     ("GET", "/crm/objects/2026-03/{objectType}"),
@@ -163,6 +164,7 @@ def test_every_route_the_client_calls_is_exercised_and_matches_the_specs(client,
             "formField": False,
         },
     )
+    client.update_property("companies", "tripletex_customer_id", {"label": "Tripletex kunde"})
     assert "tripletex" in {g["name"] for g in client.list_property_groups("companies")}
     assert "tripletex_customer_id" in {p["name"] for p in client.list_properties("companies")}
     assert client.introspect(client.oauth.token["access_token"])["hub_id"] == DEMO

@@ -12,18 +12,16 @@ is timed at that size with the rate limits lifted.
 from __future__ import annotations
 
 import argparse
-import logging
-import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from processes import serve, timed  # noqa: E402  bench/, the script's own folder
 
 from webapp.sandbox.hubspot import create_app  # noqa: E402
 
@@ -34,28 +32,6 @@ SCOPES = (
     "crm.objects.contacts.write crm.objects.deals.read crm.objects.deals.write e-commerce"
 )
 CRM = "/crm/objects/2026-03"
-
-
-def _serve(app):
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
-def _time(label: str, repeat: int, call) -> None:
-    times, status = [], None
-    for n in range(repeat):
-        started = time.perf_counter()
-        response = call(n)
-        times.append((time.perf_counter() - started) * 1000)
-        status = response.status_code
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(
-        f"  {label:<62} {statistics.median(times):7.1f} ms median  {p95:7.1f} ms p95  "
-        f"(HTTP {status})"
-    )
 
 
 def _install(base: str, portal_id: int) -> str:
@@ -91,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--deals", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
-    server, base = _serve(create_app({"demo": False, "search_lag_seconds": 0}))
+    server, base = serve(create_app({"demo": False, "search_lag_seconds": 0}))
     http = requests.Session()
     portal = http.post(f"{base}/_sandbox/portals", json={"name": "Benk AS"}).json()["id"]
     sizes = {k: getattr(args, k) for k in ("companies", "contacts", "products", "deals")}
@@ -117,26 +93,26 @@ def main(argv: list[str] | None = None) -> None:
     n, m = len(companies), len(contacts)
     u = base.__add__
     print(f"{args.repeat} calls each:")
-    _time(
+    timed(
         "GET companies/{id}",
         args.repeat,
         lambda i: http.get(u(f"{CRM}/companies/{companies[i * 997 % n]}")),
     )
-    _time(
+    timed(
         "GET contacts/{id}?associations=companies",
         args.repeat,
         lambda i: http.get(
             u(f"{CRM}/contacts/{contacts[i * 991 % m]}"), params={"associations": "companies"}
         ),
     )
-    _time(
+    timed(
         "GET companies?limit=100&after= (a page deep in the list)",
         args.repeat,
         lambda i: http.get(
             u(f"{CRM}/companies"), params={"limit": 100, "after": companies[n // 2 + i]}
         ),
     )
-    _time(
+    timed(
         "POST contacts/batch/read (100 ids)",
         args.repeat,
         lambda i: http.post(
@@ -144,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
             json={"inputs": [{"id": contacts[(i * 100 + k) % m]} for k in range(100)]},
         ),
     )
-    _time(
+    timed(
         "POST contacts/search (email EQ, one match)",
         args.repeat,
         lambda i: http.post(
@@ -156,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
             },
         ),
     )
-    _time(
+    timed(
         "POST contacts (e-mail checked against every contact)",
         args.repeat,
         lambda i: http.post(
@@ -164,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             json={"properties": {"email": f"ny.kontakt.{i}@benk.no", "firstname": "Ny"}},
         ),
     )
-    _time(
+    timed(
         "PATCH companies/{id}",
         args.repeat,
         lambda i: http.patch(

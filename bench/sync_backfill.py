@@ -15,7 +15,6 @@ backfill's peak memory. Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import subprocess
 import sys
@@ -24,7 +23,7 @@ import time
 from pathlib import Path
 
 import requests
-from processes import free_port, wait_up  # bench/, the script's own folder
+from processes import environment, free_port, wait_up  # bench/, the script's own folder
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTAL = 4000002  # the HubSpot sandbox's empty portal
@@ -91,17 +90,7 @@ def main() -> None:
             timeout=30,
         ).raise_for_status()
 
-        env = dict(
-            os.environ,
-            TXSYNC_INSTANCE_PATH=str(folder),
-            TXSYNC_DATABASE=str(folder / "app.sqlite3"),
-            TXSYNC_QUEUE_DATABASE=str(folder / "queue.sqlite3"),
-            TXSYNC_PUBLIC_BASE_URL=app_url,
-            TXSYNC_HUBSPOT_API_BASE=hubspot,
-            TXSYNC_HUBSPOT_APP_BASE=hubspot,
-            TXSYNC_TRIPLETEX_API_BASE=f"{tripletex}/v2",
-            TXSYNC_LOG_LEVEL="WARNING",
-        )
+        env = environment(folder, app_url, hubspot, tripletex)
         connected = flask(env, "sandbox", "connect", "--portal", str(PORTAL))
         if connected.returncode != 0:
             raise SystemExit(connected.stderr or connected.stdout)

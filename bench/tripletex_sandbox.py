@@ -10,43 +10,19 @@ writes), then times reads, filtered lists and writes over real HTTP on loopback.
 from __future__ import annotations
 
 import argparse
-import logging
-import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 import requests
-from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from processes import serve, timed  # noqa: E402  bench/, the script's own folder
 
 from webapp.sandbox.tripletex import create_app, seed  # noqa: E402
 
 CONSUMER = "sandbox-consumer-token"
-
-
-def _serve(app):
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
-def _time(label: str, repeat: int, call) -> None:
-    times, status = [], None
-    for n in range(repeat):
-        started = time.perf_counter()
-        response = call(n)
-        times.append((time.perf_counter() - started) * 1000)
-        status = response.status_code
-    times.sort()
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
-    print(
-        f"  {label:<62} {statistics.median(times):7.1f} ms median  {p95:7.1f} ms p95  "
-        f"(HTTP {status})"
-    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -62,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
         ids = seed.add_customers(state, company["id"], args.customers)
         seeded = time.perf_counter() - started
     token = next(s for s in company["tokens"] if s.startswith("working-"))
-    server, base = _serve(app)
+    server, base = serve(app)
     http = requests.Session()
     session = http.post(
         f"{base}/v2/token/session/:create",
@@ -72,32 +48,32 @@ def main(argv: list[str] | None = None) -> None:
     u = f"{base}/v2".__add__
     n = args.customers
     print(f"Tripletex sandbox, {n:,} customers seeded in {seeded:.2f} s; {args.repeat} calls each:")
-    _time("GET /customer/{id}", args.repeat, lambda i: http.get(u(f"/customer/{ids[i * 997 % n]}")))
-    _time(
+    timed("GET /customer/{id}", args.repeat, lambda i: http.get(u(f"/customer/{ids[i * 997 % n]}")))
+    timed(
         "GET /customer/{id}?fields=id,name,currency(*)",
         args.repeat,
         lambda i: http.get(
             u(f"/customer/{ids[i * 991 % n]}"), params={"fields": "id,name,currency(*)"}
         ),
     )
-    _time(
+    timed(
         "GET /customer?organizationNumber= (one match)",
         args.repeat,
         lambda i: http.get(u("/customer"), params={"organizationNumber": 900_000_001 + i * 13}),
     )
-    _time(
+    timed(
         "GET /customer?email=&isInactive=true",
         args.repeat,
         lambda i: http.get(
             u("/customer"), params={"email": f"kunde{i * 10}@example.no", "isInactive": "true"}
         ),
     )
-    _time(
+    timed(
         "GET /customer?customerName=Kunde 0012 (100 matches, count 50)",
         args.repeat,
         lambda i: http.get(u("/customer"), params={"customerName": "Kunde 0012", "count": 50}),
     )
-    _time(
+    timed(
         "GET /customer?id=<20 ids>&fields=id,version",
         args.repeat,
         lambda i: http.get(
@@ -108,17 +84,17 @@ def main(argv: list[str] | None = None) -> None:
             },
         ),
     )
-    _time(
+    timed(
         "GET /customer (all active: over the 10,000 cap, 422)",
         args.repeat,
         lambda i: http.get(u("/customer"), params={"count": 100}),
     )
-    _time(
+    timed(
         "PUT /customer/{id}",
         args.repeat,
         lambda i: http.put(u(f"/customer/{ids[i * 7 % n]}"), json={"phoneNumber": str(i)}),
     )
-    _time(
+    timed(
         "POST /customer/list (100 customers)",
         max(3, args.repeat // 5),
         lambda i: http.post(

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from processes import free_port, wait_up  # bench/, the script's own folder
+from processes import environment, free_port, wait_up  # bench/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,20 +42,6 @@ QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
-def environment(folder: Path, app_url: str, hubspot: str, tripletex: str) -> dict:
-    return dict(
-        os.environ,
-        TXSYNC_INSTANCE_PATH=str(folder),
-        TXSYNC_DATABASE=str(folder / "app.sqlite3"),
-        TXSYNC_QUEUE_DATABASE=str(folder / "queue.sqlite3"),
-        TXSYNC_PUBLIC_BASE_URL=app_url,
-        TXSYNC_HUBSPOT_API_BASE=hubspot,
-        TXSYNC_HUBSPOT_APP_BASE=hubspot,
-        TXSYNC_TRIPLETEX_API_BASE=f"{tripletex}/v2",
-        TXSYNC_LOG_LEVEL="WARNING",
-    )
 
 
 def start_stack(folder: Path):

@@ -12,7 +12,7 @@ import pytest
 
 from webapp.portal.hubspot_app import OPTIONAL_SCOPES, REQUIRED_SCOPES
 from webapp.sync import subscriptions
-from webapp.sync.mapping import contact, customer, product
+from webapp.sync.mapping import contact, customer, order, product
 from webapp.sync.settings import SyncSettings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,8 +147,19 @@ def test_the_webhooks_component_subscribes_to_every_property_the_sync_reads():
         {("company", p) for p in customer.properties(SyncSettings())}
         | {("contact", p) for p in contact.PROPERTIES}
         | {("product", p) for p in (*product.PROPERTIES, SyncSettings().product_number_property)}
+        | {("deal", p) for p in order.DEAL_PROPERTIES}
+        # A line item's currency is its deal's: the deal's own change says it.
+        | {("line_item", p) for p in order.LINE_PROPERTIES if p != "hs_line_item_currency_code"}
     )
     assert watched == read
+    lifecycle = {
+        (s["objectType"], s["subscriptionType"])
+        for s in hooks["config"]["subscriptions"]["crmObjects"]
+        if s["subscriptionType"] != "object.propertyChange"
+    }
+    # Line items added to or taken off a deal arrive as the deal's association change.
+    assert ("deal", "object.associationChange") in lifecycle
+    assert ("deal", "object.deletion") in lifecycle
     assert hooks["config"]["subscriptions"]["hubEvents"] == [
         {"subscriptionType": "contact.privacyDeletion", "active": True}
     ]

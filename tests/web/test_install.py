@@ -135,6 +135,9 @@ def test_a_portal_with_the_first_property_set_gets_the_new_properties_and_status
             {"label": v, "value": v, "displayOrder": i, "hidden": False}
             for i, v in enumerate(("draft", "sent", "partly_paid", "paid", "overdue", "credited"))
         ]
+        for object_type in ("companies", "contacts", "products", "deals"):
+            status = portal.custom_properties[object_type]["tripletex_sync_status"]
+            status["options"] = [o for o in status["options"] if o["value"] != "held"]
     db["installations"].update(DEMO_PORTAL, {"property_set": 1})
     db.conn.commit()
 
@@ -157,7 +160,11 @@ def test_a_portal_with_the_first_property_set_gets_the_new_properties_and_status
         "changed_after_invoicing": False,
         "draft": True,  # offered once, so kept, but no longer shown
     }
-    assert db["installations"].get(DEMO_PORTAL)["property_set"] == PROPERTY_SET == 2
+    assert db["installations"].get(DEMO_PORTAL)["property_set"] == PROPERTY_SET == 3
+    # Set 3: a won deal waiting for a fix says "held", on every object's sync status.
+    for object_type in ("companies", "contacts", "products", "deals"):
+        statuses = portal.custom_properties[object_type]["tripletex_sync_status"]["options"]
+        assert [o["value"] for o in statuses] == ["synced", "pending", "failed", "held"]
 
 
 def test_reinstall_refreshes_the_tokens_and_keeps_the_settings(stack, browser, db):

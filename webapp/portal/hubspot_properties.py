@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..clients.errors import Conflict
 from ..clients.hubspot import HubSpotClient
 
-PROPERTY_SET = 2  # 2: the deal sync's statuses, order number, invoice date and amount
+# 2: the deal sync's statuses, order number, invoice date and amount; 3: the "held" status
+PROPERTY_SET = 3
 GROUP = {"name": "tripletex_sync", "label": "Tripletex Sync", "displayOrder": -1}
 
 # What a deal's Tripletex invoice is at: ordered (an order, no invoice), invoiced (not sent),
@@ -29,7 +30,8 @@ INVOICE_STATUSES = (
     "changed_after_invoicing",
 )
 RETIRED_STATUSES = ("draft",)  # set 1 offered it; nothing wrote it. Kept hidden, not removed.
-SYNC_STATUSES = ("synced", "pending", "failed")
+# held: waiting for a fix in HubSpot (a won deal without a delivery date, say), not failed.
+SYNC_STATUSES = ("synced", "pending", "failed", "held")
 
 
 def _prop(name: str, label: str, type_: str = "string", field_type: str = "text", **extra) -> dict:

@@ -266,6 +266,96 @@ MESSAGES: dict[str, Message] = {
         N_("Line item {line} has a discount Tripletex cannot take."),
         Text(N_("Fix the discount in HubSpot: between 0 and 100 %, or at most the unit price.")),
     ),
+    # A won deal that cannot become an order or invoice yet: it is held until fixed.
+    "deal_without_lines": Message(
+        N_("Deal {deal} has no line items."),
+        Text(
+            N_(
+                "Add its products as line items in HubSpot, or let the sync settings invoice "
+                "a deal without lines on a default product."
+            )
+        ),
+    ),
+    "delivery_date_missing": Message(
+        N_("Deal {deal} has no value in {property}, which gives the order its delivery date."),
+        Text(N_("Fill it in on the deal; the order is made as soon as it is.")),
+    ),
+    "deal_currency_unknown": Message(
+        N_("Deal {deal} is in {code}, a currency Tripletex does not know."),
+        Text(N_("Change the deal's currency, or use a currency Tripletex has.")),
+    ),
+    "default_product_unset": Message(
+        N_("No default product is chosen in the sync settings."),
+        Text(N_("Choose one there (a Tripletex product number), or put products on the deal.")),
+    ),
+    "default_product_missing": Message(
+        N_("Tripletex has no product numbered {number}, the default product in the sync settings."),
+        Text(N_("Create it in Tripletex, or choose another default product.")),
+    ),
+    "line_product_missing": Message(
+        N_("The product of line item {line} ({product}) is not in Tripletex."),
+        Text(
+            N_(
+                "Create it in Tripletex with that number, let the sync create products, or "
+                "put such lines on a default product in the sync settings."
+            )
+        ),
+    ),
+    "deal_company_not_synced": Message(
+        N_("The company of deal {deal} could not be sent to Tripletex."),
+        Text(N_("The company's problem: {reason}")),
+    ),
+    "deal_contact_not_synced": Message(
+        N_("The contact of deal {deal} could not become a Tripletex customer."),
+        Text(N_("The contact's problem: {reason}")),
+    ),
+    "deal_without_company": Message(
+        N_("Deal {deal} has no company to invoice."),
+        Text(
+            N_(
+                "Associate a company with the deal, or let the sync settings invoice the "
+                "deal's contact as a private customer."
+            )
+        ),
+    ),
+    "deal_without_customer": Message(
+        N_("Deal {deal} has neither a company nor a contact to invoice."),
+        Text(N_("Associate a company or a contact with the deal.")),
+    ),
+    "contact_without_name": Message(
+        N_("Contact {contact} has neither a name nor an e-mail address."),
+        Text(N_("Fill in one of them in HubSpot, so the customer can be told apart.")),
+    ),
+    "plan_limit_reached": Message(
+        N_("Deal {deal} was not invoiced: this month's invoices on your plan are used."),
+        Text(
+            N_(
+                "Choose a larger plan to invoice it now; otherwise Retry it when the new "
+                "month begins."
+            )
+        ),
+    ),
+    "invoice_refused": Message(
+        N_("Tripletex refused to invoice the order."),
+        Text(N_("Tripletex says: {reason}")),
+        after=Text(N_("Fix it in Tripletex or HubSpot, then Retry.")),
+    ),
+    "invoice_not_sent": Message(
+        N_("The invoice was made, but Tripletex could not send it by {method}."),
+        Text(N_("Tripletex says: {reason}")),
+        after=Text(
+            N_("Send it from Tripletex once the customer's details allow; it is not made twice.")
+        ),
+    ),
+    "changed_after_invoicing": Message(
+        N_("Deal {deal} changed after it was invoiced."),
+        Text(
+            N_(
+                "Nothing was invoiced again. If the change should be billed, credit the "
+                "invoice in Tripletex and invoice anew."
+            )
+        ),
+    ),
     # Choosing a product by hand, in the sync settings.
     "hubspot_product_unknown": Message(
         N_("No HubSpot product has the ID, SKU or name “{text}”."),

@@ -189,6 +189,18 @@ class Mappings:
                     ],
                 )
 
+    def clear_problems(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+        """Linked records whose last problem is solved (a held deal's order, now invoiced)."""
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "update mappings set problem = null, updated_at = ? where portal_id = ? "
+                    "and hubspot_type = ? and tripletex_kind = ? and hubspot_id = ? "
+                    "and state = 'linked' and problem is not null",
+                    [now, portal_id, hubspot_type, kind, str(hubspot_id)],
+                )
+
     def unlink(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
         """The HubSpot records are gone: keep which Tripletex record each was (for a restore),
         marked unlinked, so nothing syncs to it and it counts as no one's."""

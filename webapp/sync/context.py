@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..clients.hubspot import HubSpotClient
 from ..clients.tripletex import TripletexClient
 from ..collaborators import Collaborators
+from ..portal.plans import find_plan
 from ..storage.cursors import Cursors
 from ..storage.inbox import Inbox
 from ..storage.mappings import Mappings
@@ -34,6 +35,8 @@ class SyncContext:
     product_choices: ProductChoices
     clock: Clock
     settings: SyncSettings
+    # The chosen plan's invoices a month (Oslo's calendar month); None: unlimited.
+    invoice_limit: int | None = None
 
     @classmethod
     def for_portal(cls, c: Collaborators, portal_id: int) -> SyncContext:
@@ -55,4 +58,11 @@ class SyncContext:
             product_choices=c.product_choices,
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
+            invoice_limit=_invoice_limit(c.config.get("PLANS") or [], installation.get("plan")),
         )
+
+
+def _invoice_limit(plans: list[dict], plan_id: str | None) -> int | None:
+    """The plan's monthly invoice limit; a portal that has chosen none is on the first."""
+    plan = find_plan(plans, plan_id) or (plans[0] if plans else {})
+    return plan.get("invoice_limit")

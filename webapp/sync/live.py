@@ -3,8 +3,10 @@
 An event only says which record to look at: the records are read in batches and written
 where they differ, so duplicate, late and out-of-order events cost nothing, and two property
 changes from one save end in one write. Deletions, merges and restores first change the
-links; a company a contact needs is synced before the contact. Events are marked done only
-once acted on: work stopped by a slow service is done again by the queue's retry.
+links; a company a contact needs is synced before the contact, and deals come last, so the
+customers and products their orders need are in place. A line item's change is its deal's.
+Events are marked done only once acted on: work stopped by a slow service is done again by
+the queue's retry.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from ..storage.sync_log import TO_TRIPLETEX, Entry
 from . import contacts
 from .context import SyncContext
 from .customers import CustomerSync
+from .deals import DealSync
 from .mapping.contact import PRIMARY, primary_company
 from .outcome import PageFailed, Summary, stop_for
 from .page import page_failed
 from .products import ProductSync
 
 BATCH = 500  # events taken at a time
-KINDS = {"companies": "customer", "contacts": "contact", "products": "product"}
+KINDS = {"companies": "customer", "contacts": "contact", "products": "product", "deals": "order"}
+# A deal has two links: its order, and its invoice. Neither is ever deactivated or deleted.
+LINKS = {object_type: (kind,) for object_type, kind in KINDS.items()} | {
+    "deals": ("order", "invoice")
+}
 TRIPLETEX_PATHS = {"customer": "/customer", "contact": "/contact", "product": "/product"}
 # What stays of a person in Tripletex after a privacy deletion: the contact, inactive and
 # nameless, because invoices may name it and bookkeeping law keeps them.
@@ -44,6 +51,7 @@ def process_pending(ctx: SyncContext, *, on_batch: Callable[[], None] | None = N
     summary = Summary()
     live = ctx.settings.confirmed and not ctx.settings.paused
     customers, products = CustomerSync(ctx, whole=False), ProductSync(ctx)
+    deals = DealSync(ctx, customers, products)
     seen: set[int] = set()
     while True:
         events = [e for e in ctx.inbox.pending(ctx.portal_id, limit=BATCH) if e["id"] not in seen]
@@ -52,20 +60,23 @@ def process_pending(ctx: SyncContext, *, on_batch: Callable[[], None] | None = N
         if not events:
             return summary
         seen.update(e["id"] for e in events)
-        summary.add(_act(ctx, events, customers, products))
+        summary.add(_act(ctx, events, customers, products, deals))
         ctx.inbox.done(e["id"] for e in events)
         if on_batch:
             on_batch()
 
 
-def _act(ctx, events, customers: CustomerSync, products: ProductSync) -> Summary:
+def _act(ctx, events, customers: CustomerSync, products: ProductSync, deals: DealSync) -> Summary:
     summary = Summary()
-    touched: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    touched: dict[str, set[str]] = {kind: set() for kind in (*KINDS, "line_items")}
     erased: set[str] = set()
     for event in events:
         kind = event["subscription_type"].partition(".")[2]
         object_type, object_id = event["object_type"], event["object_id"]
-        if object_type not in KINDS:
+        if object_type not in touched:
+            continue
+        if object_type == "line_items":  # its deal is what changes
+            touched["line_items"].add(object_id)
             continue
         if kind == "privacyDeletion":
             erased.add(object_id)
@@ -95,7 +106,22 @@ def _act(ctx, events, customers: CustomerSync, products: ProductSync) -> Summary
     items = _read(ctx, "products", touched["products"], products.properties(), summary)
     if items:
         summary.add(_guarded(ctx, "products", items, products.sync))
+    won = touched["deals"] | _deals_of(ctx, touched["line_items"])
+    found = _read(ctx, "deals", won, deals.properties(), summary)
+    if found:
+        summary.add(_guarded(ctx, "deals", found, deals.sync))
     return summary
+
+
+def _deals_of(ctx, line_items: set[str]) -> set[str]:
+    """The deals these line items are on."""
+    if not line_items:
+        return set()
+    try:
+        links = ctx.hubspot.batch_associations("line_items", "deals", sorted(line_items))
+    except ApiError as error:
+        raise stop_for(error, idempotent=True) from error
+    return {str(to["toObjectId"]) for targets in links.values() for to in targets}
 
 
 def _guarded(ctx, object_type: str, records: list[dict], sync) -> Summary:
@@ -160,7 +186,10 @@ def _restore(ctx, object_type: str, object_id: str) -> None:
     """Restored in HubSpot: relinked, and active again in Tripletex if deletion deactivated it."""
     kind = KINDS[object_type]
     row = ctx.mappings.get(ctx.portal_id, object_type, kind, [object_id]).get(object_id)
-    ctx.mappings.relink(ctx.portal_id, object_type, kind, [object_id])
+    for each in LINKS[object_type]:
+        ctx.mappings.relink(ctx.portal_id, object_type, each, [object_id])
+    if object_type == "deals":
+        return  # an order is never deactivated, so nothing to reactivate
     if row and row["state"] == "unlinked" and ctx.settings.on_deletion == "deactivate":
         try:
             ctx.tripletex.update(
@@ -179,7 +208,8 @@ def _merge(ctx, object_type: str, event: dict) -> str:
     # The primary record's link first: its values won in HubSpot, so its customer stays.
     merged = [primary] if survivor != primary else []
     merged += [str(i) for i in event.get("mergedObjectIds") or [] if str(i) != primary]
-    ctx.mappings.merge(ctx.portal_id, object_type, KINDS[object_type], survivor, merged)
+    for kind in LINKS[object_type]:
+        ctx.mappings.merge(ctx.portal_id, object_type, kind, survivor, merged)
     return survivor
 
 
@@ -195,7 +225,7 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
         if row["state"] != "linked":
             continue
         action, status, message = "unlink", "ok", ""
-        if ctx.settings.on_deletion == "deactivate":
+        if ctx.settings.on_deletion == "deactivate" and object_type != "deals":
             try:
                 ctx.tripletex.update(
                     f"{TRIPLETEX_PATHS[kind]}/{row['tripletex_id']}", {"isInactive": True}
@@ -208,7 +238,8 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
                 if not isinstance(stop, PageFailed):
                     raise stop from error
                 status, message = "failed", f"Tripletex did not deactivate it: {error.message}"
-        ctx.mappings.unlink(ctx.portal_id, object_type, kind, [hid])
+        for each in LINKS[object_type]:
+            ctx.mappings.unlink(ctx.portal_id, object_type, each, [hid])
         if object_type == "products":  # its product mapping goes with it; the product is free
             ctx.product_choices.forget(ctx.portal_id, [hid])
         summary.counts[action] += 1

@@ -23,6 +23,7 @@ MODIFIED = {
     "companies": "hs_lastmodifieddate",
     "contacts": "lastmodifieddate",
     "products": "hs_lastmodifieddate",
+    "deals": "hs_lastmodifieddate",
 }
 KIND = "reconcile.modified"  # how these entries read in the inbox
 

@@ -77,6 +77,9 @@ class SyncSettings:
     # A deal without line items: hold it, or invoice its amount on the default product.
     deal_without_lines: str = "hold"
     default_product: str = ""  # a Tripletex product number, for the two choices above
+    # HubSpot's prices include VAT: the order is priced including VAT
+    # (`isPrioritizeAmountsIncludingVat`), and Tripletex takes the VAT out of them.
+    prices_include_vat: bool = False
     # The deal property the order's delivery date comes from (a date, in Oslo's calendar).
     delivery_date_property: str = "closedate"
     paused: bool = False

@@ -9,7 +9,7 @@ not a portal's. Reconciliation picks its changes up instead.
 
 from __future__ import annotations
 
-from .mapping import contact, customer, product
+from .mapping import contact, customer, order, product
 from .settings import SyncSettings
 
 # HubSpot object type (singular, as subscriptions name it) -> the properties the sync reads.
@@ -17,12 +17,20 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "company": (*customer.PROPERTIES, SyncSettings().org_number_property),
     "contact": contact.PROPERTIES,
     "product": (*product.PROPERTIES, SyncSettings().product_number_property),
+    # A deal's stage, pipeline, dates and currency; its lines' own changes (a new quantity
+    # after invoicing is flagged). The delivery-date property a portal names instead of the
+    # close date is picked up by reconciliation, like the other named properties.
+    "deal": order.DEAL_PROPERTIES,
+    "line_item": tuple(p for p in order.LINE_PROPERTIES if p != "hs_line_item_currency_code"),
 }
 # Which lifecycle events each type sends; products have no associations to follow.
 LIFECYCLE: dict[str, tuple[str, ...]] = {
     "company": ("creation", "deletion", "merge", "restore"),
     "contact": ("creation", "deletion", "merge", "restore", "associationChange"),
     "product": ("creation", "deletion", "restore"),
+    # A line item added to or taken off a deal arrives as the deal's association change.
+    "deal": ("creation", "deletion", "merge", "restore", "associationChange"),
+    "line_item": (),
 }
 PLACEHOLDER_URL = "https://sync.example.com"  # hubspot/configure.py puts the real one in
 PATH = "/hubspot/webhooks"

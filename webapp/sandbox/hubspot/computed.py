@@ -71,6 +71,17 @@ def deal(portal: Portal, values: dict) -> dict:
     }
 
 
+def closes(portal: Portal, before: dict, after: dict) -> bool:
+    """Whether a person's stage change sets the deal's close date to now: HubSpot does so when
+    "a user moves a deal into a closed-won or a closed-lost deal stage", also from won to
+    lost and back, but not from one won (or lost) stage to another
+    (knowledge.hubspot.com/crm-deals/hubspots-default-deal-properties)."""
+    was, now = deal(portal, before), deal(portal, after)
+    if now["hs_is_closed"] != "true":
+        return False
+    return was["hs_is_closed"] != "true" or was["hs_is_closed_won"] != now["hs_is_closed_won"]
+
+
 def derived(sandbox, portal: Portal, object_type: str, values: dict) -> dict:
     """Return what HubSpot computes for a record with these properties."""
     if object_type == "line_items":

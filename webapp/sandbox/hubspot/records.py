@@ -204,6 +204,13 @@ def update(
     """Change some properties and announce each change that really changed something."""
     cleaned = validation.clean(portal, object_type, values, current=record.properties)
     merged = {**record.properties, **cleaned}
+    if (
+        object_type == "deals"
+        and source[0] == "CRM_UI"
+        and "closedate" not in cleaned
+        and computed.closes(portal, record.properties, merged)
+    ):
+        cleaned["closedate"] = merged["closedate"] = iso(sandbox.clock.now())
     _check_contact(portal, object_type, cleaned)
     check_unique(portal, object_type, cleaned, record.id)
     cleaned.update(computed.derived(sandbox, portal, object_type, merged))

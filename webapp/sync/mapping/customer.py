@@ -69,14 +69,15 @@ class Customer:
     problems: tuple[Problem, ...] = ()
     held: bool = False  # a problem keeps it out of Tripletex until fixed in HubSpot
     identifiers: dict = field(default_factory=dict)  # to find it again after a lost answer
+    private: bool = False  # a person (a deal's contact), not a company
 
     @property
     def hash(self) -> str:
         return hashlib.sha256(json.dumps(self.payload, sort_keys=True).encode()).hexdigest()
 
     def create_payload(self) -> dict:
-        """The payload for a new customer: a company, writing in Norwegian."""
-        return dict(self.payload, language="NO", isPrivateIndividual=False)
+        """The payload for a new customer, writing in Norwegian."""
+        return dict(self.payload, language="NO", isPrivateIndividual=self.private)
 
 
 def properties(settings: SyncSettings) -> list[str]:
@@ -204,6 +205,25 @@ def to_customer(
         key: payload[key] for key in ("name", "organizationNumber", "email") if key in payload
     }
     return Customer(hubspot_id, name, payload, tuple(problems), held, identifiers)
+
+
+def to_private_customer(contact: dict) -> Customer:
+    """A deal's contact as the private individual it is invoiced as (a deal without a
+    company): held when it has neither a name nor an e-mail address to be told apart by."""
+    props = contact.get("properties") or {}
+    hubspot_id = str(contact["id"])
+    email = _text(props.get("email"))
+    name = " ".join(p for p in (_text(props.get("firstname")), _text(props.get("lastname"))) if p)
+    payload: dict = {"name": name or email}
+    if email:
+        payload["email"] = payload["invoiceEmail"] = email
+    if phone := _text(props.get("mobilephone")) or _text(props.get("phone")):
+        payload["phoneNumberMobile"] = phone
+    problems = () if name or email else (Problem("contact_without_name", {"contact": hubspot_id}),)
+    identifiers = {key: payload[key] for key in ("name", "email") if payload.get(key)}
+    return Customer(
+        hubspot_id, payload["name"], payload, problems, bool(problems), identifiers, private=True
+    )
 
 
 def changes(customer: Customer, current: dict, *, first_link: bool = False) -> dict:

@@ -75,6 +75,25 @@ class Order:
         return hashlib.sha256(json.dumps(self.payload, sort_keys=True).encode()).hexdigest()
 
 
+def fingerprint(deal: dict, items: list[dict]) -> str:
+    """What of the deal an invoice is made from (its amount, currency and line items, as
+    HubSpot holds them): a change after invoicing is flagged, never invoiced again."""
+    props = deal.get("properties") or {}
+    held = {
+        "amount": str(props.get("amount") or ""),
+        "currency": str(props.get("deal_currency_code") or ""),
+        "lines": sorted(
+            [
+                str((item.get("properties") or {}).get(name) or "")
+                for name in ("hs_product_id", "name", "quantity", "price", "discount")
+            ]
+            + [str((item.get("properties") or {}).get("hs_discount_percentage") or "")]
+            for item in items
+        ),
+    }
+    return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
+
+
 def calendar_date(value) -> date | None:
     """A HubSpot date or datetime property as Oslo's calendar date: a datetime is an instant
     (UTC), a date property midnight UTC of its day, which is the same day in Oslo."""

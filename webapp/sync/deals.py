@@ -1,0 +1,524 @@
+"""Won HubSpot deals into Tripletex orders and invoices, exactly once, a page at a time.
+
+A deal whose stage fires its pipeline's rule (sync/stages.py) gets its order: reserved in the
+binder, created with a marker naming the deal in its `reference`, and linked; after a lost
+answer the order is looked for by that marker before it is created again. A rule that
+invoices then invoices the order (sync/invoicing.py), also exactly once. A deal that cannot be
+ordered (no delivery date, a product Tripletex lacks, no customer, the plan's limit) is held,
+with the reason on the deal; the next event for it, or Retry, tries again. Links never undo:
+a deal moved back and forth, a repeated event or a crash's retry finds its order and invoice
+and makes no second one. A deal whose amount or lines change after it was invoiced is
+flagged, never invoiced again. The outcome goes back onto the deals in one batch write, with a
+note on each new invoice's timeline.
+"""
+
+from __future__ import annotations
+
+from ..clients.errors import ApiError
+from ..portal.plans import month_start_utc
+from ..portal.problems import Problem
+from ..storage.mappings import LINKED, RESERVED
+from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
+from ..timeutil import isoformat
+from . import invoicing, stages
+from .batches import reason
+from .context import SyncContext
+from .customers import CustomerSync
+from .deal_inputs import DealInputs, Draft
+from .invoicing import find_order
+from .mapping.order import DEAL_PROPERTIES, Order, fingerprint
+from .outcome import Summary, stop_for
+from .page import Page
+from .products import ProductSync
+
+HUBSPOT_TYPE = "deals"
+KIND = "order"
+WRITE_BACK = (
+    "tripletex_order_id",
+    "tripletex_order_number",
+    "tripletex_invoice_id",
+    "tripletex_invoice_number",
+    "tripletex_invoice_date",
+    "tripletex_invoice_due_date",
+    "tripletex_invoice_amount",
+    "tripletex_amount_outstanding",
+    "tripletex_kid",
+    "tripletex_invoice_status",
+    "tripletex_sync_status",
+    "tripletex_sync_error",
+)
+NOTE_TO_DEAL = 214  # HubSpot's note-to-deal association type
+# The hold reasons a change in HubSpot or Retry can release; a refusal by Tripletex too.
+PLAN_LIMIT = "plan_limit_reached"
+
+
+class DealSync:
+    """One run of the deal sync: the portal's pipelines, customers and products, read once."""
+
+    def __init__(
+        self,
+        ctx: SyncContext,
+        customers: CustomerSync | None = None,
+        products: ProductSync | None = None,
+    ):
+        self.ctx = ctx
+        self.customers = customers or CustomerSync(ctx, whole=False)
+        self.products = products or ProductSync(ctx)
+        self.inputs = DealInputs(ctx, self.customers, self.products)
+        self._pipelines: dict[str, stages.Pipeline] | None = None
+        self._reread = False
+
+    def properties(self) -> list[str]:
+        return [*DEAL_PROPERTIES, self.ctx.settings.delivery_date_property, *WRITE_BACK]
+
+    def pipelines(self) -> dict[str, stages.Pipeline]:
+        if self._pipelines is None:
+            try:
+                self._pipelines = stages.pipelines_of(self.ctx.hubspot.get_pipelines("deals"))
+            except ApiError as error:
+                raise stop_for(error, idempotent=True) from error
+        return self._pipelines
+
+    def rule(self, deal: dict) -> tuple[stages.Rule | None, bool]:
+        """The deal's pipeline rule and whether its stage fires it. A pipeline or stage the run
+        has not seen (made or renamed since) has the pipelines read again, once a run."""
+        props = deal.get("properties") or {}
+        pipeline_id, stage = str(props.get("pipeline") or ""), str(props.get("dealstage") or "")
+        pipeline = self.pipelines().get(pipeline_id)
+        if (pipeline is None or pipeline.stage(stage) is None) and not self._reread:
+            self._reread, self._pipelines = True, None
+            pipeline = self.pipelines().get(pipeline_id)
+        if pipeline is None:
+            return None, False
+        rule = stages.rule_for(pipeline, self.ctx.settings.stage_rules.get(pipeline_id, {}))
+        return rule, stages.fires(rule, stage)
+
+    def sync(self, deals: list[dict]) -> Summary:
+        """Sync one page of deals (as HubSpot returns them, with `properties()`)."""
+        return _Page(self, deals).execute()
+
+
+class _Page(Page):
+    hubspot_type = HUBSPOT_TYPE
+    kind = KIND
+    path = "/order"
+    id_property = "tripletex_order_id"
+
+    def __init__(self, run: DealSync, deals: list[dict]):
+        super().__init__(run.ctx, deals, dict)
+        self.run = run
+        self.invoice_rows = self.ctx.mappings.get(
+            self.ctx.portal_id, HUBSPOT_TYPE, invoicing.KIND, self.records
+        )
+        self.drafts: dict[str, Order] = {}
+        self.made: dict[str, Draft] = {}
+        self.to_update: dict[str, dict] = {}
+        self.to_create: list[str] = []
+        self.to_invoice: list[str] = []  # deals whose rule invoices
+        self.invoices: dict[str, dict] = {}  # the invoices this page made or found
+        self.not_sent: dict[str, Problem] = {}
+        self.changed: set[str] = set()
+        self.new_invoices: list[str] = []
+
+    def execute(self) -> Summary:
+        with self.recording():
+            self.settle_reserved()
+            self.classify()
+            self.create()
+            self.invoice()
+            self.flag_changes()
+            self.write_back_deals()
+            self.note_invoices()
+        return self.summary
+
+    # Steps
+
+    def settle_reserved(self) -> None:
+        """Orders whose create an earlier run never heard back from: found by their marker."""
+        for hid, row in self.rows.items():
+            if row["state"] != RESERVED:
+                continue
+            sent = row["identifiers"] or {}
+            if sent.get("customer") and sent.get("date"):
+                found = find_order(self.ctx, hid, sent["customer"], sent["date"])
+                if found is not None:
+                    self.link(hid, found, "found_after_interruption")
+
+    def classify(self) -> None:
+        firing: dict[str, bool] = {}
+        for hid, deal in self.records.items():
+            rule, fires = self.run.rule(deal)
+            if not fires:
+                continue
+            firing[hid] = rule.action == stages.INVOICE
+        if firing:
+            self.summary.counts["won"] += len(firing)
+        need = [hid for hid in firing if (self.rows.get(hid) or {}).get("state") != LINKED]
+        allowance = self.allowance()
+        if need:
+            self.made = self.run.inputs.drafts([self.records[h] for h in need])
+        for hid, invoices in firing.items():
+            draft = self.made.get(hid)
+            if draft is not None:
+                self.drafts[hid] = draft.order
+                if draft.order.held:
+                    self.fail(hid, draft.order.problems[0])
+                    continue
+            if invoices and (self.invoice_rows.get(hid) or {}).get("state") != LINKED:
+                if allowance is not None and allowance <= 0:
+                    self.fail(hid, Problem(PLAN_LIMIT, {"deal": self.name(hid)}))
+                    continue
+                if allowance is not None:
+                    allowance -= 1
+                self.to_invoice.append(hid)
+            if draft is not None:
+                self.to_create.append(hid)
+
+    def allowance(self) -> int | None:
+        """How many more invoices the plan allows this month; None: no limit."""
+        limit = self.ctx.invoice_limit
+        if limit is None:
+            return None
+        since = isoformat(month_start_utc(self.ctx.clock.now()))
+        return limit - self.ctx.mappings.count_created(
+            self.ctx.portal_id, invoicing.KIND, since=since
+        )
+
+    def update(self) -> None:
+        """An order is not changed from HubSpot: after invoicing it is the accountant's."""
+
+    def create(self) -> None:
+        self.create_all(
+            self.to_create,
+            lambda hid: self.drafts[hid].payload,
+            lambda hid: {
+                "customer": self.drafts[hid].payload["customer"]["id"],
+                "date": self.drafts[hid].payload["orderDate"],
+            },
+            lambda hid: find_order(
+                self.ctx,
+                hid,
+                self.drafts[hid].payload["customer"]["id"],
+                self.drafts[hid].payload["orderDate"],
+            ),
+        )
+
+    def invoice(self) -> None:
+        """Invoice each deal's order that its rule invoices, exactly once."""
+        unread = [h for h in self.to_invoice if h not in self.made]
+        items = self.run.inputs.line_items(unread) if unread else {}
+        for hid in self.to_invoice:
+            row = self.rows.get(hid) or {}
+            if row.get("state") != LINKED or hid in self.failed:
+                continue
+            inv_row = self.invoice_rows.get(hid) or {}
+            if inv_row.get("state") == LINKED:
+                continue
+            sent = inv_row.get("identifiers") or {}
+            reserved = inv_row.get("state") == RESERVED and sent.get("order") == row["tripletex_id"]
+            customer, day = self.order_customer_and_date(hid, row)
+            if reserved:
+                customer, day = sent.get("customer", customer), sent.get("date", day)
+            done = invoicing.invoice_order(
+                self.ctx, hid, row["tripletex_id"], customer, day, reserved=reserved
+            )
+            if done.invoice is None:
+                self.fail_invoice(hid, done.problem)
+                continue
+            held = self.made[hid].fingerprint if hid in self.made else None
+            held = held or fingerprint(self.records[hid], items.get(hid, []))
+            invoicing.link_invoice(self.ctx, hid, done.invoice, held)
+            self.ctx.mappings.clear_problems(self.ctx.portal_id, HUBSPOT_TYPE, KIND, [hid])
+            self.invoice_rows[hid] = {
+                "state": LINKED,
+                "tripletex_id": done.invoice["id"],
+                "synced_hash": held,
+                "problem": None,
+            }
+            self.invoices[hid] = done.invoice
+            self.new_invoices.append(hid)
+            self.summary.counts["invoiced"] += 1
+            self.entries.append(
+                _entry(hid, done.action, "invoice", done.invoice["id"], done.request_id)
+            )
+            if done.problem is not None:  # charged, but Tripletex could not send it
+                self.not_sent[hid] = done.problem
+                self.ctx.mappings.fail(
+                    self.ctx.portal_id,
+                    HUBSPOT_TYPE,
+                    invoicing.KIND,
+                    {hid: {"kind": done.problem.kind, "detail": done.problem.detail}},
+                )
+                self.invoice_rows[hid]["problem"] = {"kind": done.problem.kind}
+
+    def order_customer_and_date(self, hid: str, row: dict) -> tuple[int, str]:
+        """The customer and date the order was made with: this page's draft, else what was
+        reserved, else the order as Tripletex has it."""
+        if hid in self.drafts and self.drafts[hid].payload:
+            payload = self.drafts[hid].payload
+            return payload["customer"]["id"], self.invoice_date(payload["orderDate"])
+        sent = row.get("identifiers") or {}
+        if sent.get("customer") and sent.get("date"):
+            return sent["customer"], self.invoice_date(sent["date"])
+        try:
+            order = self.ctx.tripletex.get(
+                f"/order/{row['tripletex_id']}", fields=invoicing.ORDER_FIELDS
+            )
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        return order["customer"]["id"], self.invoice_date(order["orderDate"])
+
+    def invoice_date(self, order_date: str) -> str:
+        if self.ctx.settings.invoice_date == "today":
+            return self.ctx.clock.today().isoformat()
+        return order_date
+
+    def fail_invoice(self, hid: str, problem: Problem) -> None:
+        self.failed[hid] = problem
+        self.ctx.mappings.fail(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            invoicing.KIND,
+            {hid: {"kind": problem.kind, "detail": problem.detail}},
+        )
+        self.summary.counts["failed"] += 1
+        self.entries.append(
+            _entry(
+                hid,
+                "invoice",
+                "invoice",
+                None,
+                None,
+                status="failed",
+                problem=problem,
+                message=self.text(problem),
+            )
+        )
+
+    def flag_changes(self) -> None:
+        """Invoiced deals whose amount or lines changed since: flagged, not invoiced again."""
+        invoiced = [
+            hid
+            for hid, row in self.invoice_rows.items()
+            if row.get("state") == LINKED and hid not in self.new_invoices and hid in self.records
+        ]
+        if not invoiced:
+            return
+        items = self.run.inputs.line_items(invoiced)
+        for hid in invoiced:
+            held = self.invoice_rows[hid].get("synced_hash")
+            if held and fingerprint(self.records[hid], items.get(hid, [])) != held:
+                self.changed.add(hid)
+                if self.properties_of(hid).get("tripletex_invoice_status") != (
+                    "changed_after_invoicing"
+                ):
+                    problem = Problem("changed_after_invoicing", {"deal": self.name(hid)})
+                    self.entries.append(
+                        _entry(
+                            hid,
+                            "check",
+                            "invoice",
+                            self.invoice_rows[hid]["tripletex_id"],
+                            None,
+                            status="skipped",
+                            problem=problem,
+                            message=self.text(problem),
+                        )
+                    )
+                    self.summary.counts["changed_after_invoicing"] += 1
+
+    # Onto the deals
+
+    def wanted(self, hid: str) -> dict | None:
+        """What the deal should show of its order and invoice, or None to leave it alone."""
+        row = self.rows.get(hid) or {}
+        inv = self.invoice_rows.get(hid) or {}
+        if hid in self.failed and row.get("state") != LINKED:
+            return {
+                "tripletex_sync_status": "held",
+                "tripletex_sync_error": self.text(self.failed[hid]),
+            }
+        if row.get("state") != LINKED:
+            return None
+        wanted = {
+            "tripletex_order_id": str(row["tripletex_id"]),
+            "tripletex_order_number": str(row.get("tripletex_number") or ""),
+            "tripletex_invoice_status": "ordered",
+            "tripletex_sync_status": "synced",
+            "tripletex_sync_error": "",
+        }
+        if hid in self.failed:  # ordered, but the invoice was refused, or the plan is full
+            wanted.update(
+                tripletex_sync_status="held", tripletex_sync_error=self.text(self.failed[hid])
+            )
+        if inv.get("state") != LINKED:
+            return wanted
+        invoice = self.invoices.get(hid)
+        props = self.properties_of(hid)
+        if invoice is None and props.get("tripletex_invoice_id") != str(inv["tripletex_id"]):
+            invoice = invoicing.read_invoice(self.ctx, inv["tripletex_id"])
+        if invoice is not None:
+            wanted.update(_invoice_properties(invoice))
+        else:
+            wanted["tripletex_invoice_id"] = str(inv["tripletex_id"])
+        problem = self.not_sent.get(hid)
+        if problem is None and (inv.get("problem") or {}).get("kind") == "invoice_not_sent":
+            problem = Problem(inv["problem"]["kind"], inv["problem"].get("detail") or {})
+        status = "sent" if self.ctx.settings.send_to_customer else "invoiced"
+        if problem is not None:
+            status = "send_failed"
+            wanted["tripletex_sync_error"] = self.text(problem)
+        if hid in self.changed:
+            status = "changed_after_invoicing"
+            wanted["tripletex_sync_error"] = self.text(
+                Problem("changed_after_invoicing", {"deal": self.name(hid)})
+            )
+        wanted["tripletex_invoice_status"] = status
+        return wanted
+
+    def write_back_deals(self) -> None:
+        inputs = []
+        for hid in self.records:
+            wanted = self.wanted(hid)
+            if wanted is None:
+                continue
+            props = self.properties_of(hid)
+            differs = {k: v for k, v in wanted.items() if (props.get(k) or "") != v}
+            if differs:
+                differs["tripletex_last_synced"] = str(int(self.ctx.clock.time() * 1000))
+                inputs.append({"id": hid, "properties": differs})
+        self.send_write_back(inputs)
+
+    def send_write_back(self, inputs: list[dict]) -> None:
+        if not inputs:
+            return
+        try:
+            result = self.ctx.hubspot.batch_update(HUBSPOT_TYPE, inputs)
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        for written in result.results:
+            self.entries.append(
+                Entry(
+                    TO_HUBSPOT,
+                    HUBSPOT_TYPE,
+                    str(written.get("id")),
+                    "write_back",
+                    "ok",
+                    object_type=KIND,
+                    request_id=getattr(written, "request_id", None),
+                )
+            )
+        for error in result.errors:
+            for hid in (error.get("context") or {}).get("ids") or [None]:
+                self.entries.append(
+                    Entry(
+                        TO_HUBSPOT,
+                        HUBSPOT_TYPE,
+                        str(hid) if hid is not None else None,
+                        "write_back",
+                        "failed",
+                        object_type=KIND,
+                        message=str(error.get("message") or "HubSpot refused the update"),
+                    )
+                )
+
+    def note_invoices(self) -> None:
+        """A note on each new invoice's deal timeline, saying what was made, with a link."""
+        if not self.new_invoices:
+            return
+        now = str(int(self.ctx.clock.time() * 1000))
+        inputs = [
+            {
+                "properties": {"hs_timestamp": now, "hs_note_body": self.note(hid)},
+                "associations": [
+                    {
+                        "to": {"id": hid},
+                        "types": [
+                            {
+                                "associationCategory": "HUBSPOT_DEFINED",
+                                "associationTypeId": NOTE_TO_DEAL,
+                            }
+                        ],
+                    }
+                ],
+            }
+            for hid in self.new_invoices
+        ]
+        try:
+            self.ctx.hubspot.batch_create("notes", inputs)
+        except ApiError as error:
+            # The invoice and its link stand; a note lost is logged, not retried for ever.
+            self.entries.append(
+                Entry(
+                    TO_HUBSPOT,
+                    HUBSPOT_TYPE,
+                    None,
+                    "note",
+                    "failed",
+                    object_type="invoice",
+                    message=f"HubSpot refused the timeline notes: {error.message}",
+                )
+            )
+
+    def note(self, hid: str) -> str:
+        invoice = self.invoices[hid]
+        number = invoice.get("invoiceNumber") or invoice["id"]
+        order = self.rows[hid].get("tripletex_number") or self.rows[hid]["tripletex_id"]
+        url = invoicing.invoice_url(self.ctx, invoice["id"])
+        amount = invoice.get("amountCurrency")
+        sent = "" if hid in self.not_sent or not self.ctx.settings.send_to_customer else " and sent"
+        return (
+            f'<p>Tripletex invoice <a href="{url}">{number}</a> was created{sent} from order '
+            f"{order}: {amount} incl. VAT, due {invoice.get('invoiceDueDate') or '-'}.</p>"
+        )
+
+    # Hooks of the write protocol
+
+    def link(self, hid: str, record: dict, action: str, *, request_id: str | None = None):
+        super().link(hid, record, action, request_id=request_id)
+        self.to_update.pop(hid, None)
+        self.rows[hid]["tripletex_number"] = self.number_of(record)
+
+    def number_of(self, order: dict) -> str | None:
+        return str(order.get("number") or "") or None
+
+    def name(self, hid: str) -> str:
+        return str(self.properties_of(hid).get("dealname") or hid)
+
+    def refusal(self, hid: str, error: ApiError) -> Problem:
+        return Problem("tripletex_refused", {"record": self.name(hid), "reason": reason(error)})
+
+
+def _invoice_properties(invoice: dict) -> dict:
+    return {
+        "tripletex_invoice_id": str(invoice["id"]),
+        "tripletex_invoice_number": str(invoice.get("invoiceNumber") or ""),
+        "tripletex_invoice_date": str(invoice.get("invoiceDate") or ""),
+        "tripletex_invoice_due_date": str(invoice.get("invoiceDueDate") or ""),
+        "tripletex_invoice_amount": _amount(invoice.get("amountCurrency")),
+        "tripletex_amount_outstanding": _amount(invoice.get("amountCurrencyOutstanding")),
+        "tripletex_kid": str(invoice.get("kid") or ""),
+    }
+
+
+def _amount(value) -> str:
+    """An amount as HubSpot keeps a number: no trailing zeros, no exponent."""
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+def _entry(hid, action, object_type, tid, request_id, *, status="ok", problem=None, message=""):
+    return Entry(
+        TO_TRIPLETEX,
+        HUBSPOT_TYPE,
+        hid,
+        action,
+        status,
+        object_type=object_type,
+        tripletex_id=tid,
+        message=message,
+        problem={"kind": problem.kind, "detail": problem.detail} if problem else None,
+        request_id=request_id,
+    )

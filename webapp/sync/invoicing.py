@@ -1,0 +1,166 @@
+"""Invoicing a deal's order exactly once, and finding an order or invoice a lost answer made.
+
+Tripletex has no idempotency key, and `PUT /order/{id}/:invoice` is not safe to repeat: the
+invoice is reserved in the binder first (with the date it is sent with), and after any failure
+whose outcome is unknown it is looked for among the customer's invoices of that date before
+`:invoice` is tried again. Tripletex charges the invoice before it sends it: a send that fails
+(422 for an EHF customer outside Peppol, or PAPER without an address) leaves the invoice made,
+so a refusal too is looked for, and a found invoice is linked and marked not sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..clients.errors import Action, ApiError, NotFound, UnexpectedResponse, classify
+from ..clients.http import Written
+from ..portal.problems import Problem
+from ..storage.mappings import Link
+from .batches import reason
+from .context import SyncContext
+from .mapping.order import marker
+from .outcome import stop_for
+
+HUBSPOT_TYPE = "deals"
+KIND = "invoice"
+ORDER_FIELDS = "id,number,reference,orderDate,customer(id)"
+INVOICE_FIELDS = (
+    "id,invoiceNumber,invoiceDate,invoiceDueDate,amountCurrency,amountCurrencyOutstanding,kid,"
+    "orders(id),customer(id)"
+)
+
+
+@dataclass(frozen=True)
+class Invoiced:
+    """What became of invoicing an order: the invoice (when one exists) and, when it was not
+    sent as asked, or not made at all, why."""
+
+    invoice: dict | None
+    problem: Problem | None = None
+    action: str = "invoice"  # for the log: invoice, found_after_lost_answer, ...
+    request_id: str | None = None
+
+
+def find_order(ctx: SyncContext, deal_id: str, customer_id: int, day: str) -> dict | None:
+    """The order a create for this deal may have made, by its marker: `GET /order` has no
+    reference filter, so the customer's orders of that date are listed (both dates are
+    required; `orderDateTo` is exclusive)."""
+    start = date.fromisoformat(day)
+    try:
+        listed = ctx.tripletex.list(
+            "/order",
+            fields=ORDER_FIELDS,
+            params={
+                "customerId": str(customer_id),
+                "orderDateFrom": start.isoformat(),
+                "orderDateTo": (start + timedelta(days=1)).isoformat(),
+            },
+        )
+        found = [o for o in listed if (o.get("reference") or "") == marker(deal_id)]
+    except ApiError as error:
+        raise stop_for(error, idempotent=True) from error
+    return min(found, key=lambda o: o["id"]) if found else None
+
+
+def find_invoice(ctx: SyncContext, order_id: int, customer_id: int, day: str) -> dict | None:
+    """The invoice of this order, among the customer's invoices of that date."""
+    start = date.fromisoformat(day)
+    try:
+        listed = ctx.tripletex.list(
+            "/invoice",
+            fields=INVOICE_FIELDS,
+            params={
+                "customerId": str(customer_id),
+                "invoiceDateFrom": start.isoformat(),
+                "invoiceDateTo": (start + timedelta(days=1)).isoformat(),
+            },
+        )
+        found = [i for i in listed if any(o.get("id") == order_id for o in i.get("orders") or [])]
+    except ApiError as error:
+        raise stop_for(error, idempotent=True) from error
+    return min(found, key=lambda i: i["id"]) if found else None
+
+
+def read_invoice(ctx: SyncContext, invoice_id: int) -> dict | None:
+    try:
+        return ctx.tripletex.get(f"/invoice/{invoice_id}", fields=INVOICE_FIELDS)
+    except NotFound:
+        return None
+    except ApiError as error:
+        raise stop_for(error, idempotent=True) from error
+
+
+def invoice_order(
+    ctx: SyncContext, deal_id: str, order_id: int, customer_id: int, day: str, *, reserved: bool
+) -> Invoiced:
+    """Invoice the deal's order on `day`, exactly once. `reserved`: an earlier attempt's
+    outcome is unknown, so its invoice is looked for first. Returns the invoice with the
+    problem when it was refused or not sent; raises when the service stopped it (the invoice
+    then stays reserved for the next run to look for)."""
+    if reserved:
+        found = find_invoice(ctx, order_id, customer_id, day)
+        if found is not None:
+            return Invoiced(found, action="found_after_interruption")
+    identifiers = {"order": order_id, "customer": customer_id, "date": day}
+    ctx.mappings.reserve(ctx.portal_id, HUBSPOT_TYPE, KIND, {deal_id: identifiers})
+    settings = ctx.settings
+    params = {
+        "invoiceDate": day,
+        # Tripletex's own default is to send: always said, and false unless chosen.
+        "sendToCustomer": "true" if settings.send_to_customer else "false",
+    }
+    if settings.send_to_customer:
+        params["sendType"] = settings.send_type
+    for attempt in (1, 2):
+        try:
+            made: Written = ctx.tripletex.action(f"/order/{order_id}/:invoice", params)
+        except ApiError as error:
+            decision = classify(error, idempotent=False)
+            if decision.action in (Action.RETRY, Action.PAUSE):  # refused, nothing made
+                raise stop_for(error, idempotent=False) from error
+            # It may have acted (a lost answer), or it charged and then could not send.
+            found = find_invoice(ctx, order_id, customer_id, day)
+            if decision.action is Action.FATAL:
+                problem = Problem(
+                    "invoice_not_sent" if found is not None else "invoice_refused",
+                    {"reason": reason(error), "method": settings.send_type},
+                )
+                return Invoiced(found, problem, request_id=error.request_id)
+            if found is not None:
+                return Invoiced(found, action="found_after_lost_answer")
+            if attempt == 2:
+                raise stop_for(error, idempotent=False) from error
+            continue
+        if not made.get("id"):
+            found = find_invoice(ctx, order_id, customer_id, day)
+            if found is None:
+                missing = UnexpectedResponse("Tripletex", "an :invoice answer without the invoice")
+                raise stop_for(missing, idempotent=False)
+            return Invoiced(found, action="found_after_lost_answer")
+        return Invoiced(dict(made), request_id=made.request_id)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def invoice_url(ctx: SyncContext, invoice_id: int) -> str:
+    """Where a person opens the invoice in Tripletex: its web app beside the API, in the
+    company's context (the address seen in Tripletex's web app; no API documents it)."""
+    base = ctx.tripletex.base_url.removesuffix("/").removesuffix("/v2")
+    return f"{base}/execute/invoiceMenu?invoiceId={invoice_id}&contextId={ctx.tripletex.company_id}"
+
+
+def link_invoice(ctx: SyncContext, deal_id: str, invoice: dict, fingerprint: str) -> None:
+    ctx.mappings.link(
+        ctx.portal_id,
+        HUBSPOT_TYPE,
+        KIND,
+        [
+            Link(
+                deal_id,
+                invoice["id"],
+                str(invoice.get("invoiceNumber") or "") or None,
+                None,
+                fingerprint,
+            )
+        ],
+    )

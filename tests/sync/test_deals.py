@@ -16,6 +16,7 @@ import pytest
 from tests.sync.test_live import delivered, run
 from webapp.collaborators import Collaborators
 from webapp.sync.mapping.order import marker
+from webapp.sync.settings import KEY
 
 
 def deals(synced) -> dict[str, dict]:
@@ -41,6 +42,56 @@ def move(synced, deal_id: str, stage: str, **properties) -> None:
     synced.hubspot_control(
         "PATCH", f"objects/deals/{deal_id}", {"properties": {"dealstage": stage, **properties}}
     )
+
+
+def association(to_id: str, type_id: int) -> dict:
+    return {
+        "to": {"id": to_id},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}],
+    }
+
+
+def new_deal(
+    synced,
+    name: str,
+    *,
+    stage: str = "contractsent",
+    company: str | None = None,
+    contact: str | None = None,
+    lines: tuple[dict, ...] = (),
+    **properties,
+) -> str:
+    """A deal a person makes in HubSpot: its company (primary), contact and line items."""
+    links = []
+    if company:
+        links.append(association(company, 5))
+    if contact:
+        links.append(association(contact, 3))
+    made = synced.hubspot_control(
+        "POST",
+        "objects/deals",
+        {
+            "properties": {
+                "dealname": name,
+                "pipeline": "default",
+                "dealstage": stage,
+                **properties,
+            },
+            "associations": links,
+        },
+    )
+    for line in lines:
+        synced.hubspot_control(
+            "POST",
+            "objects/line_items",
+            {"properties": line, "associations": [association(made["id"], 20)]},
+        )
+    return made["id"]
+
+
+def record_id(synced, object_type: str, prop: str, value: str) -> str:
+    answer = synced.hubspot_control("GET", f"objects/{object_type}")
+    return next(r["id"] for r in answer["results"] if r["properties"].get(prop) == value)
 
 
 def line_items(synced, deal_id: str) -> list[dict]:
@@ -94,6 +145,13 @@ def invoices_of(synced, order_ids) -> list[dict]:
     return [
         i for i in invoices(synced) if any(o["id"] in set(order_ids) for o in i.get("orders", []))
     ]
+
+
+def settle(synced, **values) -> None:
+    """Change some of the portal's sync settings, as the settings page would."""
+    with Collaborators.opened(synced.stack.app.config) as c:
+        stored = c.installations.setting(synced.portal_id, KEY) or {}
+        c.installations.set_setting(synced.portal_id, KEY, dict(stored, **values))
 
 
 def win_and_run(synced, deal_id: str, stage: str = "closedwon", **properties):

@@ -112,3 +112,15 @@ def synced(stack) -> Synced:
     world = Synced(stack)
     world.connect()
     return world
+
+
+@pytest.fixture
+def live(synced) -> Synced:
+    """The demo portal after its first sync: customers, contacts and products are in
+    Tripletex, every event so far is acted on, and live sync runs."""
+    from tests.sync.test_live import delivered, run
+
+    synced.backfill()
+    delivered(synced)
+    run(synced)
+    return synced

@@ -12,7 +12,6 @@ import threading
 from tests.sync.test_deals import (
     deals,
     invoices_of,
-    live,  # noqa: F401 (a fixture)
     move,
     open_deal,
     orders_of,

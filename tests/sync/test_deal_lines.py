@@ -9,7 +9,6 @@ from decimal import Decimal
 from tests.sync.test_deals import (
     deals,
     invoices_of,
-    live,  # noqa: F401 (a fixture)
     new_deal,
     orders_of,
     record_id,

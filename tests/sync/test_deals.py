@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from tests.sync.test_live import delivered, run
 from webapp.collaborators import Collaborators
 from webapp.sync.mapping.order import marker
@@ -158,16 +156,6 @@ def win_and_run(synced, deal_id: str, stage: str = "closedwon", **properties):
     move(synced, deal_id, stage, **properties)
     delivered(synced)
     return run(synced)
-
-
-@pytest.fixture
-def live(synced):
-    """The demo portal after its first sync: customers, contacts and products are in Tripletex,
-    and live sync runs."""
-    synced.backfill()
-    delivered(synced)
-    run(synced)
-    return synced
 
 
 def test_a_deal_moved_to_won_becomes_one_order_and_one_invoice_with_its_lines(live):

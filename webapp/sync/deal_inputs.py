@@ -48,6 +48,7 @@ class DealInputs:
         self.products = products
         self._currencies: dict[str, int] | None = None
         self._default: dict | None = None
+        self._labels: dict[str, str] | None = None
 
     # The page
 
@@ -107,8 +108,20 @@ class DealInputs:
     def _dates_problem(self, deal: dict) -> Problem | None:
         name = self.ctx.settings.delivery_date_property
         if mapping.calendar_date((deal.get("properties") or {}).get(name)) is None:
-            return Problem("delivery_date_missing", {"deal": _name(deal), "property": name})
+            return Problem(
+                "delivery_date_missing", {"deal": _name(deal), "property": self.label(name)}
+            )
         return None
+
+    def label(self, name: str) -> str:
+        """A deal property as a person sees it ("Close date", not closedate), for messages."""
+        if self._labels is None:
+            try:
+                found = self.ctx.hubspot.list_properties("deals")
+            except ApiError:
+                found = []  # the message then names the property by its internal name
+            self._labels = {p.get("name"): p.get("label") for p in found if p.get("label")}
+        return self._labels.get(name) or name
 
     def _currency_problem(self, deal: dict) -> Problem | None:
         code = _currency_code(deal)

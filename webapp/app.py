@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from .web import (
+        deal_settings,
         embedded,
         errors,
         home,
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(embedded.bp)
     app.register_blueprint(hubspot_webhooks.bp)
     app.register_blueprint(sync_settings.bp)
+    app.register_blueprint(deal_settings.bp)
     # HubSpot signs what it sends; a CSRF token cannot travel with hubspot.fetch or a webhook.
     csrf.exempt(embedded.settings_session)
     csrf.exempt(hubspot_webhooks.receive)

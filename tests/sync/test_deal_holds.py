@@ -269,3 +269,51 @@ def test_lines_changed_after_invoicing_are_flagged_not_invoiced_again(live):
     shown = deals(live)[deal_id]
     assert shown["tripletex_invoice_status"] == "changed_after_invoicing"
     assert "changed after it was invoiced" in shown["tripletex_sync_error"]
+
+
+def test_the_plans_monthly_limit_holds_deals_over_it_and_raising_the_plan_releases_them(live):
+    from webapp.sync import held as holds
+
+    with Collaborators.opened(live.stack.app.config) as c:
+        c.installations.set_plan(live.portal_id, "free")  # ten invoices a month
+    made = [
+        new_deal(
+            live,
+            f"Grense {n}",
+            company=a_company(live),
+            lines=({"name": "Kurs", "quantity": "1", "price": "100"},),
+        )
+        for n in range(11)
+    ]
+    for deal_id in made:
+        move(live, deal_id, "closedwon")
+    delivered(live)
+    run(live)
+
+    shown = deals(live)
+    over = [d for d in made if shown[d].get("tripletex_sync_status") == "held"]
+    assert len(over) == 1
+    assert "plan" in shown[over[0]]["tripletex_sync_error"]
+    assert orders_of(live, over[0]) == []  # nothing of it in Tripletex
+    assert sum(1 for d in made if shown[d].get("tripletex_invoice_id")) == 10
+    with Collaborators.opened(live.stack.app.config) as c:
+        assert [h.hubspot_id for h in holds.held_deals(c, live.portal_id)] == over
+        c.installations.set_plan(live.portal_id, "standard")
+        assert holds.release_plan_holds(c, live.portal_id) == 1
+    run(live)
+
+    invoiced(live, over[0])
+    with Collaborators.opened(live.stack.app.config) as c:
+        assert holds.held_deals(c, live.portal_id) == []
+
+
+def test_a_held_deal_moved_off_its_stage_waits_no_more(live):
+    deal_id = new_deal(live, "Angret", company=a_company(live), amount="10")
+    win_and_run(live, deal_id)
+    held(live, deal_id, "line items")
+
+    win_and_run(live, deal_id, "contractsent")
+
+    shown = deals(live)[deal_id]
+    assert not shown.get("tripletex_sync_status") and not shown.get("tripletex_sync_error")
+    assert live.rows("select * from mappings where hubspot_type = 'deals'") == []

@@ -313,16 +313,39 @@ class Mappings:
             counts.setdefault(row["hubspot_type"], {})[row["state"]] = row["n"]
         return counts
 
-    def failing(self, portal_id: int, *, limit: int = 20) -> list[dict]:
-        """Records whose last sync failed, newest first, with their problem."""
+    def failing(
+        self, portal_id: int, *, limit: int = 20, hubspot_type: str | None = None
+    ) -> list[dict]:
+        """Records whose last sync failed, newest first, with their problem (of one HubSpot
+        object type, if given)."""
+        only = "and hubspot_type = ? " if hubspot_type else ""
         return [
             _decoded(row)
             for row in self.db.query(
                 "select * from mappings where portal_id = ? and problem is not null "
-                "and merged_into is null order by updated_at desc, id desc limit ?",
-                [portal_id, limit],
+                f"and merged_into is null {only}order by updated_at desc, id desc limit ?",
+                [portal_id, *([hubspot_type] if hubspot_type else []), limit],
             )
         ]
+
+    def release(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+        """Records no longer waiting for anything (a held deal moved off its trigger stage):
+        a row that never linked goes, a linked one loses its problem."""
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                where = [portal_id, hubspot_type, kind, str(hubspot_id)]
+                self.db.execute(
+                    "delete from mappings where portal_id = ? and hubspot_type = ? "
+                    "and tripletex_kind = ? and hubspot_id = ? and state = 'failed'",
+                    where,
+                )
+                self.db.execute(
+                    "update mappings set problem = null, updated_at = ? where portal_id = ? "
+                    "and hubspot_type = ? and tripletex_kind = ? and hubspot_id = ? "
+                    "and state = 'linked'",
+                    [now, *where],
+                )
 
     def count_created(self, portal_id: int, kind: str, *, since: str) -> int:
         """Records of a kind first linked since a moment (the plans count invoices this way)."""

@@ -50,6 +50,8 @@ WRITE_BACK = (
 NOTE_TO_DEAL = 214  # HubSpot's note-to-deal association type
 # The hold reasons a change in HubSpot or Retry can release; a refusal by Tripletex too.
 PLAN_LIMIT = "plan_limit_reached"
+# Problems kept on a deal that is done all the same: its invoice exists.
+NOT_WAITING = frozenset({"invoice_not_sent", "changed_after_invoicing"})
 
 
 class DealSync:
@@ -118,6 +120,7 @@ class _Page(Page):
         self.invoices: dict[str, dict] = {}  # the invoices this page made or found
         self.not_sent: dict[str, Problem] = {}
         self.changed: set[str] = set()
+        self.released: set[str] = set()  # held deals that no longer fire
         self.new_invoices: list[str] = []
 
     def execute(self) -> Summary:
@@ -148,9 +151,12 @@ class _Page(Page):
         firing: dict[str, bool] = {}
         for hid, deal in self.records.items():
             rule, fires = self.run.rule(deal)
-            if not fires:
-                continue
-            firing[hid] = rule.action == stages.INVOICE
+            if fires:
+                firing[hid] = rule.action == stages.INVOICE
+            elif self.waiting(hid):  # held, then moved off its stage: it waits no more
+                for kind in (KIND, invoicing.KIND):
+                    self.ctx.mappings.release(self.ctx.portal_id, HUBSPOT_TYPE, kind, [hid])
+                self.released.add(hid)
         if firing:
             self.summary.counts["won"] += len(firing)
         need = [hid for hid in firing if (self.rows.get(hid) or {}).get("state") != LINKED]
@@ -173,6 +179,15 @@ class _Page(Page):
                 self.to_invoice.append(hid)
             if draft is not None:
                 self.to_create.append(hid)
+
+    def waiting(self, hid: str) -> bool:
+        """Whether the deal is held: its order never made, or its invoice refused or over
+        the plan's limit (an invoice made but not sent is not waiting)."""
+        for row in (self.rows.get(hid), self.invoice_rows.get(hid)):
+            kind = ((row or {}).get("problem") or {}).get("kind")
+            if kind and kind not in NOT_WAITING:
+                return True
+        return False
 
     def allowance(self) -> int | None:
         """How many more invoices the plan allows this month; None: no limit."""
@@ -338,6 +353,8 @@ class _Page(Page):
                 "tripletex_sync_status": "held",
                 "tripletex_sync_error": self.text(self.failed[hid]),
             }
+        if hid in self.released and row.get("state") != LINKED:
+            return {"tripletex_sync_status": "", "tripletex_sync_error": ""}
         if row.get("state") != LINKED:
             return None
         wanted = {

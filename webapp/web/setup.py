@@ -15,6 +15,7 @@ from ..portal.plans import invoices_this_month
 from ..portal.problems import Problem, explain
 from ..portal.tripletex_connect import NotEntitled, UnknownCompany, connect
 from ..portal.tripletex_link import TripletexLink
+from ..sync import held
 from . import first_sync
 from .auth import current_installation, portal_required
 from .collaborators import collaborators
@@ -98,6 +99,7 @@ def _render(step: str, status: int = 200, **extra):
         context.setdefault("first_sync", first_sync.view(collaborators(), portal_id, request.args))
     if step == "done":
         context.setdefault("live", live_state(collaborators(), portal_id))
+        context.setdefault("held", held.held_deals(collaborators(), portal_id))
     return render_page("setup/page.html", "setup/_stepper.html", status=status, **context)
 
 
@@ -250,7 +252,11 @@ def choose_plan():
     form = PlanForm(request.form, plans=current_app.config["PLANS"])
     if not form.validate():
         return _render("plan", status=422, plan_form=form)
-    collaborators().installations.set_plan(installation["portal_id"], form.plan.data)
+    portal_id = installation["portal_id"]
+    collaborators().installations.set_plan(portal_id, form.plan.data)
+    if held.release_plan_holds(collaborators(), portal_id):
+        # Deals the old plan's limit held are tried again under the new one.
+        current_app.extensions["tasks"].sync_pending(portal_id)
     # On to the first sync, unless it has run already (the plan was only changed).
     return _next(
         "done" if first_sync.finished(collaborators(), installation["portal_id"]) else "first_sync"

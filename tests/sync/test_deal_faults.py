@@ -100,7 +100,9 @@ def test_a_worker_killed_after_the_order_create_finds_it_on_the_retry(live, monk
     monkeypatch.setattr(Mappings, "link", real)
     assert len(orders_of(live, deal_id)) == 1
     assert live.rows(
-        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'order'"
+        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'order' "
+        "and hubspot_id = ?",
+        [deal_id],
     ) == [{"state": "reserved"}]
 
     run(live)  # the queue's retry: the events were never marked done
@@ -126,7 +128,9 @@ def test_a_worker_killed_after_invoicing_finds_the_invoice_on_the_retry(live, mo
     (order,) = orders_of(live, deal_id)
     assert len(invoices_of(live, [order["id"]])) == 1
     assert live.rows(
-        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'invoice'"
+        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'invoice' "
+        "and hubspot_id = ?",
+        [deal_id],
     ) == [{"state": "reserved"}]
 
     run(live)

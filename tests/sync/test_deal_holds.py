@@ -95,7 +95,9 @@ def test_a_line_whose_product_tripletex_lacks_holds_the_deal_by_default(live):
     held(live, deal_id, "NY-1")
     assert "NY-1" not in {p["number"] for p in tripletex_products(live)}
     assert live.rows(
-        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'order'"
+        "select state from mappings where hubspot_type = 'deals' and tripletex_kind = 'order' "
+        "and hubspot_id = ?",
+        [deal_id],
     ) == [{"state": "failed"}]
 
 
@@ -316,4 +318,4 @@ def test_a_held_deal_moved_off_its_stage_waits_no_more(live):
 
     shown = deals(live)[deal_id]
     assert not shown.get("tripletex_sync_status") and not shown.get("tripletex_sync_error")
-    assert live.rows("select * from mappings where hubspot_type = 'deals'") == []
+    assert live.rows("select * from mappings where hubspot_id = ?", [deal_id]) == []

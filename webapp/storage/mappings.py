@@ -21,7 +21,11 @@ RESERVED = "reserved"
 LINKED = "linked"
 FAILED = "failed"
 UNLINKED = "unlinked"
-STATES = (RESERVED, LINKED, FAILED, UNLINKED)
+LEFT_OUT = "left_out"  # kept out of Tripletex on purpose (a won deal from before the app)
+STATES = (RESERVED, LINKED, FAILED, UNLINKED, LEFT_OUT)
+# Second links of a record counted by its first: a deal's invoice (beside its order), a
+# contact's private customer (beside its contact).
+SECOND_LINKS = (("deals", "invoice"), ("contacts", "customer"))
 
 
 @dataclass(frozen=True)
@@ -304,11 +308,12 @@ class Mappings:
     def counts(self, portal_id: int) -> dict[str, dict[str, int]]:
         """Rows per HubSpot object type and state; a linked row with a problem counts as failing."""
         counts: dict[str, dict[str, int]] = {}
+        second = " and ".join("not (hubspot_type = ? and tripletex_kind = ?)" for _ in SECOND_LINKS)
         for row in self.db.query(
             "select hubspot_type, case when state = 'linked' and problem is not null "
             "then 'failing' else state end as state, count(*) as n from mappings "
-            "where portal_id = ? and merged_into is null group by 1, 2",
-            [portal_id],
+            f"where portal_id = ? and merged_into is null and {second} group by 1, 2",
+            [portal_id, *(v for pair in SECOND_LINKS for v in pair)],
         ):
             counts.setdefault(row["hubspot_type"], {})[row["state"]] = row["n"]
         return counts
@@ -328,6 +333,20 @@ class Mappings:
             )
         ]
 
+    def leave_out(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+        """Keep records out of Tripletex on purpose (never over a link); `release` lets them in."""
+        now = self._now()
+        with write_transaction(self.db):
+            for hubspot_id in hubspot_ids:
+                self.db.execute(
+                    "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
+                    "state, created_at, updated_at) values (?, ?, ?, ?, 'left_out', ?, ?) "
+                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
+                    "set state = 'left_out', problem = null, updated_at = excluded.updated_at "
+                    "where mappings.state != 'linked'",
+                    [portal_id, hubspot_type, str(hubspot_id), kind, now, now],
+                )
+
     def release(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
         """Records no longer waiting for anything (a held deal moved off its trigger stage):
         a row that never linked goes, a linked one loses its problem."""
@@ -337,7 +356,7 @@ class Mappings:
                 where = [portal_id, hubspot_type, kind, str(hubspot_id)]
                 self.db.execute(
                     "delete from mappings where portal_id = ? and hubspot_type = ? "
-                    "and tripletex_kind = ? and hubspot_id = ? and state = 'failed'",
+                    "and tripletex_kind = ? and hubspot_id = ? and state in ('failed', 'left_out')",
                     where,
                 )
                 self.db.execute(

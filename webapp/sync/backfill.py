@@ -1,10 +1,11 @@
-"""The first sync: every company, then every contact, then every product, a page at a time,
-resuming where it stopped.
+"""The first sync: every company, then every contact, then every product, then every deal, a
+page at a time, resuming where it stopped.
 
-Dependencies go first (a contact needs its company's customer). The checkpoint (the stage,
-HubSpot's paging cursor and the counts so far) is committed after each page, so a worker
-killed half-way starts again at the page it was on; the page itself is safe to do twice
-(links are reused, creates in flight are looked up before they are made again).
+Dependencies go first (a contact needs its company's customer, a deal its customer and
+products); won deals from before the app are linked or left out as the person chose. The
+checkpoint (the stage, HubSpot's paging cursor and the counts so far) is committed after each
+page, so a worker killed half-way starts again at the page it was on; the page itself is safe
+to do twice (links are reused, creates in flight are looked up before they are made again).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..clients.errors import ApiError
 from . import contacts
 from .context import SyncContext
 from .customers import CustomerSync
+from .deal_history import DealHistory
 from .outcome import PageFailed, Summary, stop_for
 from .page import page_failed
 from .products import ProductSync
@@ -34,7 +36,7 @@ class Stage:
 
 
 def stages(ctx: SyncContext) -> list[Stage]:
-    customers, products = CustomerSync(ctx), ProductSync(ctx)
+    customers, products, history = CustomerSync(ctx), ProductSync(ctx), DealHistory(ctx)
     return [
         Stage("companies", customers.properties(), (), customers.sync),
         Stage(
@@ -44,6 +46,7 @@ def stages(ctx: SyncContext) -> list[Stage]:
             lambda page: contacts.sync_contacts(ctx, page),
         ),
         Stage("products", products.properties(), (), products.sync),
+        Stage("deals", history.properties(), (), history.sync),
     ]
 
 

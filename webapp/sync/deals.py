@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..clients.errors import ApiError
 from ..portal.plans import month_start_utc
 from ..portal.problems import Problem
-from ..storage.mappings import LINKED, RESERVED
+from ..storage.mappings import LEFT_OUT, LINKED, RESERVED
 from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
 from ..timeutil import isoformat
 from . import invoicing, stages
@@ -151,8 +151,14 @@ class _Page(Page):
         firing: dict[str, bool] = {}
         for hid, deal in self.records.items():
             rule, fires = self.run.rule(deal)
-            if fires:
-                firing[hid] = rule.action == stages.INVOICE
+            # A won deal from before the app the first sync left out (sync/deal_history.py):
+            # not ordered or invoiced on a later edit; moved off its stage and back, it is won
+            # anew.
+            if fires and self.state_of(self.rows, hid) == LEFT_OUT:
+                self.summary.counts["left_out"] += 1
+            elif fires:
+                invoices = rule.action == stages.INVOICE
+                firing[hid] = invoices and self.state_of(self.invoice_rows, hid) != LEFT_OUT
             elif self.waiting(hid):  # held, then moved off its stage: it waits no more
                 for kind in (KIND, invoicing.KIND):
                     self.ctx.mappings.release(self.ctx.portal_id, HUBSPOT_TYPE, kind, [hid])
@@ -180,10 +186,16 @@ class _Page(Page):
             if draft is not None:
                 self.to_create.append(hid)
 
+    @staticmethod
+    def state_of(rows: dict, hid: str) -> str | None:
+        return (rows.get(hid) or {}).get("state")
+
     def waiting(self, hid: str) -> bool:
-        """Whether the deal is held: its order never made, or its invoice refused or over
-        the plan's limit (an invoice made but not sent is not waiting)."""
+        """Whether the deal is held or left out: its order never made, or its invoice refused
+        or over the plan's limit (an invoice made but not sent is not waiting)."""
         for row in (self.rows.get(hid), self.invoice_rows.get(hid)):
+            if (row or {}).get("state") == LEFT_OUT:
+                return True
             kind = ((row or {}).get("problem") or {}).get("kind")
             if kind and kind not in NOT_WAITING:
                 return True

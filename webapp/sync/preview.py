@@ -16,6 +16,8 @@ from ..portal.problems import Problem, as_text
 from ..storage.mappings import LINKED
 from .context import SyncContext
 from .customers import CustomerSync
+from .deal_history import OrderIndex, preview_row
+from .deals import DealSync
 from .mapping import customer as customer_mapping
 from .matching import AMBIGUOUS, LINK, domain_of, match_company
 from .outcome import stop_for
@@ -28,7 +30,7 @@ PAGE = 100
 def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) -> dict:
     """Compute the whole preview; its progress is kept in the `preview` cursor."""
     ctx.previews.clear(ctx.portal_id)
-    progress = {"state": "running", "done": {"companies": 0, "products": 0}}
+    progress = {"state": "running", "done": {"companies": 0, "products": 0, "deals": 0}}
     ctx.cursors.put(ctx.portal_id, CURSOR, progress)
     customers, products = CustomerSync(ctx), ProductSync(ctx)
     label = {"label": customers.org_number_label()}
@@ -57,6 +59,22 @@ def compute(ctx: SyncContext, *, on_page: Callable[[dict], None] | None = None) 
             ctx.portal_id, [_product(ctx, p, rows, products, claimed, chosen) for p in page]
         )
         progress["done"]["products"] += len(page)
+        ctx.cursors.put(ctx.portal_id, CURSOR, progress)
+        if on_page:
+            on_page(progress)
+    # Won deals: linked already, found in Tripletex by their marker, or not in Tripletex.
+    deals, orders = DealSync(ctx, customers, products), OrderIndex(ctx)
+    for page in _pages(ctx, "deals", deals.properties()):
+        rows = ctx.mappings.get(ctx.portal_id, "deals", "order", [d["id"] for d in page])
+        ctx.previews.put(
+            ctx.portal_id,
+            [
+                preview_row(deals, orders, d, (rows.get(str(d["id"])) or {}).get("state") == LINKED)
+                for d in page
+                if deals.rule(d)[1]
+            ],
+        )
+        progress["done"]["deals"] += len(page)
         ctx.cursors.put(ctx.portal_id, CURSOR, progress)
         if on_page:
             on_page(progress)

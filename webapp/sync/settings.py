@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import date
 
 from .stages import ACTIONS
 
@@ -20,6 +21,8 @@ SEND_TYPES = ("EMAIL", "EHF", "EFAKTURA", "AVTALEGIRO", "VIPPS", "PAPER", "MANUA
 DEAL_WITHOUT_COMPANY = ("private_customer", "hold")
 UNMATCHED_LINE_PRODUCTS = ("hold", "default_product", "create")
 DEAL_WITHOUT_LINES = ("hold", "default_product")
+# Won deals from before the app, at the first sync (sync/deal_history.py).
+WON_DEAL_HISTORY = ("link_only", "invoice", "invoice_since")
 # Which values each enumerated setting may take.
 CHOICES = {
     "invalid_org_number": INVALID_ORG_NUMBER,
@@ -31,6 +34,7 @@ CHOICES = {
     "deal_without_company": DEAL_WITHOUT_COMPANY,
     "unmatched_line_products": UNMATCHED_LINE_PRODUCTS,
     "deal_without_lines": DEAL_WITHOUT_LINES,
+    "won_deal_history": WON_DEAL_HISTORY,
 }
 
 
@@ -82,6 +86,10 @@ class SyncSettings:
     prices_include_vat: bool = False
     # The deal property the order's delivery date comes from (a date, in Oslo's calendar).
     delivery_date_property: str = "closedate"
+    # Won deals the first sync finds not in Tripletex: left out (never invoiced by surprise),
+    # all invoiced, or invoiced when closed on or after `history_since` (an ISO date).
+    won_deal_history: str = "link_only"
+    history_since: str = ""
     paused: bool = False
     confirmed: bool = False  # the first sync's preview was confirmed; live sync may run
     extra: dict = field(default_factory=dict)  # settings of later parts, kept as they are
@@ -112,6 +120,8 @@ class SyncSettings:
                 del values[name]
         if not 0 <= values.get("due_days", 0) <= 365:
             del values["due_days"]
+        if values.get("history_since") and not _iso_date(values["history_since"]):
+            del values["history_since"]
         if "stage_rules" in values:
             values["stage_rules"] = {
                 str(pipeline): rule
@@ -127,3 +137,11 @@ class SyncSettings:
         extra = value.pop("extra")
         value["match_rules"] = list(value["match_rules"])
         return dict(extra, **value)
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10

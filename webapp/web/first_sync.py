@@ -7,20 +7,32 @@ this page reads what they stored (it refreshes itself while they run).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from wtforms import Form, HiddenField, StringField
-from wtforms.validators import InputRequired
+from wtforms import DateField, Form, HiddenField, RadioField, StringField
+from wtforms.validators import AnyOf, InputRequired, Optional
 
 from ..collaborators import Collaborators
 from ..sync.backfill import CURSOR as BACKFILL
 from ..sync.backfill import DONE
 from ..sync.preview import CURSOR as PREVIEW
 from ..sync.runner import confirm_first_sync
-from ..sync.settings import KEY, SyncSettings
+from ..sync.settings import KEY, WON_DEAL_HISTORY, SyncSettings
+from .i18n import gettext as _
 
 PAGE_SIZE = 25
-TYPES = ("companies", "products")
-OUTCOMES = ("ambiguous", "invalid", "will_link", "will_create", "linked", "unmatched", "skipped")
+TYPES = ("companies", "products")  # what the progress counts
+SHOWN = (*TYPES, "deals")  # what the preview lists
+OUTCOMES = (
+    "ambiguous",
+    "invalid",
+    "will_link",
+    "will_create",
+    "linked",
+    "unmatched",
+    "skipped",
+    "not_invoiced",
+)
 QUEUED = "queued"
 
 
@@ -82,7 +94,7 @@ def finished(c: Collaborators, portal_id: int) -> bool:
 
 def view(c: Collaborators, portal_id: int, args) -> FirstSync:
     phase, preview, backfill = phase_of(c, portal_id)
-    shown_type = args.get("type") if args.get("type") in TYPES else "companies"
+    shown_type = args.get("type") if args.get("type") in SHOWN else "companies"
     outcome = args.get("outcome") if args.get("outcome") in OUTCOMES else ""
     search = (args.get("q") or "").strip()[:100]
     try:
@@ -118,8 +130,12 @@ def queue_preview(c: Collaborators, portal_id: int, tasks) -> None:
     tasks.sync_preview(portal_id)
 
 
-def queue_backfill(c: Collaborators, portal_id: int, tasks) -> None:
-    """Confirmed: live sync may run, and the backfill starts in the worker."""
+def queue_backfill(c: Collaborators, portal_id: int, tasks, history: dict | None = None) -> None:
+    """Confirmed: live sync may run, and the backfill starts in the worker. `history`: what
+    becomes of won deals not in Tripletex (the settings' won_deal_history, history_since)."""
+    if history:
+        stored = c.installations.setting(portal_id, KEY) or {}
+        c.installations.set_setting(portal_id, KEY, dict(stored, **history))
     confirm_first_sync(c, portal_id)
     c.cursors.put(portal_id, BACKFILL, {"stage": QUEUED, "after": None, "done": {}, "counts": {}})
     tasks.sync_backfill(portal_id)
@@ -141,3 +157,29 @@ class DecisionForm(Form):
         if self.choice.data in offered:
             return {"link": int(self.choice.data)}
         return None
+
+
+class StartForm(Form):
+    """The confirmation that starts the first sync, with what becomes of won deals that are
+    not in Tripletex: left out (the default), invoiced, or invoiced from a date on."""
+
+    confirm = HiddenField(validators=[AnyOf(["yes"])])
+    history = RadioField(choices=list(WON_DEAL_HISTORY), default="link_only")
+    history_since = DateField(validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.history.data == "invoice_since" and self.history_since.data is None:
+            if not self.history_since.errors:  # a date that is not one says so already
+                self.history_since.errors = [
+                    _("Give the date: deals closed on or after it are invoiced.")
+                ]
+            return False
+        return valid
+
+    def chosen(self) -> dict:
+        since = self.history_since.data
+        return {
+            "won_deal_history": self.history.data,
+            "history_since": since.isoformat() if isinstance(since, date) else "",
+        }

@@ -97,6 +97,7 @@ def _render(step: str, status: int = 200, **extra):
     )
     if step == "first_sync":
         context.setdefault("first_sync", first_sync.view(collaborators(), portal_id, request.args))
+        context.setdefault("start_form", first_sync.StartForm())
     if step == "done":
         context.setdefault("live", live_state(collaborators(), portal_id))
         context.setdefault("held", held.held_deals(collaborators(), portal_id))
@@ -303,9 +304,14 @@ def confirm_first_sync():
     c = collaborators()
     if first_sync.phase_of(c, installation["portal_id"])[0] != "review":
         return _next("first_sync")
-    if not ConfirmForm(request.form).validate():
-        return _next("first_sync")
-    first_sync.queue_backfill(c, installation["portal_id"], current_app.extensions["tasks"])
+    form = first_sync.StartForm(request.form)
+    if not form.validate():
+        if form.confirm.errors:
+            return _next("first_sync")
+        return _render("first_sync", status=422, start_form=form)
+    first_sync.queue_backfill(
+        c, installation["portal_id"], current_app.extensions["tasks"], form.chosen()
+    )
     return _next("first_sync")
 
 

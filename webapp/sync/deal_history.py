@@ -1,0 +1,158 @@
+"""Won deals from before the app: found in Tripletex by their marker, or invoiced only as the
+person chose on the first sync's preview.
+
+A portal installing the app has won deals already, most of them invoiced by hand long ago.
+The first sync links a deal whose order carries its marker (an earlier install's, say) with
+that order's invoice, and does with the rest what the person chose: nothing (the default:
+an old deal is never invoiced by surprise), invoice them all, or invoice those closed on or
+after a date. A deal left out is marked so in the binder: later edits do not invoice it; moved
+off its won stage and back, it is won anew and follows the rule like any other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..clients.errors import ApiError
+from ..storage.mappings import LINKED, Link
+from . import invoicing
+from .context import SyncContext
+from .deals import HUBSPOT_TYPE, KIND, DealSync
+from .mapping.order import MARKER, calendar_date
+from .outcome import Summary, stop_for
+from .settings import WON_DEAL_HISTORY
+
+EARLIEST = "2000-01-01"
+LINK_ONLY, INVOICE, INVOICE_SINCE = WON_DEAL_HISTORY
+
+
+class OrderIndex:
+    """Every Tripletex order carrying a deal's marker, by deal id: read once, a thousand a
+    call (`GET /order` has no reference filter)."""
+
+    def __init__(self, ctx: SyncContext):
+        self.ctx = ctx
+        self._by_deal: dict[str, dict] | None = None
+
+    def get(self, deal_id: str) -> dict | None:
+        if self._by_deal is None:
+            self._by_deal = {}
+            prefix, _, suffix = MARKER.partition("{id}")
+            tomorrow = (self.ctx.clock.today() + timedelta(days=1)).isoformat()
+            try:
+                for order in self.ctx.tripletex.list(
+                    "/order",
+                    fields=invoicing.ORDER_FIELDS,
+                    params={"orderDateFrom": EARLIEST, "orderDateTo": tomorrow},
+                ):
+                    reference = order.get("reference") or ""
+                    if reference.startswith(prefix) and reference.endswith(suffix):
+                        found = reference[len(prefix) : len(reference) - len(suffix)]
+                        if found.isdigit():
+                            self._by_deal.setdefault(found, order)  # the first made is kept
+            except ApiError as error:
+                raise stop_for(error, idempotent=True) from error
+        return self._by_deal.get(str(deal_id))
+
+
+def won_unlinked(run: DealSync, deals: list[dict]) -> list[dict]:
+    """The deals whose rule fires now and that have no order linked."""
+    ctx = run.ctx
+    rows = ctx.mappings.get(ctx.portal_id, HUBSPOT_TYPE, KIND, [d["id"] for d in deals])
+    return [
+        d for d in deals if run.rule(d)[1] and (rows.get(str(d["id"])) or {}).get("state") != LINKED
+    ]
+
+
+def invoices_now(settings, deal: dict) -> bool:
+    """Whether the person's choice invoices this old deal."""
+    if settings.won_deal_history == INVOICE:
+        return True
+    if settings.won_deal_history == INVOICE_SINCE and settings.history_since:
+        closed = calendar_date((deal.get("properties") or {}).get("closedate"))
+        return closed is not None and closed >= date.fromisoformat(settings.history_since)
+    return False
+
+
+class DealHistory:
+    """The backfill's stage for deals: old won deals linked or left out, then the page synced."""
+
+    def __init__(self, ctx: SyncContext):
+        self.ctx = ctx
+        self.run = DealSync(ctx)
+        self.orders = OrderIndex(ctx)
+
+    def properties(self) -> list[str]:
+        return self.run.properties()
+
+    def sync(self, deals: list[dict]) -> Summary:
+        summary = Summary()
+        for deal in won_unlinked(self.run, deals):
+            hid = str(deal["id"])
+            order = self.orders.get(hid)
+            now = invoices_now(self.ctx.settings, deal)
+            if order is not None:
+                if not self.link(hid, order) and not now:
+                    self.skip(hid, invoicing.KIND)  # ordered then, not invoiced: kept so
+                summary.counts["history_linked"] += 1
+            elif not now:
+                self.skip(hid, KIND)
+                summary.counts["history_skipped"] += 1
+        summary.add(self.run.sync(deals))
+        return summary
+
+    def link(self, hid: str, order: dict) -> bool:
+        """The deal's order was made before (by an earlier install): linked, with its invoice
+        if it has one (returns whether it has)."""
+        self.ctx.mappings.link(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            KIND,
+            [Link(hid, order["id"], str(order.get("number") or "") or None)],
+        )
+        invoice = self.invoice_of(order)
+        if invoice is not None:
+            invoicing.link_invoice(self.ctx, hid, invoice, None)
+        return invoice is not None
+
+    def invoice_of(self, order: dict) -> dict | None:
+        customer = (order.get("customer") or {}).get("id")
+        if not customer:
+            return None
+        tomorrow = (self.ctx.clock.today() + timedelta(days=1)).isoformat()
+        try:
+            for invoice in self.ctx.tripletex.list(
+                "/invoice",
+                fields=invoicing.INVOICE_FIELDS,
+                params={
+                    "customerId": str(customer),
+                    "invoiceDateFrom": order.get("orderDate") or EARLIEST,
+                    "invoiceDateTo": tomorrow,
+                },
+            ):
+                if any(o.get("id") == order["id"] for o in invoice.get("orders") or []):
+                    return invoice
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+        return None
+
+    def skip(self, hid: str, kind: str) -> None:
+        self.ctx.mappings.leave_out(self.ctx.portal_id, HUBSPOT_TYPE, kind, [hid])
+
+
+def preview_row(run: DealSync, orders: OrderIndex, deal: dict, linked: bool) -> dict:
+    """A won deal as the preview shows it: linked already, found by its marker, or not in
+    Tripletex (what becomes of it is the person's choice)."""
+    hid = str(deal["id"])
+    out = {
+        "hubspot_type": HUBSPOT_TYPE,
+        "hubspot_id": hid,
+        "name": str((deal.get("properties") or {}).get("dealname") or hid),
+        "detail": {"closed": str((deal.get("properties") or {}).get("closedate") or "")[:10]},
+    }
+    if linked:
+        return dict(out, outcome="linked")
+    order = orders.get(hid)
+    if order is not None:
+        return dict(out, outcome="will_link", rule="marker", tripletex_id=order["id"])
+    return dict(out, outcome="not_invoiced")

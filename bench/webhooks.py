@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from processes import environment, free_port, wait_up  # bench/, the script's own folder
+from processes import PORTAL, flask, percentile, start_stack  # bench/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,58 +35,7 @@ from webapp.clients.hubspot_signature import sign_v3  # noqa: E402
 from webapp.config import SANDBOX_HUBSPOT_APP_ID, SANDBOX_HUBSPOT_CLIENT_SECRET  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PORTAL = 4000001
 QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
-def start_stack(folder: Path):
-    ports = {name: free_port() for name in ("app", "hubspot", "tripletex")}
-    app_url = f"http://127.0.0.1:{ports['app']}"
-    hubspot, tripletex = (f"http://127.0.0.1:{ports[n]}" for n in ("hubspot", "tripletex"))
-    env = environment(folder, app_url, hubspot, tripletex)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "migrate"], cwd=ROOT, env=env, **QUIET
-    )
-    hooks = ROOT / "hubspot/src/app/webhooks/webhooks-hsmeta.json"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "webapp.sandbox.hubspot", "--demo", "--port",
-             str(ports["hubspot"]), "--app-target", app_url, "--webhooks-file", str(hooks)],
-            cwd=ROOT, **QUIET,
-        ),
-        subprocess.Popen(
-            [sys.executable, "-m", "webapp.sandbox.tripletex", "--demo", "--port",
-             str(ports["tripletex"])],
-            cwd=ROOT, **QUIET,
-        ),
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b",
-             f"127.0.0.1:{ports['app']}", "--access-logfile", "/dev/null", "wsgi:app"],
-            cwd=ROOT, env=env, **QUIET,
-        ),
-    ]  # fmt: skip
-    wait_up(f"{hubspot}/_sandbox/portals")
-    wait_up(f"{tripletex}/_sandbox/companies")
-    wait_up(f"{app_url}/healthz")
-    return procs, env, app_url, hubspot, tripletex
-
-
-def flask(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(done.stderr or done.stdout)
-    return done.stdout
 
 
 def ingestion(app_url: str, rate: int, seconds: int) -> None:

@@ -23,6 +23,16 @@ from webapp.db import connect, migrate  # noqa: E402
 TEST_KEY = Fernet.generate_key().decode()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Reference data the sync keeps for minutes belongs to one test's sandboxes."""
+    from webapp.sync.remembered import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(

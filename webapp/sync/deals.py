@@ -30,6 +30,7 @@ from .mapping.order import DEAL_PROPERTIES, Order, fingerprint
 from .outcome import Summary, stop_for
 from .page import Page
 from .products import ProductSync
+from .remembered import forget, remembered
 
 HUBSPOT_TYPE = "deals"
 KIND = "order"
@@ -75,11 +76,17 @@ class DealSync:
 
     def pipelines(self) -> dict[str, stages.Pipeline]:
         if self._pipelines is None:
-            try:
-                self._pipelines = stages.pipelines_of(self.ctx.hubspot.get_pipelines("deals"))
-            except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
+            self._pipelines = remembered(self._pipelines_key(), self._read_pipelines)
         return self._pipelines
+
+    def _pipelines_key(self) -> tuple:
+        return ("pipelines", self.ctx.hubspot.api_base, self.ctx.portal_id)
+
+    def _read_pipelines(self) -> dict[str, stages.Pipeline]:
+        try:
+            return stages.pipelines_of(self.ctx.hubspot.get_pipelines("deals"))
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
 
     def rule(self, deal: dict) -> tuple[stages.Rule | None, bool]:
         """The deal's pipeline rule and whether its stage fires it. A pipeline or stage the run
@@ -89,6 +96,7 @@ class DealSync:
         pipeline = self.pipelines().get(pipeline_id)
         if (pipeline is None or pipeline.stage(stage) is None) and not self._reread:
             self._reread, self._pipelines = True, None
+            forget(self._pipelines_key())
             pipeline = self.pipelines().get(pipeline_id)
         if pipeline is None:
             return None, False

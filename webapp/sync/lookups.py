@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..clients.errors import ApiError
 from .context import SyncContext
 from .outcome import stop_for
+from .remembered import remembered
 
 
 def by_code(ctx: SyncContext, path: str, code_field: str) -> dict[str, int]:
@@ -25,4 +26,10 @@ def countries(ctx: SyncContext) -> dict[str, int]:
 
 
 def currencies(ctx: SyncContext) -> dict[str, int]:
-    return by_code(ctx, "/currency", "code")
+    client = ctx.tripletex
+    return dict(
+        remembered(
+            ("currencies", client.base_url, client.company_id),
+            lambda: by_code(ctx, "/currency", "code"),
+        )
+    )

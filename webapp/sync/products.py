@@ -22,6 +22,7 @@ from .mapping import product as mapping
 from .mapping.product import changes
 from .outcome import Summary, stop_for
 from .page import Page
+from .remembered import remembered
 
 HUBSPOT_TYPE = "products"
 KIND = "product"
@@ -92,19 +93,28 @@ class ProductSync:
     def vat_types(self) -> dict[str, int]:
         """The company's outgoing VAT codes today: code number -> its VAT type id."""
         if self._vat is None:
-            today = self.ctx.clock.now().date().isoformat()
-            try:
-                self._vat = {
-                    str(v["number"]): v["id"]
-                    for v in self.ctx.tripletex.list(
-                        "/ledger/vatType",
-                        fields="id,number",
-                        params={"typeOfVat": "OUTGOING", "vatDate": today},
-                    )
-                }
-            except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
+            today = self.ctx.clock.today().isoformat()
+            client = self.ctx.tripletex
+            self._vat = dict(
+                remembered(
+                    ("vat_types", client.base_url, client.company_id, today),
+                    lambda: self._read_vat_types(today),
+                )
+            )
         return self._vat
+
+    def _read_vat_types(self, today: str) -> dict[str, int]:
+        try:
+            return {
+                str(v["number"]): v["id"]
+                for v in self.ctx.tripletex.list(
+                    "/ledger/vatType",
+                    fields="id,number",
+                    params={"typeOfVat": "OUTGOING", "vatDate": today},
+                )
+            }
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
 
     def chosen_ids(self) -> dict[int, str]:
         """Every Tripletex product chosen by hand -> the HubSpot product it was chosen for."""

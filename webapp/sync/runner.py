@@ -21,6 +21,7 @@ from .reconcile import reconcile
 from .settings import KEY, SyncSettings
 
 LOCK_TTL = 120.0  # seconds: far longer than a page takes, short enough after a crash
+ROUNDS = 3  # times a live run looks again for events that came in while it ran
 
 
 class PortalBusy(Exception):
@@ -59,14 +60,33 @@ def run_backfill(
 
 
 def run_pending(c: Collaborators, portal_id: int) -> Summary:
-    """Act on every event the portal has pending (live sync), then return."""
-    with portal_held(c, portal_id) as lease:
+    """Act on every event the portal has pending (live sync), then return.
 
-        def batch_done() -> None:
-            if not lease.renew():
-                raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
+    An event that arrives while the run holds the portal has its task told "busy", and that
+    task tries again seconds later; so before it lets go, the run looks once more and takes
+    such late events itself (a few rounds at most, so one run never holds a worker for ever).
+    """
+    summary = Summary()
+    for round_ in range(ROUNDS):
+        try:
+            with portal_held(c, portal_id) as lease:
 
-        return process_pending(SyncContext.for_portal(c, portal_id), on_batch=batch_done)
+                def batch_done() -> None:
+                    if not lease.renew():
+                        raise PortalBusy(
+                            f"portal {portal_id}'s lease lapsed and another run took it"
+                        )
+
+                ctx = SyncContext.for_portal(c, portal_id)
+                summary.add(process_pending(ctx, on_batch=batch_done))
+        except PortalBusy:
+            if round_ == 0:
+                raise
+            return summary  # another run took the portal: the late events are its own
+        live = ctx.settings.confirmed and not ctx.settings.paused
+        if not (live and c.inbox.count_pending(portal_id)):
+            break
+    return summary
 
 
 def confirm_first_sync(c: Collaborators, portal_id: int) -> None:

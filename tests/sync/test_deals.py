@@ -9,7 +9,11 @@ through HubSpot's control API.
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
+
+import requests
 
 from tests.sync.test_live import delivered, run
 from webapp.collaborators import Collaborators
@@ -194,6 +198,19 @@ def test_a_deal_moved_to_won_becomes_one_order_and_one_invoice_with_its_lines(li
     assert Decimal(shown["tripletex_invoice_amount"]) == Decimal(str(invoice["amountCurrency"]))
     assert shown["tripletex_invoice_due_date"] == invoice["invoiceDueDate"]
     assert shown["tripletex_invoice_date"] == invoice["invoiceDate"]
+    # A note on the deal's timeline says what was made, and links to the invoice.
+    notes = [
+        n["properties"]
+        for n in live.hubspot_control("GET", "objects/notes")["results"]
+        if str(invoice["invoiceNumber"]) in (n["properties"].get("hs_note_body") or "")
+    ]
+    assert len(notes) == 1 and notes[0].get("hs_timestamp")
+    link = re.search(r'href="([^"]+)"', notes[0]["hs_note_body"]).group(1)
+    opened = requests.get(html.unescape(link), timeout=10)
+    assert opened.status_code == 200 and f"Faktura {invoice['invoiceNumber']}" in opened.text
+    with Collaborators.opened(live.stack.app.config) as c:
+        linked = c.hubspot(live.portal_id).batch_associations("deals", "notes", [deal_id])
+    assert len(linked[deal_id]) == 1
     assert live.rows(
         "select tripletex_kind, state from mappings where hubspot_type = 'deals' "
         "and hubspot_id = ? order by tripletex_kind",

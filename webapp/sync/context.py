@@ -8,6 +8,7 @@ from ..clients.hubspot import HubSpotClient
 from ..clients.tripletex import TripletexClient
 from ..collaborators import Collaborators
 from ..portal.plans import find_plan
+from ..portal.tripletex_link import CONNECTION
 from ..storage.cursors import Cursors
 from ..storage.inbox import Inbox
 from ..storage.mappings import Mappings
@@ -37,6 +38,9 @@ class SyncContext:
     settings: SyncSettings
     # The chosen plan's invoices a month (Oslo's calendar month); None: unlimited.
     invoice_limit: int | None = None
+    # The Tripletex company's own id (the client's 0 means "the token's own company"), for
+    # links into Tripletex's web app.
+    tripletex_company_id: int = 0
 
     @classmethod
     def for_portal(cls, c: Collaborators, portal_id: int) -> SyncContext:
@@ -59,7 +63,14 @@ class SyncContext:
             clock=c.clock,
             settings=SyncSettings.from_stored(c.installations.setting(portal_id, KEY)),
             invoice_limit=_invoice_limit(c.config.get("PLANS") or [], installation.get("plan")),
+            tripletex_company_id=_company_id(c.installations.setting(portal_id, CONNECTION)),
         )
+
+
+def _company_id(connection: dict | None) -> int:
+    connection = connection or {}
+    found = connection.get("company_id") or (connection.get("company") or {}).get("id")
+    return int(found) if str(found or "").isdigit() else 0
 
 
 def _invoice_limit(plans: list[dict], plan_id: str | None) -> int | None:

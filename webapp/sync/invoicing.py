@@ -146,7 +146,8 @@ def invoice_url(ctx: SyncContext, invoice_id: int) -> str:
     """Where a person opens the invoice in Tripletex: its web app beside the API, in the
     company's context (the address seen in Tripletex's web app; no API documents it)."""
     base = ctx.tripletex.base_url.removesuffix("/").removesuffix("/v2")
-    return f"{base}/execute/invoiceMenu?invoiceId={invoice_id}&contextId={ctx.tripletex.company_id}"
+    company = ctx.tripletex_company_id or ctx.tripletex.company_id
+    return f"{base}/execute/invoiceMenu?invoiceId={invoice_id}&contextId={company}"
 
 
 def link_invoice(ctx: SyncContext, deal_id: str, invoice: dict, fingerprint: str) -> None:

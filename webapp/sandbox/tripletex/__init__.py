@@ -31,6 +31,7 @@ from . import (
     orders,
     postings,
     ratelimit,
+    web_app,
 )
 from .demo import seed_demo
 from .errors import TripletexError, render
@@ -66,6 +67,7 @@ def create_app(settings: dict | None = None) -> Flask:
         postings.bp,
         events.bp,
         control.bp,
+        web_app.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

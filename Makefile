@@ -65,6 +65,7 @@ chromium:
 bench: install catalogues
 	$(BIN)/python bench/sync_backfill.py
 	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/deal_invoices.py
 
 screenshots: install catalogues chromium
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser

@@ -52,6 +52,7 @@ def test_migrations_applied_twice_equal_once(tmp_path):
         "0007_webhook_inbox",
         "0008_first_sync_preview",
         "0009_product_choices",
+        "0010_mappings_created",
     ]
 
 
@@ -64,7 +65,7 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(tmp_path)
     path = str(tmp_path / "new.sqlite3")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         applied = pool.map(_start_and_migrate, [path] * 4)
-    assert sorted(len(names) for names in applied) == [0, 0, 0, 9]
+    assert sorted(len(names) for names in applied) == [0, 0, 0, 10]
     assert next(connect(path).query("pragma journal_mode"))["journal_mode"] == "wal"
 
 
@@ -322,6 +323,7 @@ def test_a_link_in_the_old_id_mappings_table_moves_to_the_binder_linked(tmp_path
         "0007_webhook_inbox",
         "0008_first_sync_preview",
         "0009_product_choices",
+        "0010_mappings_created",
     ]
 
     assert "id_mappings" not in db.table_names()

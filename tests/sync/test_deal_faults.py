@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 
+import requests
+
 from tests.sync.test_deals import (
     deals,
     invoices_of,
@@ -30,12 +32,15 @@ def one_of_each(synced, deal_id: str) -> dict:
     assert len(orders) == 1, orders
     made = invoices_of(synced, [orders[0]["id"]])
     assert len(made) == 1, made
-    assert (
-        synced.rows(
-            "select state from mappings where hubspot_type = 'deals' and hubspot_id = ?", [deal_id]
-        )
-        == [{"state": "linked"}] * 2
-    )
+    assert synced.rows(
+        "select tripletex_kind, state from mappings where hubspot_type = 'deals' "
+        "and hubspot_id = ? order by tripletex_kind",
+        [deal_id],
+    ) == [
+        {"tripletex_kind": "invoice", "state": "linked"},
+        {"tripletex_kind": "note", "state": "linked"},  # its timeline note, written once
+        {"tripletex_kind": "order", "state": "linked"},
+    ]
     return made[0]
 
 
@@ -175,6 +180,67 @@ def test_two_workers_at_once_make_one_invoice(live):
     for thread in threads:
         thread.join(60)
     assert errors == []
+    assert busy == [True]  # the second found the portal taken, and left it to the first
     run(live)  # whichever was told "busy" is retried by the queue
 
     one_of_each(live, deal_id)
+
+
+def test_a_deal_deleted_and_restored_keeps_its_one_order_and_invoice(live):
+    deal_id = open_deal(live)
+    win_and_run(live, deal_id)
+    invoice = one_of_each(live, deal_id)
+    live.hubspot_control("DELETE", f"objects/deals/{deal_id}")
+    delivered(live)
+    run(live)
+    assert live.rows(
+        "select state from mappings where hubspot_id = ? and tripletex_kind = 'order'", [deal_id]
+    ) == [{"state": "unlinked"}]
+
+    # Restored; and an edit whose event may come before the restore's (HubSpot does not
+    # keep events in order) reads the deal as it is now.
+    live.hubspot_control("POST", f"objects/deals/{deal_id}/restore")
+    delivered(live)
+    with Collaborators.opened(live.stack.app.config) as c:  # its event is late: not here yet
+        c.db.execute("delete from sync_inbox where subscription_type = 'object.restore'")
+        c.db.conn.commit()
+    post_events(live, [event(live, deal_id, prop="amount", objectTypeId="0-3")])
+    run(live)
+
+    assert one_of_each(live, deal_id) == invoice
+    assert deals(live)[deal_id]["tripletex_invoice_id"] == str(invoice["id"])
+
+
+def test_a_deal_stopped_after_invoicing_gets_its_timeline_note_on_the_next_run(live):
+    first, second = open_deal(live), None
+    second = next(
+        d
+        for d in sorted(deals(live), key=int)
+        if d != first
+        and deals(live)[d]["dealstage"] not in ("closedwon", "closedlost", "1001003", "1001004")
+        and deals(live)[d].get("pipeline") == "default"
+    )
+    move(live, first, "closedwon")
+    move(live, second, "closedwon")
+    delivered(live)
+    # HubSpot takes the invoices' write-back and refuses the notes for a while.
+    hubspot_faults = f"{live.stack.hubspot_url}/_sandbox/faults"
+    made = requests.post(
+        hubspot_faults, json={"status": 400, "path": "notes/batch/create"}, timeout=10
+    )
+    assert made.status_code == 201, made.text
+    run(live)
+    assert (
+        live.rows("select state from mappings where tripletex_kind = 'note' order by hubspot_id")
+        == [{"state": "reserved"}] * 2
+    )  # owed
+
+    requests.delete(hubspot_faults, timeout=10)
+    post_events(live, [event(live, d, prop="amount", objectTypeId="0-3") for d in (first, second)])
+    run(live)
+
+    notes = live.hubspot_control("GET", "objects/notes")["results"]
+    for deal_id in (first, second):
+        number = deals(live)[deal_id]["tripletex_invoice_number"]
+        body = f">{number}</a>"
+        assert sum(body in (n["properties"].get("hs_note_body") or "") for n in notes) == 1

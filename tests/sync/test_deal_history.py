@@ -97,3 +97,74 @@ def test_the_person_may_invoice_those_closed_from_a_date_on(synced):
         closed = date.fromisoformat(shown[deal_id]["closedate"][:10])
         assert bool(orders_of(synced, deal_id)) == (closed >= since), (deal_id, closed)
     assert sum(1 for d in won_deals(synced) if orders_of(synced, d)) == 3
+
+
+def test_the_nightly_full_run_leaves_a_held_deal_held_and_a_fix_still_invoices_it(synced):
+    from tests.sync.test_deal_lines import a_company
+    from tests.sync.test_deals import association, new_deal
+    from webapp.jobs import sync as jobs
+
+    synced.backfill()
+    deal_id = new_deal(synced, "Holdt", company=a_company(synced), amount="10")
+    win_and_run(synced, deal_id)
+    assert deals(synced)[deal_id]["tripletex_sync_status"] == "held"
+
+    with Collaborators.opened(synced.stack.app.config) as c:
+        jobs.full(c, synced.portal_id)  # what the 01:43 task runs
+
+    assert synced.rows(
+        "select state from mappings where hubspot_id = ? and tripletex_kind = 'order'", [deal_id]
+    ) == [{"state": "failed"}]  # still held, not left out
+    synced.hubspot_control(
+        "POST",
+        "objects/line_items",
+        {
+            "properties": {"name": "Time", "quantity": "1", "price": "10"},
+            "associations": [association(deal_id, 20)],
+        },
+    )
+    delivered(synced)
+    run(synced)
+    (order,) = orders_of(synced, deal_id)
+    assert len(invoices_of(synced, [order["id"]])) == 1
+
+
+def test_invoicing_old_won_deals_dates_them_today_and_finding_one_does_not_count_on_the_plan(
+    synced,
+):
+    from webapp.portal.plans import invoices_this_month
+
+    synced.connect()
+    old = next(i for i, p in deals(synced).items() if p["dealstage"] == "closedwon")
+    with Collaborators.opened(synced.stack.app.config) as c:
+        client = c.tripletex(synced.portal_id)
+        customer = next(client.list("/customer", fields="id"))["id"]
+        made = client.create(
+            "/order",
+            {
+                "customer": {"id": customer},
+                "orderDate": "2026-10-01",
+                "deliveryDate": "2026-10-01",
+                "reference": marker(old),
+                "orderLines": [
+                    {"description": "Før", "count": 1, "unitPriceExcludingVatCurrency": 100}
+                ],
+            },
+        )
+        client.action(
+            f"/order/{made['id']}/:invoice",
+            {"invoiceDate": "2026-10-01", "sendToCustomer": "false"},
+        )
+        c.installations.set_plan(synced.portal_id, "standard")
+    settle(synced, won_deal_history="invoice")
+
+    synced.backfill()
+
+    today = date.today().isoformat()
+    for deal_id in won_deals(synced):
+        (order,) = orders_of(synced, deal_id)
+        (invoice,) = invoices_of(synced, [order["id"]])
+        if deal_id != old:
+            assert invoice["invoiceDate"] == today  # "as if they were won today"
+    with Collaborators.opened(synced.stack.app.config) as c:
+        assert invoices_this_month(c, synced.portal_id) == len(won_deals(synced)) - 1

@@ -217,6 +217,7 @@ def test_a_deal_moved_to_won_becomes_one_order_and_one_invoice_with_its_lines(li
         [deal_id],
     ) == [
         {"tripletex_kind": "invoice", "state": "linked"},
+        {"tripletex_kind": "note", "state": "linked"},
         {"tripletex_kind": "order", "state": "linked"},
     ]
 

@@ -80,12 +80,13 @@ def test_the_plan_step_counts_only_this_months_invoices_made_by_the_app(user, cl
     now = utcnow()
     last_month = month_start_utc(now) - timedelta(seconds=1)
     with user.collaborators() as c:
-        for deal, at, kind, state in [
-            ("1", now, "invoice", "linked"),
-            ("2", now, "invoice", "linked"),
-            ("3", None, "invoice", "failed"),  # never created
-            ("4", now, "order", "linked"),
-            ("5", last_month, "invoice", "linked"),
+        for deal, at, kind, state, made in [
+            ("1", now, "invoice", "linked", 1),
+            ("2", now, "invoice", "linked", 1),
+            ("3", None, "invoice", "failed", 0),  # never created
+            ("4", now, "order", "linked", 1),
+            ("5", last_month, "invoice", "linked", 1),
+            ("6", now, "invoice", "linked", 0),  # an earlier install's, found at the first sync
         ]:
             c.db["mappings"].insert(
                 {
@@ -98,6 +99,7 @@ def test_the_plan_step_counts_only_this_months_invoices_made_by_the_app(user, cl
                     "created_at": isoformat(now),
                     "updated_at": isoformat(now),
                     "linked_at": isoformat(at) if at else None,
+                    "created": made,
                 }
             )
         c.db.conn.commit()

@@ -9,7 +9,7 @@ from huey.exceptions import RetryTask
 
 from ..collaborators import Collaborators
 from ..sync.context import NotConnected
-from ..sync.outcome import RetryLater, SyncPaused
+from ..sync.outcome import PageFailed, RetryLater, SyncPaused
 from ..sync.runner import (
     PortalBusy,
     run_backfill,
@@ -66,6 +66,11 @@ def _run(work, c: Collaborators, portal_id: int) -> None:
         raise RetryTask(delay=max(exc.delay, MIN_RETRY_DELAY)) from None
     except NotConnected as exc:
         log.info("portal %s: nothing to sync (%s)", portal_id, exc)
+        return
+    except PageFailed as exc:
+        # Refused in a way no retry changes (a page's records are logged as failed where that
+        # is possible); retrying the task would only meet the same answer.
+        log.warning("portal %s: stopped, refused for good (%s)", portal_id, exc)
         return
     except SyncPaused as exc:
         # The events stay pending; they are acted on once the portal is reconnected.

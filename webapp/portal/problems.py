@@ -347,6 +347,10 @@ MESSAGES: dict[str, Message] = {
             N_("Send it from Tripletex once the customer's details allow; it is not made twice.")
         ),
     ),
+    "invoice_send_unconfirmed": Message(
+        N_("The invoice was made, but Tripletex did not confirm that it was sent by {method}."),
+        Text(N_("Check in Tripletex whether it went out, and send it from there if not.")),
+    ),
     "changed_after_invoicing": Message(
         N_("Deal {deal} changed after it was invoiced."),
         Text(

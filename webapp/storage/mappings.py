@@ -23,9 +23,9 @@ FAILED = "failed"
 UNLINKED = "unlinked"
 LEFT_OUT = "left_out"  # kept out of Tripletex on purpose (a won deal from before the app)
 STATES = (RESERVED, LINKED, FAILED, UNLINKED, LEFT_OUT)
-# Second links of a record counted by its first: a deal's invoice (beside its order), a
-# contact's private customer (beside its contact).
-SECOND_LINKS = (("deals", "invoice"), ("contacts", "customer"))
+# Second links of a record counted by its first: a deal's invoice and timeline note (beside its
+# order), a contact's private customer (beside its contact).
+SECOND_LINKS = (("deals", "invoice"), ("deals", "note"), ("contacts", "customer"))
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Link:
     tripletex_number: str | None = None
     version: int | None = None
     synced_hash: str | None = None
+    created: bool = False  # the app made the Tripletex record (plans count these)
 
 
 class Mappings:
@@ -141,10 +142,12 @@ class Mappings:
                 self.db.execute(
                     "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
                     "tripletex_id, tripletex_number, state, synced_version, synced_hash, "
-                    "created_at, updated_at, linked_at) "
-                    "values (?, ?, ?, ?, ?, ?, 'linked', ?, ?, ?, ?, ?) "
+                    "created_at, updated_at, linked_at, created) "
+                    "values (?, ?, ?, ?, ?, ?, 'linked', ?, ?, ?, ?, ?, ?) "
                     "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
                     "set tripletex_id = excluded.tripletex_id, "
+                    "created = case when mappings.tripletex_id = excluded.tripletex_id "
+                    "then max(mappings.created, excluded.created) else excluded.created end, "
                     "tripletex_number = coalesce(excluded.tripletex_number, "
                     "mappings.tripletex_number), state = 'linked', problem = null, "
                     "synced_version = excluded.synced_version, "
@@ -163,6 +166,7 @@ class Mappings:
                         now,
                         now,
                         now,
+                        int(link.created),
                     ],
                 )
 
@@ -218,14 +222,18 @@ class Mappings:
                     [now, portal_id, hubspot_type, kind, str(hubspot_id)],
                 )
 
-    def relink(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+    def relink(
+        self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids, *, keep_hash=False
+    ) -> None:
         """Restored in HubSpot: an unlinked record is its Tripletex record's again (the next
-        sync compares and writes what differs)."""
+        sync compares and writes what differs; with `keep_hash`, what was sent stays known,
+        as a deal's invoice needs to tell later changes)."""
         now = self._now()
+        forget = "" if keep_hash else "synced_hash = null, "
         with write_transaction(self.db):
             for hubspot_id in hubspot_ids:
                 self.db.execute(
-                    "update mappings set state = 'linked', synced_hash = null, updated_at = ? "
+                    f"update mappings set state = 'linked', {forget}updated_at = ? "
                     "where portal_id = ? and hubspot_type = ? and tripletex_kind = ? "
                     "and hubspot_id = ? and state = 'unlinked' and tripletex_id is not null",
                     [now, portal_id, hubspot_type, kind, str(hubspot_id)],
@@ -248,11 +256,13 @@ class Mappings:
                     self.db.execute(
                         "insert into mappings (portal_id, hubspot_type, hubspot_id, "
                         "tripletex_kind, tripletex_id, tripletex_number, state, synced_version, "
-                        "created_at, updated_at, linked_at) values (?, ?, ?, ?, ?, ?, 'linked', "
-                        "?, ?, ?, ?) on conflict (portal_id, hubspot_type, hubspot_id, "
-                        "tripletex_kind) do update set tripletex_id = excluded.tripletex_id, "
+                        "created_at, updated_at, linked_at, created) values (?, ?, ?, ?, ?, ?, "
+                        "'linked', ?, ?, ?, ?, ?) on conflict (portal_id, hubspot_type, "
+                        "hubspot_id, tripletex_kind) do update set "
+                        "tripletex_id = excluded.tripletex_id, "
                         "tripletex_number = excluded.tripletex_number, state = 'linked', "
-                        "problem = null, synced_hash = null, updated_at = excluded.updated_at",
+                        "problem = null, synced_hash = null, created = excluded.created, "
+                        "updated_at = excluded.updated_at",
                         [
                             portal_id,
                             hubspot_type,
@@ -263,7 +273,8 @@ class Mappings:
                             kept["synced_version"],
                             now,
                             now,
-                            now,
+                            kept.get("linked_at") or now,  # still counted in its own month
+                            int(kept.get("created") or 0),
                         ],
                     )
             for hubspot_id in merged:
@@ -319,31 +330,42 @@ class Mappings:
         return counts
 
     def failing(
-        self, portal_id: int, *, limit: int = 20, hubspot_type: str | None = None
+        self,
+        portal_id: int,
+        *,
+        limit: int = 20,
+        hubspot_type: str | None = None,
+        except_kinds: tuple[str, ...] = (),
     ) -> list[dict]:
         """Records whose last sync failed, newest first, with their problem (of one HubSpot
-        object type, if given)."""
-        only = "and hubspot_type = ? " if hubspot_type else ""
+        object type, if given; problems of `except_kinds` left out)."""
+        where, args = ["portal_id = ?"], [portal_id]
+        if hubspot_type:
+            where.append("hubspot_type = ?")
+            args.append(hubspot_type)
+        if except_kinds:
+            marks = ",".join("?" * len(except_kinds))
+            where.append(f"json_extract(problem, '$.kind') not in ({marks})")
+            args.extend(except_kinds)
         return [
             _decoded(row)
             for row in self.db.query(
-                "select * from mappings where portal_id = ? and problem is not null "
-                f"and merged_into is null {only}order by updated_at desc, id desc limit ?",
-                [portal_id, *([hubspot_type] if hubspot_type else []), limit],
+                f"select * from mappings where {' and '.join(where)} and problem is not null "
+                "and merged_into is null order by updated_at desc, id desc limit ?",
+                [*args, limit],
             )
         ]
 
     def leave_out(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
-        """Keep records out of Tripletex on purpose (never over a link); `release` lets them in."""
+        """Keep records out of Tripletex on purpose, those with no row yet (a held, reserved or
+        linked one keeps its own); `release` lets them in."""
         now = self._now()
         with write_transaction(self.db):
             for hubspot_id in hubspot_ids:
                 self.db.execute(
                     "insert into mappings (portal_id, hubspot_type, hubspot_id, tripletex_kind, "
                     "state, created_at, updated_at) values (?, ?, ?, ?, 'left_out', ?, ?) "
-                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do update "
-                    "set state = 'left_out', problem = null, updated_at = excluded.updated_at "
-                    "where mappings.state != 'linked'",
+                    "on conflict (portal_id, hubspot_type, hubspot_id, tripletex_kind) do nothing",
                     [portal_id, hubspot_type, str(hubspot_id), kind, now, now],
                 )
 
@@ -367,11 +389,12 @@ class Mappings:
                 )
 
     def count_created(self, portal_id: int, kind: str, *, since: str) -> int:
-        """Records of a kind first linked since a moment (the plans count invoices this way)."""
+        """Records of a kind the app made since a moment (the plans count invoices this way):
+        not those found in Tripletex, and a merged-away record's once."""
         return next(
             self.db.query(
                 "select count(*) as n from mappings where portal_id = ? and tripletex_kind = ? "
-                "and linked_at >= ?",
+                "and created = 1 and merged_into is null and linked_at >= ?",
                 [portal_id, kind, since],
             )
         )["n"]

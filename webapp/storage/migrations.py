@@ -274,3 +274,10 @@ def product_choices(db: Database) -> None:
         foreign_keys=[("portal_id", "installations", "portal_id")],
     )
     db["product_choices"].create_index(["portal_id", "tripletex_id"], unique=True)
+
+
+@migrations(name="0010_mappings_created")
+def mappings_created(db: Database) -> None:
+    # Whether the app made the Tripletex record, or found one that existed: the plans count
+    # the invoices the app made, not those an earlier install made and the first sync found.
+    db.execute("alter table mappings add column created integer not null default 0")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..clients.errors import ApiError
-from . import contacts
+from . import contacts, deal_history
 from .context import SyncContext
 from .customers import CustomerSync
 from .deal_history import DealHistory
@@ -85,6 +85,8 @@ def backfill(
             except PageFailed as failure:
                 summary = page_failed(ctx, stage.hubspot_type, records, failure)
             progress = _advanced(progress, stage.hubspot_type, records, summary, after, names)
+            if progress["stage"] == DONE:
+                deal_history.finished(ctx)
             ctx.cursors.put(ctx.portal_id, CURSOR, progress)
             if on_page:
                 on_page(progress)

@@ -11,18 +11,21 @@ off its won stage and back, it is won anew and follows the rule like any other.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 from ..clients.errors import ApiError
 from ..storage.mappings import LINKED, Link
 from . import invoicing
 from .context import SyncContext
+from .customers import RESULT_SET_TOO_LARGE
 from .deals import HUBSPOT_TYPE, KIND, DealSync
 from .mapping.order import MARKER, calendar_date
 from .outcome import Summary, stop_for
 from .settings import WON_DEAL_HISTORY
 
 EARLIEST = "2000-01-01"
+CURSOR = "deal_history"  # {"done": true} once the first sync went through every deal
 LINK_ONLY, INVOICE, INVOICE_SINCE = WON_DEAL_HISTORY
 
 
@@ -37,22 +40,37 @@ class OrderIndex:
     def get(self, deal_id: str) -> dict | None:
         if self._by_deal is None:
             self._by_deal = {}
-            prefix, _, suffix = MARKER.partition("{id}")
-            tomorrow = (self.ctx.clock.today() + timedelta(days=1)).isoformat()
-            try:
-                for order in self.ctx.tripletex.list(
-                    "/order",
-                    fields=invoicing.ORDER_FIELDS,
-                    params={"orderDateFrom": EARLIEST, "orderDateTo": tomorrow},
-                ):
-                    reference = order.get("reference") or ""
-                    if reference.startswith(prefix) and reference.endswith(suffix):
-                        found = reference[len(prefix) : len(reference) - len(suffix)]
-                        if found.isdigit():
-                            self._by_deal.setdefault(found, order)  # the first made is kept
-            except ApiError as error:
-                raise stop_for(error, idempotent=True) from error
+            tomorrow = self.ctx.clock.today() + timedelta(days=1)
+            for order in self._orders(date.fromisoformat(EARLIEST), tomorrow):
+                found = deal_of(order.get("reference") or "")
+                if found:
+                    self._by_deal.setdefault(found, order)  # the first made is kept
         return self._by_deal.get(str(deal_id))
+
+    def _orders(self, start: date, end: date):
+        """Orders dated in [start, end); a window Tripletex finds too broad (over 10,000
+        orders: 422, code 23000) is halved until it is not."""
+        try:
+            yield from self.ctx.tripletex.list(
+                "/order",
+                fields=invoicing.ORDER_FIELDS,
+                params={"orderDateFrom": start.isoformat(), "orderDateTo": end.isoformat()},
+            )
+        except ApiError as error:
+            if error.code != RESULT_SET_TOO_LARGE or (end - start).days <= 1:
+                raise stop_for(error, idempotent=True) from error
+            middle = start + timedelta(days=(end - start).days // 2)
+            yield from self._orders(start, middle)
+            yield from self._orders(middle, end)
+
+
+def deal_of(reference: str) -> str | None:
+    """The deal id a marker names, or None for another reference."""
+    prefix, _, suffix = MARKER.partition("{id}")
+    if reference.startswith(prefix) and reference.endswith(suffix):
+        found = reference[len(prefix) : len(reference) - len(suffix)]
+        return found if found.isdigit() else None
+    return None
 
 
 def won_unlinked(run: DealSync, deals: list[dict]) -> list[dict]:
@@ -75,19 +93,25 @@ def invoices_now(settings, deal: dict) -> bool:
 
 
 class DealHistory:
-    """The backfill's stage for deals: old won deals linked or left out, then the page synced."""
+    """The backfill's stage for deals: during the first sync, old won deals linked or left out,
+    then the page synced; in a later full run (the nightly comparison), the page synced alone,
+    as live sync would (a held deal stays held, a missed won deal is invoiced)."""
 
     def __init__(self, ctx: SyncContext):
         self.ctx = ctx
+        if ctx.settings.won_deal_history == INVOICE:  # "as if they were won today"
+            today = dataclasses.replace(ctx.settings, invoice_date="today")
+            ctx = dataclasses.replace(ctx, settings=today)
         self.run = DealSync(ctx)
         self.orders = OrderIndex(ctx)
+        self.first = not (ctx.cursors.get(ctx.portal_id, CURSOR) or {}).get("done")
 
     def properties(self) -> list[str]:
         return self.run.properties()
 
     def sync(self, deals: list[dict]) -> Summary:
         summary = Summary()
-        for deal in won_unlinked(self.run, deals):
+        for deal in won_unlinked(self.run, deals) if self.first else []:
             hid = str(deal["id"])
             order = self.orders.get(hid)
             now = invoices_now(self.ctx.settings, deal)
@@ -112,7 +136,7 @@ class DealHistory:
         )
         invoice = self.invoice_of(order)
         if invoice is not None:
-            invoicing.link_invoice(self.ctx, hid, invoice, None)
+            invoicing.link_invoice(self.ctx, hid, invoice, None, made=False)
         return invoice is not None
 
     def invoice_of(self, order: dict) -> dict | None:
@@ -156,3 +180,8 @@ def preview_row(run: DealSync, orders: OrderIndex, deal: dict, linked: bool) -> 
     if order is not None:
         return dict(out, outcome="will_link", rule="marker", tripletex_id=order["id"])
     return dict(out, outcome="not_invoiced")
+
+
+def finished(ctx: SyncContext) -> None:
+    """The first sync went through every deal: from now on no deal is left out by it."""
+    ctx.cursors.put(ctx.portal_id, CURSOR, {"done": True})

@@ -73,6 +73,7 @@ class DealInputs:
             else:
                 pending[hid] = deal
         customers = self.customer_ids(list(pending.values()))
+        terms = self.terms_of({c for c in customers.values() if isinstance(c, int)})
         lines = self.lines({hid: items.get(hid, []) for hid in pending}, pending)
         for hid, deal in pending.items():
             fingerprint = mapping.fingerprint(deal, items.get(hid, []))
@@ -81,10 +82,32 @@ class DealInputs:
                 problem = customer if isinstance(customer, Problem) else made
                 drafts[hid] = Draft(_held(deal, problem), fingerprint)
                 continue
-            drafts[hid] = Draft(self._order(deal, made, customer), fingerprint, customer)
+            order = self._order(deal, made, customer, terms.get(customer) or {})
+            drafts[hid] = Draft(order, fingerprint, customer)
         return drafts
 
-    def _order(self, deal: dict, lines: list[mapping.Line], customer_id: int) -> Order:
+    def terms_of(self, customer_ids: set[int]) -> dict[int, dict]:
+        """The customers' own payment terms, when the order is due by them: whether Tripletex
+        copies a customer's terms onto a new order is not documented (fidelity-findings A6),
+        so they are read and sent."""
+        if self.ctx.settings.due != "customer" or not customer_ids:
+            return {}
+        try:
+            found = self.ctx.tripletex.get_many(
+                "/customer", customer_ids, fields="id,invoicesDueIn,invoicesDueInType"
+            )
+            return {
+                c["id"]: {
+                    "invoicesDueIn": c["invoicesDueIn"],
+                    "invoicesDueInType": c["invoicesDueInType"],
+                }
+                for c in found
+                if isinstance(c.get("invoicesDueIn"), int) and c.get("invoicesDueInType")
+            }
+        except ApiError as error:
+            raise stop_for(error, idempotent=True) from error
+
+    def _order(self, deal: dict, lines: list[mapping.Line], customer_id: int, terms: dict) -> Order:
         props = deal.get("properties") or {}
         settings = self.ctx.settings
         today = self.ctx.clock.today()
@@ -103,6 +126,8 @@ class DealInputs:
         )
         if settings.due == "days":
             order.payload.update(invoicesDueIn=settings.due_days, invoicesDueInType="DAYS")
+        else:
+            order.payload.update(terms)
         return order
 
     def _dates_problem(self, deal: dict) -> Problem | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..clients.errors import ApiError
 from ..portal.plans import month_start_utc
 from ..portal.problems import Problem
-from ..storage.mappings import LEFT_OUT, LINKED, RESERVED
+from ..storage.mappings import LEFT_OUT, LINKED, RESERVED, UNLINKED, Link
 from ..storage.sync_log import TO_HUBSPOT, TO_TRIPLETEX, Entry
 from ..timeutil import isoformat
 from . import invoicing, stages
@@ -26,7 +26,7 @@ from .context import SyncContext
 from .customers import CustomerSync
 from .deal_inputs import DealInputs, Draft
 from .invoicing import find_order
-from .mapping.order import DEAL_PROPERTIES, Order, fingerprint
+from .mapping.order import DEAL_PROPERTIES, Order, calendar_date, fingerprint
 from .outcome import Summary, stop_for
 from .page import Page
 from .products import ProductSync
@@ -49,10 +49,11 @@ WRITE_BACK = (
     "tripletex_sync_error",
 )
 NOTE_TO_DEAL = 214  # HubSpot's note-to-deal association type
+NOTE = "note"  # the binder's kind for a deal's timeline note: reserved when owed, then linked
 # The hold reasons a change in HubSpot or Retry can release; a refusal by Tripletex too.
 PLAN_LIMIT = "plan_limit_reached"
 # Problems kept on a deal that is done all the same: its invoice exists.
-NOT_WAITING = frozenset({"invoice_not_sent", "changed_after_invoicing"})
+NOT_WAITING = frozenset({"invoice_not_sent", "invoice_send_unconfirmed", "changed_after_invoicing"})
 
 
 class DealSync:
@@ -155,7 +156,25 @@ class _Page(Page):
                 if found is not None:
                     self.link(hid, found, "found_after_interruption")
 
+    def relink_returned(self) -> None:
+        """A deal whose links were undone (deleted in HubSpot) but that HubSpot has again
+        (restored, or a read that missed it for a moment): its order and invoice are still
+        its own, never made a second time."""
+        back = [
+            hid
+            for hid, row in self.rows.items()
+            if row["state"] == UNLINKED and row.get("tripletex_id") and not row.get("merged_into")
+        ]
+        for kind in (KIND, invoicing.KIND, NOTE) if back else ():
+            self.ctx.mappings.relink(self.ctx.portal_id, HUBSPOT_TYPE, kind, back, keep_hash=True)
+        if back:
+            self.rows.update(self.ctx.mappings.get(self.ctx.portal_id, HUBSPOT_TYPE, KIND, back))
+            self.invoice_rows.update(
+                self.ctx.mappings.get(self.ctx.portal_id, HUBSPOT_TYPE, invoicing.KIND, back)
+            )
+
     def classify(self) -> None:
+        self.relink_returned()
         firing: dict[str, bool] = {}
         for hid, deal in self.records.items():
             rule, fires = self.run.rule(deal)
@@ -184,11 +203,13 @@ class _Page(Page):
                 if draft.order.held:
                     self.fail(hid, draft.order.problems[0])
                     continue
-            if invoices and (self.invoice_rows.get(hid) or {}).get("state") != LINKED:
-                if allowance is not None and allowance <= 0:
+            invoice_state = (self.invoice_rows.get(hid) or {}).get("state")
+            if invoices and invoice_state != LINKED:
+                # A reserved invoice may exist already: it is looked for, not counted again.
+                if allowance is not None and allowance <= 0 and invoice_state != RESERVED:
                     self.fail(hid, Problem(PLAN_LIMIT, {"deal": self.name(hid)}))
                     continue
-                if allowance is not None:
+                if allowance is not None and invoice_state != RESERVED:
                     allowance -= 1
                 self.to_invoice.append(hid)
             if draft is not None:
@@ -263,6 +284,10 @@ class _Page(Page):
             held = self.made[hid].fingerprint if hid in self.made else None
             held = held or fingerprint(self.records[hid], items.get(hid, []))
             invoicing.link_invoice(self.ctx, hid, done.invoice, held)
+            # Its timeline note is owed from now on, also if this page stops before it.
+            self.ctx.mappings.reserve(
+                self.ctx.portal_id, HUBSPOT_TYPE, NOTE, {hid: {"invoice": done.invoice["id"]}}
+            )
             self.ctx.mappings.clear_problems(self.ctx.portal_id, HUBSPOT_TYPE, KIND, [hid])
             self.invoice_rows[hid] = {
                 "state": LINKED,
@@ -276,7 +301,7 @@ class _Page(Page):
             self.entries.append(
                 _entry(hid, done.action, "invoice", done.invoice["id"], done.request_id)
             )
-            if done.problem is not None:  # charged, but Tripletex could not send it
+            if done.problem is not None:  # charged, but not sent, or not known to be
                 self.not_sent[hid] = done.problem
                 self.ctx.mappings.fail(
                     self.ctx.portal_id,
@@ -291,31 +316,37 @@ class _Page(Page):
         reserved, else the order as Tripletex has it."""
         if hid in self.drafts and self.drafts[hid].payload:
             payload = self.drafts[hid].payload
-            return payload["customer"]["id"], self.invoice_date(payload["orderDate"])
+            return payload["customer"]["id"], self.invoice_date(hid, payload["orderDate"])
         sent = row.get("identifiers") or {}
         if sent.get("customer") and sent.get("date"):
-            return sent["customer"], self.invoice_date(sent["date"])
+            return sent["customer"], self.invoice_date(hid, sent["date"])
         try:
             order = self.ctx.tripletex.get(
                 f"/order/{row['tripletex_id']}", fields=invoicing.ORDER_FIELDS
             )
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error
-        return order["customer"]["id"], self.invoice_date(order["orderDate"])
+        return order["customer"]["id"], self.invoice_date(hid, order["orderDate"])
 
-    def invoice_date(self, order_date: str) -> str:
+    def invoice_date(self, hid: str, order_date: str) -> str:
+        """The day the rule fires, or the deal's close date as it is now (an order made at an
+        earlier stage carries the close date expected then); never before its order's date."""
         if self.ctx.settings.invoice_date == "today":
-            return self.ctx.clock.today().isoformat()
-        return order_date
+            return max(self.ctx.clock.today().isoformat(), order_date)
+        closed = calendar_date(self.properties_of(hid).get("closedate"))
+        return max(closed.isoformat(), order_date) if closed else order_date
 
     def fail_invoice(self, hid: str, problem: Problem) -> None:
+        """The invoice was refused: its row says why, and so does the order's (kept linked),
+        so the deal counts as failing, not as done."""
         self.failed[hid] = problem
-        self.ctx.mappings.fail(
-            self.ctx.portal_id,
-            HUBSPOT_TYPE,
-            invoicing.KIND,
-            {hid: {"kind": problem.kind, "detail": problem.detail}},
-        )
+        for kind in (invoicing.KIND, KIND):
+            self.ctx.mappings.fail(
+                self.ctx.portal_id,
+                HUBSPOT_TYPE,
+                kind,
+                {hid: {"kind": problem.kind, "detail": problem.detail}},
+            )
         self.summary.counts["failed"] += 1
         self.entries.append(
             _entry(
@@ -399,11 +430,12 @@ class _Page(Page):
         else:
             wanted["tripletex_invoice_id"] = str(inv["tripletex_id"])
         problem = self.not_sent.get(hid)
-        if problem is None and (inv.get("problem") or {}).get("kind") == "invoice_not_sent":
-            problem = Problem(inv["problem"]["kind"], inv["problem"].get("detail") or {})
+        kept = inv.get("problem") or {}
+        if problem is None and kept.get("kind") in ("invoice_not_sent", "invoice_send_unconfirmed"):
+            problem = Problem(kept["kind"], kept.get("detail") or {})
         status = "sent" if self.ctx.settings.send_to_customer else "invoiced"
         if problem is not None:
-            status = "send_failed"
+            status = "send_failed" if problem.kind == "invoice_not_sent" else "invoiced"
             wanted["tripletex_sync_error"] = self.text(problem)
         if hid in self.changed:
             status = "changed_after_invoicing"
@@ -460,8 +492,22 @@ class _Page(Page):
                 )
 
     def note_invoices(self) -> None:
-        """A note on each new invoice's deal timeline, saying what was made, with a link."""
-        if not self.new_invoices:
+        """A note on each invoiced deal's timeline, saying what was made, with a link: the
+        notes owed by this page and by earlier ones that stopped before writing theirs (a
+        lost answer may write one twice: notes have no key to look them up by)."""
+        rows = self.ctx.mappings.get(self.ctx.portal_id, HUBSPOT_TYPE, NOTE, self.records)
+        owed = {
+            hid: int((row.get("identifiers") or {}).get("invoice") or 0)
+            for hid, row in rows.items()
+            if row["state"] == RESERVED
+        }
+        for hid, invoice_id in owed.items():
+            if hid not in self.invoices and invoice_id:
+                found = invoicing.read_invoice(self.ctx, invoice_id)
+                if found is not None:
+                    self.invoices[hid] = found
+        owed = {hid: i for hid, i in owed.items() if hid in self.invoices}
+        if not owed:
             return
         now = str(int(self.ctx.clock.time() * 1000))
         inputs = [
@@ -479,12 +525,13 @@ class _Page(Page):
                     }
                 ],
             }
-            for hid in self.new_invoices
+            for hid in owed
         ]
         try:
+            # Without write trace ids a batch create is made whole or not at all.
             self.ctx.hubspot.batch_create("notes", inputs)
         except ApiError as error:
-            # The invoice and its link stand; a note lost is logged, not retried for ever.
+            # The invoices and their links stand; the notes stay owed for the deals' next run.
             self.entries.append(
                 Entry(
                     TO_HUBSPOT,
@@ -496,6 +543,13 @@ class _Page(Page):
                     message=f"HubSpot refused the timeline notes: {error.message}",
                 )
             )
+            return
+        self.ctx.mappings.link(
+            self.ctx.portal_id,
+            HUBSPOT_TYPE,
+            NOTE,
+            [Link(hid, invoice_id, created=True) for hid, invoice_id in owed.items()],
+        )
 
     def note(self, hid: str) -> str:
         invoice = self.invoices[hid]
@@ -503,7 +557,8 @@ class _Page(Page):
         order = self.rows[hid].get("tripletex_number") or self.rows[hid]["tripletex_id"]
         url = invoicing.invoice_url(self.ctx, invoice["id"])
         amount = invoice.get("amountCurrency")
-        sent = "" if hid in self.not_sent or not self.ctx.settings.send_to_customer else " and sent"
+        not_sent = hid in self.not_sent or (self.invoice_rows.get(hid) or {}).get("problem")
+        sent = "" if not_sent or not self.ctx.settings.send_to_customer else " and sent"
         return (
             f'<p>Tripletex invoice <a href="{url}">{number}</a> was created{sent} from order '
             f"{order}: {amount} incl. VAT, due {invoice.get('invoiceDueDate') or '-'}.</p>"

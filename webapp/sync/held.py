@@ -30,9 +30,15 @@ class HeldDeal:
 def held_deals(c: Collaborators, portal_id: int, *, limit: int = 50) -> list[HeldDeal]:
     """The portal's held deals, most recently tried first (one entry a deal)."""
     found: dict[str, HeldDeal] = {}
-    for row in c.mappings.failing(portal_id, limit=limit * 2, hubspot_type=HUBSPOT_TYPE):
+    rows = c.mappings.failing(
+        portal_id,
+        limit=limit * 2,  # a deal's order and invoice rows may both say why
+        hubspot_type=HUBSPOT_TYPE,
+        except_kinds=tuple(sorted(NOT_WAITING)),
+    )
+    for row in rows:
         problem = row.get("problem") or {}
-        if row["hubspot_id"] in found or problem.get("kind") in NOT_WAITING:
+        if row["hubspot_id"] in found:
             continue
         detail = problem.get("detail") or {}
         found[row["hubspot_id"]] = HeldDeal(

@@ -128,7 +128,14 @@ def invoice_order(
                 )
                 return Invoiced(found, problem, request_id=error.request_id)
             if found is not None:
-                return Invoiced(found, action="found_after_lost_answer")
+                # Made, but whether it was also sent is not known (Tripletex has answered a
+                # send by MANUAL with a 500): the deal says so rather than "sent".
+                unsure = (
+                    Problem("invoice_send_unconfirmed", {"method": settings.send_type})
+                    if settings.send_to_customer
+                    else None
+                )
+                return Invoiced(found, unsure, action="found_after_lost_answer")
             if attempt == 2:
                 raise stop_for(error, idempotent=False) from error
             continue
@@ -150,7 +157,10 @@ def invoice_url(ctx: SyncContext, invoice_id: int) -> str:
     return f"{base}/execute/invoiceMenu?invoiceId={invoice_id}&contextId={company}"
 
 
-def link_invoice(ctx: SyncContext, deal_id: str, invoice: dict, fingerprint: str) -> None:
+def link_invoice(
+    ctx: SyncContext, deal_id: str, invoice: dict, fingerprint: str | None, *, made: bool = True
+) -> None:
+    """Link the deal's invoice; `made`: the app made it (the plans count those)."""
     ctx.mappings.link(
         ctx.portal_id,
         HUBSPOT_TYPE,
@@ -162,6 +172,7 @@ def link_invoice(ctx: SyncContext, deal_id: str, invoice: dict, fingerprint: str
                 str(invoice.get("invoiceNumber") or "") or None,
                 None,
                 fingerprint,
+                created=made,
             )
         ],
     )

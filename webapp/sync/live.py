@@ -26,9 +26,10 @@ from .products import ProductSync
 
 BATCH = 500  # events taken at a time
 KINDS = {"companies": "customer", "contacts": "contact", "products": "product", "deals": "order"}
-# A deal has two links: its order, and its invoice. Neither is ever deactivated or deleted.
+# A deal has three links: its order, its invoice and its timeline note. None is ever
+# deactivated or deleted in Tripletex.
 LINKS = {object_type: (kind,) for object_type, kind in KINDS.items()} | {
-    "deals": ("order", "invoice")
+    "deals": ("order", "invoice", "note")
 }
 TRIPLETEX_PATHS = {"customer": "/customer", "contact": "/contact", "product": "/product"}
 # What stays of a person in Tripletex after a privacy deletion: the contact, inactive and
@@ -187,7 +188,9 @@ def _restore(ctx, object_type: str, object_id: str) -> None:
     kind = KINDS[object_type]
     row = ctx.mappings.get(ctx.portal_id, object_type, kind, [object_id]).get(object_id)
     for each in LINKS[object_type]:
-        ctx.mappings.relink(ctx.portal_id, object_type, each, [object_id])
+        ctx.mappings.relink(
+            ctx.portal_id, object_type, each, [object_id], keep_hash=object_type == "deals"
+        )
     if object_type == "deals":
         return  # an order is never deactivated, so nothing to reactivate
     if row and row["state"] == "unlinked" and ctx.settings.on_deletion == "deactivate":
@@ -220,6 +223,10 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
         return
     kind = KINDS[object_type]
     rows = ctx.mappings.get(ctx.portal_id, object_type, kind, ids)
+    if object_type == "deals":  # a held or left-out deal deleted waits for nothing now
+        waiting = [hid for hid, row in rows.items() if row["state"] != "linked"]
+        for each in LINKS[object_type]:
+            ctx.mappings.release(ctx.portal_id, object_type, each, waiting)
     entries = []
     for hid, row in rows.items():
         if row["state"] != "linked":

@@ -1,5 +1,6 @@
 """Tripletex's reference tables the mapping needs, by ISO code: its ids are the company's own
-(a country's or a currency's id is not its ISO number), so they are looked up, never assumed."""
+(a country's or a currency's id is not its ISO number), so they are looked up, never assumed.
+Kept per portal: a client's company id 0 means "the token's own", whichever company that is."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def currencies(ctx: SyncContext) -> dict[str, int]:
     client = ctx.tripletex
     return dict(
         remembered(
-            ("currencies", client.base_url, client.company_id),
+            ("currencies", client.base_url, ctx.portal_id),
             lambda: by_code(ctx, "/currency", "code"),
         )
     )

@@ -14,6 +14,9 @@ from .batches import reason, send_each
 from .context import SyncContext
 from .outcome import Summary, stop_for
 
+# Records found after our own create's answer was lost, or after a worker died: ours all the same.
+MADE_BEFORE = ("found_after_lost_answer", "found_after_interruption")
+
 
 class Page:
     """One page of HubSpot records of a type, synced to one Tripletex kind."""
@@ -206,6 +209,7 @@ class Page:
                     self.number_of(record),
                     record.get("version"),
                     self.drafts[hid].hash if created else None,
+                    created=created or action in MADE_BEFORE,
                 )
             ]
         )

@@ -97,7 +97,7 @@ class ProductSync:
             client = self.ctx.tripletex
             self._vat = dict(
                 remembered(
-                    ("vat_types", client.base_url, client.company_id, today),
+                    ("vat_types", client.base_url, self.ctx.portal_id, today),
                     lambda: self._read_vat_types(today),
                 )
             )

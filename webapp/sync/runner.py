@@ -15,7 +15,8 @@ from ..storage.locks import Held
 from .backfill import backfill
 from .context import SyncContext
 from .live import process_pending
-from .outcome import Summary
+from .outcome import PageFailed, Summary
+from .preview import CURSOR as PREVIEW_CURSOR
 from .preview import compute
 from .reconcile import reconcile
 from .settings import KEY, SyncSettings
@@ -104,7 +105,13 @@ def run_preview(c: Collaborators, portal_id: int) -> dict:
             if not lease.renew():
                 raise PortalBusy(f"portal {portal_id}'s lease lapsed and another run took it")
 
-        return compute(ctx, on_page=page_done)
+        try:
+            return compute(ctx, on_page=page_done)
+        except PageFailed as failure:
+            # The page says so, and the person may look again; not "reading…" for ever.
+            failed = {"state": "failed", "message": str(failure.error.message)[:300]}
+            ctx.cursors.put(portal_id, PREVIEW_CURSOR, failed)
+            raise
 
 
 def run_reconcile(c: Collaborators, portal_id: int) -> Summary:

@@ -81,8 +81,8 @@ def phase_of(c: Collaborators, portal_id: int) -> tuple[str, dict | None, dict |
             preview,
             backfill,
         )
-    if preview is None:
-        return "start", None, backfill
+    if preview is None or preview.get("state") == "failed":
+        return "start", preview, backfill
     if preview.get("state") in (QUEUED, "running"):
         return "preparing", preview, backfill
     return "review", preview, backfill

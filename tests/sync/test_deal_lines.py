@@ -216,3 +216,64 @@ def test_a_rule_on_another_stage_makes_an_order_only_and_a_pipeline_set_to_nothi
     assert deals(live)[ordered]["tripletex_invoice_status"] == "ordered"
     assert orders_of(live, project) == []
     assert not deals(live)[project].get("tripletex_order_id")
+
+
+HOBBY_PORTAL = 4000041
+HOBBY_TOKEN = "hobby-employee-token"
+
+
+def test_a_company_outside_the_vat_register_invoices_with_code_6_on_every_line(stack):
+    """Its only outgoing code is 6 (no VAT): products and free-text lines get it, never 25 %."""
+    import requests
+
+    from tests.sync.conftest import Synced
+    from tests.sync.test_live import delivered, run
+    from webapp.web.sandbox_connect import connect_sandbox_portal
+
+    made = requests.post(
+        f"{stack.tripletex_url}/_sandbox/companies",
+        json={"name": "Liten Hobby AS", "tokens": {"working": HOBBY_TOKEN}, "vatRegistered": False},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    portal = requests.post(
+        f"{stack.hubspot_url}/_sandbox/portals",
+        json={
+            "id": HOBBY_PORTAL,
+            "name": "Liten Hobby",
+            "users": [{"email": "eier@hobby.no", "firstName": "E", "lastName": "H"}],
+            "objects": {
+                "companies": [{"properties": {"name": "Kunde AS"}}],
+                "products": [
+                    {"properties": {"name": "Strikkepinner", "hs_sku": "SP-1", "price": "80"}}
+                ],
+            },
+        },
+        timeout=10,
+    )
+    assert portal.status_code == 201, portal.text
+    assert connect_sandbox_portal(stack.app, HOBBY_PORTAL, HOBBY_TOKEN) == HOBBY_PORTAL
+    hobby = Synced(stack, HOBBY_PORTAL)
+    hobby.backfill()
+    delivered(hobby)
+    company = next(iter(hobby.companies()))
+    product = record_id(hobby, "products", "hs_sku", "SP-1")
+    deal_id = new_deal(
+        hobby,
+        "Hobbysalg",
+        company=company,
+        lines=(
+            {"hs_product_id": product, "quantity": "2"},
+            {"name": "Frakt", "quantity": "1", "price": "50"},
+        ),
+    )
+    hobby.hubspot_control(
+        "PATCH", f"objects/deals/{deal_id}", {"properties": {"dealstage": "closedwon"}}
+    )
+    delivered(hobby)
+    run(hobby)
+
+    (order,) = orders_of(hobby, deal_id)
+    assert sorted(line["vatType"]["number"] for line in order["orderLines"]) == ["6", "6"]
+    (invoice,) = invoices_of(hobby, [order["id"]])
+    assert money(invoice["amountCurrency"]) == money(210)  # 2 × 80 + 50, no VAT on top

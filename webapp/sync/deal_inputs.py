@@ -27,7 +27,6 @@ from .products import ProductSync
 
 PRIMARY_COMPANY = 5  # HubSpot's deal-to-company "Primary" association type
 PRODUCT_FIELDS = "id,number,name,vatType(id)"
-ONLY_OUTSIDE_VAT = "6"  # the one outgoing code of a company outside the VAT register
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,18 +160,6 @@ class DealInputs:
             self._currencies = lookups.currencies(self.ctx)
         return self._currencies
 
-    def default_vat_type(self) -> int | Problem:
-        """The VAT type of the portal's default code in this company: a company outside the
-        VAT register has code 6 alone, which is then the only right one."""
-        types = self.products.vat_types()
-        code = self.ctx.settings.vat_code
-        if code in types:
-            return types[code]
-        if set(types) == {ONLY_OUTSIDE_VAT}:
-            return types[ONLY_OUTSIDE_VAT]
-        available = ", ".join(sorted(types, key=int)) or "-"
-        return Problem("vat_code_unavailable", {"code": code, "available": available})
-
     def default_product(self) -> dict | Problem:
         """The product the settings name for lines Tripletex has no product for."""
         number = self.ctx.settings.default_product
@@ -259,7 +246,7 @@ class DealInputs:
         default product, as the portal chose), each line with its VAT type."""
         if not items:
             return {}
-        vat = self.default_vat_type()
+        vat = self.products.default_vat_type()
         if isinstance(vat, Problem):
             return {hid: vat for hid in items}
         products = self._products(

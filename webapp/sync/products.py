@@ -31,6 +31,7 @@ FIELDS = (
     "currency(id)"
 )
 WRITE_BACK = ("tripletex_product_id", "tripletex_sync_status", "tripletex_sync_error")
+ONLY_OUTSIDE_VAT = "6"  # the one outgoing code of a company outside the VAT register
 
 
 class ProductSync:
@@ -115,6 +116,18 @@ class ProductSync:
             }
         except ApiError as error:
             raise stop_for(error, idempotent=True) from error
+
+    def default_vat_type(self) -> int | Problem:
+        """The VAT type of the portal's default code in this company: a company outside the
+        VAT register has code 6 alone, which is then the only right one."""
+        types = self.vat_types()
+        code = self.ctx.settings.vat_code
+        if code in types:
+            return types[code]
+        if set(types) == {ONLY_OUTSIDE_VAT}:
+            return types[ONLY_OUTSIDE_VAT]
+        available = ", ".join(sorted(types, key=int)) or "-"
+        return Problem("vat_code_unavailable", {"code": code, "available": available})
 
     def chosen_ids(self) -> dict[int, str]:
         """Every Tripletex product chosen by hand -> the HubSpot product it was chosen for."""
@@ -237,14 +250,10 @@ class _Page(Page):
     def create(self) -> None:
         if not self.to_create:
             return
-        code = self.ctx.settings.vat_code
-        vat_type = self.run.vat_types().get(code)
-        if vat_type is None:
-            available = ", ".join(sorted(self.run.vat_types(), key=lambda n: int(n))) or "-"
+        vat_type = self.run.default_vat_type()
+        if isinstance(vat_type, Problem):
             for hid in self.to_create:
-                self.fail(
-                    hid, Problem("vat_code_unavailable", {"code": code, "available": available})
-                )
+                self.fail(hid, vat_type)
             return
         for hid in self.to_create:
             draft = self.drafts[hid]

@@ -18,6 +18,30 @@ def won_deals(synced) -> list[str]:
     return sorted((i for i, p in deals(synced).items() if p["dealstage"] in WON), key=int)
 
 
+def earlier_order(synced, deal_id: str) -> tuple[dict, dict]:
+    """An order and its invoice an earlier install made for the deal (its marker on it)."""
+    with Collaborators.opened(synced.stack.app.config) as c:
+        client = c.tripletex(synced.portal_id)
+        customer = next(client.list("/customer", fields="id"))["id"]
+        made = client.create(
+            "/order",
+            {
+                "customer": {"id": customer},
+                "orderDate": "2026-10-01",
+                "deliveryDate": "2026-10-01",
+                "reference": marker(deal_id),
+                "orderLines": [
+                    {"description": "Før", "count": 1, "unitPriceExcludingVatCurrency": 100}
+                ],
+            },
+        )
+        invoice = client.action(
+            f"/order/{made['id']}/:invoice",
+            {"invoiceDate": "2026-10-01", "sendToCustomer": "false"},
+        )
+    return made, invoice
+
+
 def test_by_default_old_won_deals_are_left_out_and_later_edits_do_not_invoice_them(synced):
     synced.backfill()
     old = won_deals(synced)
@@ -43,25 +67,7 @@ def test_by_default_old_won_deals_are_left_out_and_later_edits_do_not_invoice_th
 def test_an_old_deal_whose_order_tripletex_has_is_linked_with_its_invoice(synced):
     synced.connect()
     deal_id = next(i for i, p in deals(synced).items() if p["dealstage"] == "closedwon")
-    with Collaborators.opened(synced.stack.app.config) as c:
-        client = c.tripletex(synced.portal_id)
-        customer = next(client.list("/customer", fields="id"))["id"]
-        made = client.create(
-            "/order",
-            {
-                "customer": {"id": customer},
-                "orderDate": "2026-10-01",
-                "deliveryDate": "2026-10-01",
-                "reference": marker(deal_id),
-                "orderLines": [
-                    {"description": "Tidligere", "count": 1, "unitPriceExcludingVatCurrency": 100}
-                ],
-            },
-        )
-        invoice = client.action(
-            f"/order/{made['id']}/:invoice",
-            {"invoiceDate": "2026-10-01", "sendToCustomer": "false"},
-        )
+    made, invoice = earlier_order(synced, deal_id)
 
     synced.backfill()
 
@@ -136,25 +142,8 @@ def test_invoicing_old_won_deals_dates_them_today_and_finding_one_does_not_count
 
     synced.connect()
     old = next(i for i, p in deals(synced).items() if p["dealstage"] == "closedwon")
+    earlier_order(synced, old)
     with Collaborators.opened(synced.stack.app.config) as c:
-        client = c.tripletex(synced.portal_id)
-        customer = next(client.list("/customer", fields="id"))["id"]
-        made = client.create(
-            "/order",
-            {
-                "customer": {"id": customer},
-                "orderDate": "2026-10-01",
-                "deliveryDate": "2026-10-01",
-                "reference": marker(old),
-                "orderLines": [
-                    {"description": "Før", "count": 1, "unitPriceExcludingVatCurrency": 100}
-                ],
-            },
-        )
-        client.action(
-            f"/order/{made['id']}/:invoice",
-            {"invoiceDate": "2026-10-01", "sendToCustomer": "false"},
-        )
         c.installations.set_plan(synced.portal_id, "standard")
     settle(synced, won_deal_history="invoice")
 

@@ -277,3 +277,20 @@ def test_a_company_outside_the_vat_register_invoices_with_code_6_on_every_line(s
     assert sorted(line["vatType"]["number"] for line in order["orderLines"]) == ["6", "6"]
     (invoice,) = invoices_of(hobby, [order["id"]])
     assert money(invoice["amountCurrency"]) == money(210)  # 2 × 80 + 50, no VAT on top
+
+
+def test_a_deal_moved_to_another_pipeline_follows_that_pipelines_rule(live):
+    settle(live, stage_rules={"default": {"stage": "closedwon", "action": "nothing"}})
+    deal_id = new_deal(
+        live,
+        "Flyttet",
+        company=a_company(live),
+        lines=({"name": "Prosjekt", "quantity": "1", "price": "700"},),
+    )
+    win_and_run(live, deal_id)  # the default pipeline makes nothing now
+    assert orders_of(live, deal_id) == []
+
+    win_and_run(live, deal_id, PROJECT_WON, pipeline=PROJECT_PIPELINE)
+
+    (order,) = orders_of(live, deal_id)
+    assert len(invoices_of(live, [order["id"]])) == 1

@@ -17,7 +17,7 @@ import requests
 
 from tests.sync.test_live import delivered, run
 from webapp.collaborators import Collaborators
-from webapp.sync.mapping.order import marker
+from webapp.sync.mapping.order import LINE_PROPERTIES, marker
 from webapp.sync.settings import KEY
 
 
@@ -106,16 +106,7 @@ def line_items(synced, deal_id: str) -> list[dict]:
             for r in client.batch_read(
                 "line_items",
                 ids,
-                properties=[
-                    "name",
-                    "quantity",
-                    "price",
-                    "discount",
-                    "hs_discount_percentage",
-                    "hs_product_id",
-                    "hs_sku",
-                    "amount",
-                ],
+                properties=[*LINE_PROPERTIES, "amount"],
             ).results
         ]
 

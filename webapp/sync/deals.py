@@ -456,40 +456,7 @@ class _Page(Page):
             if differs:
                 differs["tripletex_last_synced"] = str(int(self.ctx.clock.time() * 1000))
                 inputs.append({"id": hid, "properties": differs})
-        self.send_write_back(inputs)
-
-    def send_write_back(self, inputs: list[dict]) -> None:
-        if not inputs:
-            return
-        try:
-            result = self.ctx.hubspot.batch_update(HUBSPOT_TYPE, inputs)
-        except ApiError as error:
-            raise stop_for(error, idempotent=True) from error
-        for written in result.results:
-            self.entries.append(
-                Entry(
-                    TO_HUBSPOT,
-                    HUBSPOT_TYPE,
-                    str(written.get("id")),
-                    "write_back",
-                    "ok",
-                    object_type=KIND,
-                    request_id=getattr(written, "request_id", None),
-                )
-            )
-        for error in result.errors:
-            for hid in (error.get("context") or {}).get("ids") or [None]:
-                self.entries.append(
-                    Entry(
-                        TO_HUBSPOT,
-                        HUBSPOT_TYPE,
-                        str(hid) if hid is not None else None,
-                        "write_back",
-                        "failed",
-                        object_type=KIND,
-                        message=str(error.get("message") or "HubSpot refused the update"),
-                    )
-                )
+        self.send_updates(inputs)
 
     def note_invoices(self) -> None:
         """A note on each invoiced deal's timeline, saying what was made, with a link: the

@@ -130,6 +130,10 @@ class Page:
                 if hid not in self.failed:
                     differs["tripletex_last_synced"] = str(int(self.ctx.clock.time() * 1000))
                 inputs.append({"id": hid, "properties": differs})
+        self.send_updates(inputs)
+
+    def send_updates(self, inputs: list[dict]) -> None:
+        """Write these property changes onto the HubSpot records in one batch, and log each."""
         if not inputs:
             return
         try:

@@ -7,7 +7,9 @@ from webapp.collaborators import Collaborators
 from webapp.portal.plans import find_plan, invoices_this_month, month_start_utc, within_limit
 
 
-def link_invoice(db, at: str | None, deal: str, portal_id=1, state="linked", kind="invoice"):
+def link_invoice(
+    db, at: str | None, deal: str, portal_id=1, state="linked", kind="invoice", made=True
+):
     db["mappings"].insert(
         {
             "portal_id": portal_id,
@@ -19,6 +21,7 @@ def link_invoice(db, at: str | None, deal: str, portal_id=1, state="linked", kin
             "created_at": at or "2026-03-10T12:00:00+00:00",
             "updated_at": at or "2026-03-10T12:00:00+00:00",
             "linked_at": at,
+            "created": int(made),
         }
     )
 
@@ -41,6 +44,8 @@ def test_only_invoices_created_this_month_count(fresh_db, box):
     link_invoice(fresh_db, None, "5", state="failed")
     link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "6", kind="order")
     link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "7", portal_id=2)
+    # An earlier install's invoice the first sync found by its marker: not the app's to count.
+    link_invoice(fresh_db, "2026-03-10T12:00:00+00:00", "8", made=False)
     clock = FakeClock(epoch=datetime(2026, 3, 15, tzinfo=timezone.utc).timestamp())
     assert invoices_this_month(Collaborators({}, fresh_db, box, clock), 1) == 2
 

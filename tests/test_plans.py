@@ -66,3 +66,23 @@ def test_a_plan_allows_invoices_below_its_limit_and_an_unlimited_plan_any_number
 def test_only_a_configured_plan_is_found():
     assert find_plan(PLANS, "big") == PLANS[1]
     assert find_plan(PLANS, "gold") is None and find_plan(PLANS, None) is None
+
+
+def test_a_merge_counts_each_invoice_the_app_made_once(fresh_db, box):
+    from webapp.storage.mappings import Link, Mappings
+
+    fresh_db["installations"].insert(
+        {"portal_id": 1, "status": "active", "installed_at": "x", "updated_at": "x"}
+    )
+    clock = FakeClock(epoch=datetime(2026, 3, 15, tzinfo=timezone.utc).timestamp())
+    mappings = Mappings(fresh_db, clock)
+    mappings.link(1, "deals", "invoice", [Link("1", 501, created=True)])
+    mappings.link(1, "deals", "invoice", [Link("2", 502, created=True)])
+    mappings.link(1, "deals", "invoice", [Link("3", 503, created=True)])
+    c = Collaborators({}, fresh_db, box, clock)
+    assert invoices_this_month(c, 1) == 3
+
+    mappings.merge(1, "deals", "invoice", "1", ["2"])  # both had invoices: both still count
+    assert invoices_this_month(c, 1) == 3
+    mappings.merge(1, "deals", "invoice", "9", ["3"])  # the survivor takes 3's invoice over
+    assert invoices_this_month(c, 1) == 3

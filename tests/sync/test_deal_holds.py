@@ -319,3 +319,31 @@ def test_a_held_deal_moved_off_its_stage_waits_no_more(live):
     shown = deals(live)[deal_id]
     assert not shown.get("tripletex_sync_status") and not shown.get("tripletex_sync_error")
     assert live.rows("select * from mappings where hubspot_id = ?", [deal_id]) == []
+
+
+def test_a_deal_deleted_while_its_invoice_is_refused_leaves_the_held_list(live):
+    from webapp.sync import held as holds
+
+    deal_id = new_deal(
+        live,
+        "Avvist",
+        company=a_company(live),
+        lines=({"name": "K", "quantity": "1", "price": "9"},),
+    )
+    # Tripletex refuses to invoice: the company's invoice account lost its bank account.
+    with Collaborators.opened(live.stack.app.config) as c:
+        client = c.tripletex(live.portal_id)
+        account = next(
+            client.list("/ledger/account", fields="id,version,number", params={"number": "1920"})
+        )
+        client.update(f"/ledger/account/{account['id']}", {"bankAccountNumber": ""})
+    win_and_run(live, deal_id)
+    with Collaborators.opened(live.stack.app.config) as c:
+        assert [h.hubspot_id for h in holds.held_deals(c, live.portal_id)] == [deal_id]
+
+    live.hubspot_control("DELETE", f"objects/deals/{deal_id}")
+    delivered(live)
+    run(live)
+
+    with Collaborators.opened(live.stack.app.config) as c:
+        assert holds.held_deals(c, live.portal_id) == []

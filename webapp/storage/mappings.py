@@ -277,6 +277,8 @@ class Mappings:
                             int(kept.get("created") or 0),
                         ],
                     )
+                    # The survivor counts it now (the plans count invoices once).
+                    self.db.execute("update mappings set created = 0 where id = ?", [kept["id"]])
             for hubspot_id in merged:
                 if hubspot_id != survivor:
                     self.db.execute(
@@ -369,17 +371,26 @@ class Mappings:
                     [portal_id, hubspot_type, str(hubspot_id), kind, now, now],
                 )
 
-    def release(self, portal_id: int, hubspot_type: str, kind: str, hubspot_ids) -> None:
+    def release(
+        self,
+        portal_id: int,
+        hubspot_type: str,
+        kind: str,
+        hubspot_ids,
+        *,
+        states: tuple[str, ...] = (FAILED, LEFT_OUT),
+    ) -> None:
         """Records no longer waiting for anything (a held deal moved off its trigger stage):
-        a row that never linked goes, a linked one loses its problem."""
+        a row in one of `states` that never linked goes, a linked one loses its problem."""
         now = self._now()
+        marks = ",".join("?" * len(states))
         with write_transaction(self.db):
             for hubspot_id in hubspot_ids:
                 where = [portal_id, hubspot_type, kind, str(hubspot_id)]
                 self.db.execute(
                     "delete from mappings where portal_id = ? and hubspot_type = ? "
-                    "and tripletex_kind = ? and hubspot_id = ? and state in ('failed', 'left_out')",
-                    where,
+                    f"and tripletex_kind = ? and hubspot_id = ? and state in ({marks})",
+                    [*where, *states],
                 )
                 self.db.execute(
                     "update mappings set problem = null, updated_at = ? where portal_id = ? "
@@ -390,11 +401,11 @@ class Mappings:
 
     def count_created(self, portal_id: int, kind: str, *, since: str) -> int:
         """Records of a kind the app made since a moment (the plans count invoices this way):
-        not those found in Tripletex, and a merged-away record's once."""
+        not those found in Tripletex; one a merge moved to the survivor, once."""
         return next(
             self.db.query(
                 "select count(*) as n from mappings where portal_id = ? and tripletex_kind = ? "
-                "and created = 1 and merged_into is null and linked_at >= ?",
+                "and created = 1 and linked_at >= ?",
                 [portal_id, kind, since],
             )
         )["n"]

@@ -281,3 +281,9 @@ def mappings_created(db: Database) -> None:
     # Whether the app made the Tripletex record, or found one that existed: the plans count
     # the invoices the app made, not those an earlier install made and the first sync found.
     db.execute("alter table mappings add column created integer not null default 0")
+    # Invoices linked before it were the app's (only the app's links carry the deal's
+    # fingerprint), and still count in their month.
+    db.execute(
+        "update mappings set created = 1 where tripletex_kind = 'invoice' "
+        "and state = 'linked' and synced_hash is not null"
+    )

@@ -84,8 +84,12 @@ def backfill(
                 summary = stage.sync(records) if records else Summary()
             except PageFailed as failure:
                 summary = page_failed(ctx, stage.hubspot_type, records, failure)
+                failed_pages = progress.get("failed_pages") or []
+                progress = dict(progress, failed_pages=[*failed_pages, stage.hubspot_type])
             progress = _advanced(progress, stage.hubspot_type, records, summary, after, names)
-            if progress["stage"] == DONE:
+            if progress["stage"] == DONE and "deals" not in (progress.get("failed_pages") or []):
+                # Old won deals on a page that failed were never left out: the history stays
+                # open, and the next full run goes through them again.
                 deal_history.finished(ctx)
             ctx.cursors.put(ctx.portal_id, CURSOR, progress)
             if on_page:
@@ -104,4 +108,5 @@ def _advanced(progress, name, records, summary, after, names) -> dict:
         "after": after,
         "done": done,
         "counts": dict(progress["counts"], **{name: counts}),
+        "failed_pages": progress.get("failed_pages") or [],
     }

@@ -99,12 +99,12 @@ class DealHistory:
 
     def __init__(self, ctx: SyncContext):
         self.ctx = ctx
-        if ctx.settings.won_deal_history == INVOICE:  # "as if they were won today"
+        self.first = not (ctx.cursors.get(ctx.portal_id, CURSOR) or {}).get("done")
+        if self.first and ctx.settings.won_deal_history == INVOICE:  # "as if won today"
             today = dataclasses.replace(ctx.settings, invoice_date="today")
             ctx = dataclasses.replace(ctx, settings=today)
         self.run = DealSync(ctx)
         self.orders = OrderIndex(ctx)
-        self.first = not (ctx.cursors.get(ctx.portal_id, CURSOR) or {}).get("done")
 
     def properties(self) -> list[str]:
         return self.run.properties()

@@ -209,7 +209,7 @@ class _Page(Page):
                 if allowance is not None and allowance <= 0 and invoice_state != RESERVED:
                     self.fail(hid, Problem(PLAN_LIMIT, {"deal": self.name(hid)}))
                     continue
-                if allowance is not None and invoice_state != RESERVED:
+                if allowance is not None:  # a reserved one too: it may be made anew
                     allowance -= 1
                 self.to_invoice.append(hid)
             if draft is not None:

@@ -223,10 +223,11 @@ def _delete(ctx, object_type: str, ids: set[str], summary: Summary) -> None:
         return
     kind = KINDS[object_type]
     rows = ctx.mappings.get(ctx.portal_id, object_type, kind, ids)
-    if object_type == "deals":  # a held or left-out deal deleted waits for nothing now
-        waiting = [hid for hid, row in rows.items() if row["state"] != "linked"]
+    if object_type == "deals":
+        # A held deal deleted waits for nothing now (its refused invoice neither); one the
+        # first sync left out stays left out, should it be restored.
         for each in LINKS[object_type]:
-            ctx.mappings.release(ctx.portal_id, object_type, each, waiting)
+            ctx.mappings.release(ctx.portal_id, object_type, each, ids, states=("failed",))
     entries = []
     for hid, row in rows.items():
         if row["state"] != "linked":

@@ -15,7 +15,7 @@ from ..storage.locks import Held
 from .backfill import backfill
 from .context import SyncContext
 from .live import process_pending
-from .outcome import PageFailed, Summary
+from .outcome import RetryLater, Summary
 from .preview import CURSOR as PREVIEW_CURSOR
 from .preview import compute
 from .reconcile import reconcile
@@ -107,10 +107,13 @@ def run_preview(c: Collaborators, portal_id: int) -> dict:
 
         try:
             return compute(ctx, on_page=page_done)
-        except PageFailed as failure:
+        except (PortalBusy, RetryLater):
+            raise  # tried again by the queue: still "reading…"
+        except Exception as failure:
             # The page says so, and the person may look again; not "reading…" for ever.
-            failed = {"state": "failed", "message": str(failure.error.message)[:300]}
-            ctx.cursors.put(portal_id, PREVIEW_CURSOR, failed)
+            error = getattr(failure, "error", None)
+            reason = str(getattr(error, "message", "") or failure)[:300]
+            ctx.cursors.put(portal_id, PREVIEW_CURSOR, {"state": "failed", "message": reason})
             raise
 
 

@@ -20,6 +20,23 @@ from tests.sync.test_deals import (
 from tests.sync.test_live import delivered, run
 from webapp.collaborators import Collaborators
 
+COURSE = {"name": "Kurs", "quantity": "1", "price": "200"}  # a free-text line, 200 excl. VAT
+
+
+def course_deal(synced, name: str, **who) -> str:
+    """A deal with one free-text line, for a demo company unless `who` names a contact."""
+    return new_deal(synced, name, lines=(COURSE,), **(who or {"company": a_company(synced)}))
+
+
+def product_deal(synced, product: str, quantity: str) -> str:
+    """A deal with one line of this HubSpot product, for a demo company."""
+    return new_deal(
+        synced,
+        "Ny vare",
+        company=a_company(synced),
+        lines=({"hs_product_id": product, "quantity": quantity},),
+    )
+
 
 def held(synced, deal_id: str, *words: str) -> dict:
     """The deal is held, with a reason naming `words`, and nothing is in Tripletex for it."""
@@ -84,12 +101,7 @@ def new_product(synced, sku: str) -> str:
 
 def test_a_line_whose_product_tripletex_lacks_holds_the_deal_by_default(live):
     product = new_product(live, "NY-1")
-    deal_id = new_deal(
-        live,
-        "Ny vare",
-        company=a_company(live),
-        lines=({"hs_product_id": product, "quantity": "1"},),
-    )
+    deal_id = product_deal(live, product, "1")
     win_and_run(live, deal_id)
 
     held(live, deal_id, "NY-1")
@@ -104,12 +116,7 @@ def test_a_line_whose_product_tripletex_lacks_holds_the_deal_by_default(live):
 def test_the_create_policy_makes_the_product_and_invoices(live):
     product = new_product(live, "NY-2")
     settle(live, unmatched_line_products="create")
-    deal_id = new_deal(
-        live,
-        "Ny vare",
-        company=a_company(live),
-        lines=({"hs_product_id": product, "quantity": "2"},),
-    )
+    deal_id = product_deal(live, product, "2")
     win_and_run(live, deal_id)
 
     invoice = invoiced(live, deal_id)
@@ -122,12 +129,7 @@ def test_the_default_product_policy_puts_the_line_on_the_default_product(live):
     product = new_product(live, "NY-3")
     default = a_product(live)["hs_sku"]  # in Tripletex since the first sync
     settle(live, unmatched_line_products="default_product", default_product=default)
-    deal_id = new_deal(
-        live,
-        "Ny vare",
-        company=a_company(live),
-        lines=({"hs_product_id": product, "quantity": "1"},),
-    )
+    deal_id = product_deal(live, product, "1")
     win_and_run(live, deal_id)
 
     invoiced(live, deal_id)
@@ -140,12 +142,7 @@ def test_the_default_product_policy_puts_the_line_on_the_default_product(live):
 def test_a_default_product_tripletex_lacks_holds_the_deal(live):
     product = new_product(live, "NY-4")
     settle(live, unmatched_line_products="default_product", default_product="FINNES-IKKE")
-    deal_id = new_deal(
-        live,
-        "Ny vare",
-        company=a_company(live),
-        lines=({"hs_product_id": product, "quantity": "1"},),
-    )
+    deal_id = product_deal(live, product, "1")
     win_and_run(live, deal_id)
 
     held(live, deal_id, "FINNES-IKKE")
@@ -171,12 +168,7 @@ def test_a_deal_with_only_a_contact_is_invoiced_to_the_contact_as_a_private_cust
         "objects/contacts",
         {"properties": {"firstname": "Kari", "lastname": "Privat", "email": "kari@privat.example"}},
     )
-    deal_id = new_deal(
-        live,
-        "Privatsalg",
-        contact=person["id"],
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    deal_id = course_deal(live, "Privatsalg", contact=person["id"])
     win_and_run(live, deal_id)
 
     invoice = invoiced(live, deal_id)
@@ -190,12 +182,7 @@ def test_a_deal_with_only_a_contact_is_invoiced_to_the_contact_as_a_private_cust
         "isPrivateIndividual": True,
     }
     # A second deal of hers is invoiced to the same customer, not a new one.
-    again = new_deal(
-        live,
-        "Privatsalg 2",
-        contact=person["id"],
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    again = course_deal(live, "Privatsalg 2", contact=person["id"])
     win_and_run(live, again)
     assert invoiced(live, again)["customer"]["id"] == invoice["customer"]["id"]
 
@@ -203,12 +190,7 @@ def test_a_deal_with_only_a_contact_is_invoiced_to_the_contact_as_a_private_cust
 def test_a_deal_without_a_company_is_held_when_the_portal_says_so(live):
     settle(live, deal_without_company="hold")
     person = live.hubspot_control("POST", "objects/contacts", {"properties": {"firstname": "Ola"}})
-    deal_id = new_deal(
-        live,
-        "Uten firma",
-        contact=person["id"],
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    deal_id = course_deal(live, "Uten firma", contact=person["id"])
     win_and_run(live, deal_id)
 
     held(live, deal_id, "no company")
@@ -216,12 +198,7 @@ def test_a_deal_without_a_company_is_held_when_the_portal_says_so(live):
 
 def test_a_send_refused_after_charging_gives_one_invoice_marked_unsent(live):
     settle(live, send_to_customer=True, send_type="EHF")  # no demo customer is in Peppol
-    deal_id = new_deal(
-        live,
-        "EHF-kunde",
-        company=a_company(live),
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    deal_id = course_deal(live, "EHF-kunde")
     win_and_run(live, deal_id)
     move(live, deal_id, "contractsent")
     win_and_run(live, deal_id)
@@ -237,12 +214,7 @@ def test_a_send_refused_after_charging_gives_one_invoice_marked_unsent(live):
 
 def test_an_invoice_is_sent_only_when_the_portal_chose_to_send(live):
     settle(live, send_to_customer=True, send_type="MANUAL")
-    deal_id = new_deal(
-        live,
-        "Sendes",
-        company=a_company(live),
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    deal_id = course_deal(live, "Sendes")
     win_and_run(live, deal_id)
 
     (order,) = orders_of(live, deal_id)
@@ -253,12 +225,7 @@ def test_an_invoice_is_sent_only_when_the_portal_chose_to_send(live):
 
 
 def test_lines_changed_after_invoicing_are_flagged_not_invoiced_again(live):
-    deal_id = new_deal(
-        live,
-        "Endres",
-        company=a_company(live),
-        lines=({"name": "Kurs", "quantity": "1", "price": "200"},),
-    )
+    deal_id = course_deal(live, "Endres")
     win_and_run(live, deal_id)
     invoice = invoiced(live, deal_id)
 

@@ -143,22 +143,9 @@ class DealHistory:
         customer = (order.get("customer") or {}).get("id")
         if not customer:
             return None
-        tomorrow = (self.ctx.clock.today() + timedelta(days=1)).isoformat()
-        try:
-            for invoice in self.ctx.tripletex.list(
-                "/invoice",
-                fields=invoicing.INVOICE_FIELDS,
-                params={
-                    "customerId": str(customer),
-                    "invoiceDateFrom": order.get("orderDate") or EARLIEST,
-                    "invoiceDateTo": tomorrow,
-                },
-            ):
-                if any(o.get("id") == order["id"] for o in invoice.get("orders") or []):
-                    return invoice
-        except ApiError as error:
-            raise stop_for(error, idempotent=True) from error
-        return None
+        tomorrow = self.ctx.clock.today() + timedelta(days=1)
+        day = order.get("orderDate") or EARLIEST
+        return invoicing.find_invoice(self.ctx, order["id"], customer, day, until=tomorrow)
 
     def skip(self, hid: str, kind: str) -> None:
         self.ctx.mappings.leave_out(self.ctx.portal_id, HUBSPOT_TYPE, kind, [hid])

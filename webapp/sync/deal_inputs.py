@@ -35,7 +35,6 @@ class Draft:
 
     order: Order
     fingerprint: str  # of the deal's amount, currency and line items (for later changes)
-    customer_id: int | None = None
 
 
 class DealInputs:
@@ -82,7 +81,7 @@ class DealInputs:
                 drafts[hid] = Draft(_held(deal, problem), fingerprint)
                 continue
             order = self._order(deal, made, customer, terms.get(customer) or {})
-            drafts[hid] = Draft(order, fingerprint, customer)
+            drafts[hid] = Draft(order, fingerprint)
         return drafts
 
     def terms_of(self, customer_ids: set[int]) -> dict[int, dict]:

@@ -42,43 +42,47 @@ class Invoiced:
     request_id: str | None = None
 
 
-def find_order(ctx: SyncContext, deal_id: str, customer_id: int, day: str) -> dict | None:
-    """The order a create for this deal may have made, by its marker: `GET /order` has no
-    reference filter, so the customer's orders of that date are listed (both dates are
-    required; `orderDateTo` is exclusive)."""
-    start = date.fromisoformat(day)
+def _of_customer(
+    ctx: SyncContext, path: str, fields: str, dated: str, customer_id: int, start: date, end: date
+) -> list[dict]:
+    """The customer's orders or invoices dated in [start, end): Tripletex requires both dates,
+    even to list by customer, and takes the end as exclusive."""
     try:
-        listed = ctx.tripletex.list(
-            "/order",
-            fields=ORDER_FIELDS,
-            params={
-                "customerId": str(customer_id),
-                "orderDateFrom": start.isoformat(),
-                "orderDateTo": (start + timedelta(days=1)).isoformat(),
-            },
+        return list(
+            ctx.tripletex.list(
+                path,
+                fields=fields,
+                params={
+                    "customerId": str(customer_id),
+                    f"{dated}From": start.isoformat(),
+                    f"{dated}To": end.isoformat(),
+                },
+            )
         )
-        found = [o for o in listed if (o.get("reference") or "") == marker(deal_id)]
     except ApiError as error:
         raise stop_for(error, idempotent=True) from error
+
+
+def find_order(ctx: SyncContext, deal_id: str, customer_id: int, day: str) -> dict | None:
+    """The order a create for this deal may have made, by its marker (`GET /order` has no
+    reference filter), among the customer's orders of that date."""
+    start = date.fromisoformat(day)
+    listed = _of_customer(
+        ctx, "/order", ORDER_FIELDS, "orderDate", customer_id, start, start + timedelta(days=1)
+    )
+    found = [o for o in listed if (o.get("reference") or "") == marker(deal_id)]
     return min(found, key=lambda o: o["id"]) if found else None
 
 
-def find_invoice(ctx: SyncContext, order_id: int, customer_id: int, day: str) -> dict | None:
-    """The invoice of this order, among the customer's invoices of that date."""
+def find_invoice(
+    ctx: SyncContext, order_id: int, customer_id: int, day: str, *, until: date | None = None
+) -> dict | None:
+    """The invoice of this order, among the customer's invoices of that date (or from that
+    date until `until`, exclusive)."""
     start = date.fromisoformat(day)
-    try:
-        listed = ctx.tripletex.list(
-            "/invoice",
-            fields=INVOICE_FIELDS,
-            params={
-                "customerId": str(customer_id),
-                "invoiceDateFrom": start.isoformat(),
-                "invoiceDateTo": (start + timedelta(days=1)).isoformat(),
-            },
-        )
-        found = [i for i in listed if any(o.get("id") == order_id for o in i.get("orders") or [])]
-    except ApiError as error:
-        raise stop_for(error, idempotent=True) from error
+    end = until or start + timedelta(days=1)
+    listed = _of_customer(ctx, "/invoice", INVOICE_FIELDS, "invoiceDate", customer_id, start, end)
+    found = [i for i in listed if any(o.get("id") == order_id for o in i.get("orders") or [])]
     return min(found, key=lambda i: i["id"]) if found else None
 
 

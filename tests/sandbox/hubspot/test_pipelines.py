@@ -204,3 +204,41 @@ def test_writing_pipelines_needs_the_deals_schema_scope(base):
     )
     assert reply.status_code == 403 and reply.json()["category"] == "MISSING_SCOPES"
     assert requests.get(base + P, headers=bearer(token)).status_code == 200
+
+
+def test_a_person_closing_a_deal_sets_its_close_date_and_an_api_write_does_not(hs, base):
+    """ "A deal's close date is automatically set or updated by HubSpot when ... a user moves a
+    deal into a closed-won or a closed-lost deal stage", also won to lost and back, but "not
+    ... from a closed-won stage to another closed-won stage" (knowledge.hubspot.com/crm-deals/
+    hubspots-default-deal-properties). The page speaks of users; an API write keeps its own."""
+    pipeline = _make(hs, "Lukking")
+    new, won, lost = (s["id"] for s in sorted(pipeline["stages"], key=lambda s: s["displayOrder"]))
+    later = "2027-06-30T00:00:00Z"
+    made = hs.post(
+        O,
+        json={
+            "properties": {
+                "dealname": "L",
+                "pipeline": pipeline["id"],
+                "dealstage": new,
+                "closedate": later,
+            }
+        },
+    ).json()["id"]
+    ui = f"{base}/_sandbox/portals/4000001/objects/deals/{made}"
+
+    def close_date() -> str:
+        return hs.get(f"{O}/{made}?properties=closedate").json()["properties"]["closedate"]
+
+    hs.patch(f"{O}/{made}", json={"properties": {"dealstage": won}})  # the API: kept
+    assert close_date().startswith("2027-06-30")
+    hs.patch(f"{O}/{made}", json={"properties": {"dealstage": new}})
+    assert requests.patch(ui, json={"properties": {"dealstage": won}}).ok  # a person: now
+    first = close_date()
+    assert not first.startswith("2027")
+    assert requests.patch(ui, json={"properties": {"dealstage": lost}}).ok  # won to lost: now
+    assert close_date() >= first
+    assert requests.patch(
+        ui, json={"properties": {"dealstage": won, "closedate": later}}
+    ).ok  # the person's own date in the same edit wins
+    assert close_date().startswith("2027-06-30")

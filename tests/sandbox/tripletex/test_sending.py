@@ -4,7 +4,7 @@ and POST /invoice, /invoice/list, :send and :invoiceMultipleOrders work as the s
 
 import json
 
-from .flows import DAY, customer, invoice, order
+from .flows import DAY, customer, invoice, invoiced, order
 
 CANNOT_EHF = "Faktura kan ikke sendes via EHF"
 ADDRESS = {"addressLine1": "Storgata 1", "postalCode": "0155", "city": "Oslo"}
@@ -231,3 +231,21 @@ def test_invoice_multiple_orders_charges_one_invoice_for_alike_orders(tx):
     assert (len(value["orderLines"]), value["amount"]) == (2, 2500)
     (row,) = [r for r in _rows(tx)]
     assert row["sentToCustomer"] is True  # sendToCustomer defaults to true
+
+
+def test_the_invoice_page_of_the_web_app_stand_in_shows_one_companys_invoice(tx):
+    """The product links a deal's note to `/execute/invoiceMenu?invoiceId=&contextId=`, the
+    address Tripletex's web app shows (seen in public integrations; no API documents it). The
+    sandbox answers it with the invoice, and 404 for another company's or an unknown id."""
+    made = invoiced(tx)
+    page = tx.get(
+        tx.u("/execute/invoiceMenu"),
+        params={"invoiceId": made["id"], "contextId": tx.company["id"]},
+    )
+    assert page.status_code == 200 and f"Faktura {made['invoiceNumber']}" in page.text
+    for wrong in (
+        {"invoiceId": made["id"], "contextId": tx.company["id"] + 1},
+        {"invoiceId": 999999999, "contextId": tx.company["id"]},
+        {"invoiceId": "x", "contextId": tx.company["id"]},
+    ):
+        assert tx.get(tx.u("/execute/invoiceMenu"), params=wrong).status_code == 404
